@@ -1,0 +1,74 @@
+/* case.h - petition cases: ids and folders, registration, moves and other
+ * signed events (one event, one commit), and reading cases back. */
+#ifndef XFA_CASE_H
+#define XFA_CASE_H
+
+#include <jansson.h>
+
+#include "archive.h"
+
+#define XFA_CASE_DOC "case.json"
+#define XFA_CASE_ID_MAX 40
+
+/*
+ * The folder of case `id`: "cases/<YYYY>/[<OFFICE>/]<ab>/<cd>/<id>" where
+ * ab and cd are the first four digits of its number, so that no folder
+ * holds more than a hundred entries.  Returns 0 or XFA_EINVALID (not a
+ * case id of the form PREFIX-YYYY-[OFFICE-]NNNNNN).
+ */
+int xfa_case_dir(char *out, size_t n, const char *id);
+
+/* What a case event carries besides its type. */
+typedef struct xfa_case_opts {
+	const char *note;          /* free text, or NULL */
+	const char *effective;     /* when it happened: RFC 3339 time or date; NULL: now */
+	const char *role;          /* the role to act in; NULL: the first allowed */
+	const json_t *patch;       /* the user's fields (merge patch); borrowed, may be NULL */
+	const char *const *attach; /* "KIND:PATH" specs */
+	size_t nattach;
+} xfa_case_opts;
+
+/*
+ * Register a new case from the clerk's document `input` (borrowed; checked
+ * against schemas/case-input.schema.json).  Allocates the next id, issues a
+ * query code, and writes event 1 (register) with the attachments.
+ * *out_id and *out_code are malloc'd.  The code is shown once: only its hash
+ * is stored.  Returns 0 or a code (XFA_EINVALID, XFA_EAUTH, XFA_ENOTFOUND,
+ * XFA_ECONFLICT, XFA_EIO).
+ */
+int xfa_case_register(char **out_id, char **out_code, xfa_archive *a,
+		      const xfa_key *key, const json_t *input,
+		      const xfa_case_opts *o);
+
+/* Move case `id` to state `to` under the workflow.  *out_seq: the event number. */
+int xfa_case_move(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
+		  const char *id, const char *to, const xfa_case_opts *o);
+
+/* Record a status-free event (attach, amend, note, supervise, urge, ...). */
+int xfa_case_record(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
+		    const char *id, const char *type, const xfa_case_opts *o);
+
+/* The current document of case `id` (new reference).  XFA_ENOTFOUND. */
+int xfa_case_load(json_t **out, xfa_archive *a, const char *id);
+
+/* The events of case `id`, in order, as a new JSON array. */
+int xfa_case_events(json_t **out, xfa_archive *a, const char *id);
+
+/*
+ * Call `fn` for every case folder in the archive at `commit`, in id order.
+ * Stops when fn returns non-zero and returns that.
+ */
+int xfa_case_each(xfa_store *st, const xfa_oid *commit,
+		  int (*fn)(const char *id, const char *dir, void *payload),
+		  void *payload);
+
+/* The hash under which a query code is stored (64 hex + NUL). */
+void xfa_case_query_hash(char out[65], const char *code);
+
+/*
+ * The id of the case whose query code is `code`, malloc'd in *out_id.
+ * XFA_ENOTFOUND if none.
+ */
+int xfa_case_find_code(char **out_id, xfa_archive *a, const char *code);
+
+#endif

@@ -1,0 +1,305 @@
+/* deadline.c - deadline rules of a workflow: due dates counted from a
+ * milestone or a case field, windows that refuse a late step, and the
+ * evaluation of a case's deadlines (met, late, open). */
+#include "deadline.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "error.h"
+#include "json.h"
+
+static const char *const unit_names[] = {
+	[XFA_DL_CALENDAR_DAYS] = "calendar_days",
+	[XFA_DL_WORKING_DAYS] = "working_days",
+	[XFA_DL_HOURS] = "hours",
+};
+
+int xfa_deadline_init(xfa_deadline *r, const json_t *def)
+{
+	const char *unit = xfa_json_str(def, "unit");
+	const char *enforce = xfa_json_str(def, "enforce");
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->id = xfa_json_str(def, "id");
+	r->label = json_object_get(def, "label");
+	r->from = xfa_json_str(def, "from");
+	r->amount = (int)xfa_json_int(def, "amount", -1);
+	r->unit = -1;
+	for (i = 0; unit && i < sizeof(unit_names) / sizeof(*unit_names); i++)
+		if (!strcmp(unit, unit_names[i]))
+			r->unit = (int)i;
+	r->refuse = enforce && !strcmp(enforce, "refuse");
+	r->set_on = json_object_get(def, "set_on");
+	if (!r->id || !r->from || r->unit < 0 || r->amount < 0 ||
+	    !json_is_array(r->set_on))
+		return xfa_error_set(XFA_EINVALID, "deadline rule '%s' is "
+				     "malformed", r->id ? r->id : "?");
+	r->met_steps = json_array();
+	r->met_states = json_array();
+	if (!r->met_steps || !r->met_states)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	return 0;
+}
+
+void xfa_deadline_release(xfa_deadline *r)
+{
+	json_decref(r->met_steps);
+	json_decref(r->met_states);
+	r->met_steps = r->met_states = NULL;
+}
+
+int xfa_deadline_start(xfa_stamp *out, const xfa_deadline *r,
+		       const json_t *doc)
+{
+	const json_t *src = r->from_state ?
+		json_object_get(doc, "milestones") : doc;
+	const char *s = xfa_json_str(src, r->from);
+
+	if (!s)
+		return xfa_error_set(XFA_ENOTFOUND, "deadline '%s' counts from "
+				     "'%s', which is not set", r->id, r->from);
+	if (xfa_stamp_parse(out, s) < 0)
+		return xfa_error_set(XFA_EINVALID, "deadline '%s' counts from "
+				     "'%s': '%s' is not an RFC 3339 time",
+				     r->id, r->from, s);
+	return 0;
+}
+
+void xfa_deadline_due(char out[XFA_STAMP_SIZE], const xfa_deadline *r,
+		      const xfa_stamp *start, const xfa_calendar *cal)
+{
+	xfa_stamp s = *start;
+	long day = xfa_stamp_day(start);
+
+	if (r->unit == XFA_DL_HOURS) {
+		s.t += (int64_t)r->amount * 3600;
+		xfa_stamp_format(out, &s);
+		return;
+	}
+	if (r->unit == XFA_DL_WORKING_DAYS)
+		day = xfa_calendar_add_workdays(cal, day, r->amount);
+	else
+		day = xfa_calendar_add_days(cal, day, r->amount);
+	xfa_date_format(out, day);
+}
+
+int xfa_deadline_extend(char out[XFA_STAMP_SIZE], const xfa_deadline *r,
+			const char *due, int days, const xfa_calendar *cal)
+{
+	xfa_stamp s;
+	long day;
+
+	if (r->unit == XFA_DL_HOURS) {
+		if (xfa_stamp_parse(&s, due) < 0)
+			return xfa_error_wrap(XFA_EINVALID, "deadline '%s'", r->id);
+		s.t += (int64_t)days * 86400;
+		xfa_stamp_format(out, &s);
+		return 0;
+	}
+	if (xfa_date_parse(&day, due) < 0)
+		return xfa_error_wrap(XFA_EINVALID, "deadline '%s'", r->id);
+	xfa_date_format(out, xfa_calendar_add_days(cal, day, days));
+	return 0;
+}
+
+int xfa_deadline_passed(const char *due, const xfa_stamp *when)
+{
+	xfa_stamp s;
+	long day;
+
+	if (due && strlen(due) == 10) {
+		if (xfa_date_parse(&day, due) < 0)
+			return XFA_EINVALID;
+		return xfa_stamp_day(when) > day;
+	}
+	if (xfa_stamp_parse(&s, due) < 0)
+		return XFA_EINVALID;
+	return when->t > s.t;
+}
+
+/*
+ * The earliest milestone of one of `states` in `doc` at or after instant
+ * `from`: its text (borrowed) and time, or NULL.  Earlier milestones belong
+ * to an earlier round of the case (a state re-entered keeps the latest).
+ */
+static const char *earliest(xfa_stamp *out, const json_t *doc,
+			    const json_t *states, int64_t from)
+{
+	const json_t *ms = json_object_get(doc, "milestones"), *v;
+	const char *best = NULL, *t;
+	xfa_stamp s;
+	size_t i;
+
+	json_array_foreach(states, i, v) {
+		t = xfa_json_str(ms, json_string_value(v));
+		if (!t || xfa_stamp_parse(&s, t) < 0 || s.t < from)
+			continue;
+		if (!best || s.t < out->t) {
+			*out = s;
+			best = t;
+		}
+	}
+	return best;
+}
+
+/* met and days_left of a rule not yet fulfilled. */
+static void eval_open(json_t **met, json_t **left, const xfa_deadline *r,
+		      const json_t *doc, const json_t *stop, int64_t from,
+		      long due_day, long today)
+{
+	xfa_stamp end;
+
+	if (earliest(&end, doc, stop, from)) {
+		/* the case stopped (withdrawn, closed...): late if after due */
+		if (!r->refuse && xfa_stamp_day(&end) > due_day)
+			*met = json_false();
+		return;
+	}
+	/* an unused window is not late: it lapses */
+	if (!r->refuse && today > due_day)
+		*met = json_false();
+	if (!r->refuse || today <= due_day)
+		*left = json_integer(due_day - today);
+}
+
+json_t *xfa_deadline_eval(const xfa_deadline *r, const char *due,
+			  const json_t *doc, const json_t *stop, long today)
+{
+	json_t *met = json_null(), *left = json_null(), *done = json_null();
+	const char *zh = xfa_json_str(r->label, "zh"), *done_s;
+	char buf[XFA_DATE_SIZE];
+	xfa_stamp start, fin;
+	int64_t from = INT64_MIN;
+	long due_day;
+	int late;
+
+	if (xfa_day_parse(&due_day, due) < 0) {
+		xfa_error_wrap(XFA_EINVALID, "deadline '%s'", r->id);
+		return NULL;
+	}
+	if (xfa_deadline_start(&start, r, doc) == 0)
+		from = start.t;
+	if ((done_s = earliest(&fin, doc, r->met_states,
+			       from))) {
+		late = xfa_deadline_passed(due, &fin);
+		met = json_boolean(late == 0);
+		if (r->unit == XFA_DL_HOURS) {
+			done = json_string(done_s);
+		} else {
+			xfa_date_format(buf, xfa_stamp_day(&fin));
+			done = json_string(buf);
+		}
+	} else {
+		eval_open(&met, &left, r, doc, stop, from, due_day, today);
+	}
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s}", "id", r->id,
+			 "label", zh ? zh : r->id, "due", due, "done", done,
+			 "met", met, "days_left", left,
+			 "enforce", r->refuse ? "refuse" : "report");
+}
+
+static int listed(const json_t *arr, const char *s)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v) && !strcmp(json_string_value(v), s))
+			return 1;
+	return 0;
+}
+
+int xfa_deadline_set_on(json_t *due, const xfa_deadline *rules, size_t n,
+			const char *step, const json_t *doc,
+			const xfa_calendar *cal)
+{
+	char out[XFA_STAMP_SIZE];
+	xfa_stamp start;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!listed(rules[i].set_on, step))
+			continue;
+		if (xfa_deadline_start(&start, &rules[i], doc) < 0)
+			return XFA_EINVALID;
+		xfa_deadline_due(out, &rules[i], &start, cal);
+		if (json_object_set_new(due, rules[i].id, json_string(out)))
+			return xfa_error_set(XFA_ERROR, "out of memory");
+	}
+	return 0;
+}
+
+int xfa_deadline_window(const xfa_deadline **out, const xfa_deadline *rules,
+			size_t n, const char *step, const json_t *due,
+			const xfa_stamp *when)
+{
+	const char *d;
+	size_t i;
+	int passed;
+
+	*out = NULL;
+	for (i = 0; i < n; i++) {
+		if (!rules[i].refuse || !listed(rules[i].met_steps, step) ||
+		    !(d = json_string_value(json_object_get(due, rules[i].id))))
+			continue;
+		if ((passed = xfa_deadline_passed(d, when)) < 0)
+			return xfa_error_set(XFA_EINVALID, "deadline '%s': "
+				"'%s' is not a due date", rules[i].id, d);
+		if (passed) {
+			*out = &rules[i];
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static int has_rule(const xfa_deadline *rules, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(rules[i].id, id))
+			return 1;
+	return 0;
+}
+
+json_t *xfa_deadline_eval_all(const xfa_deadline *rules, size_t n,
+			      const json_t *doc, const json_t *stop,
+			      long today)
+{
+	const json_t *due = json_object_get(doc, "due");
+	json_t *out = json_array(), *item, *v;
+	xfa_deadline other;
+	const char *key, *d;
+	size_t i;
+
+	for (i = 0; out && i < n; i++) {
+		if (!(d = json_string_value(json_object_get(due, rules[i].id))))
+			continue;
+		item = xfa_deadline_eval(&rules[i], d, doc, stop, today);
+		if (!item || json_array_append_new(out, item))
+			goto fail;
+	}
+	/* a due date no rule of this definition names: judged by date */
+	json_object_foreach((json_t *)due, key, v) {
+		if (!out || has_rule(rules, n, key) || !json_is_string(v))
+			continue;
+		memset(&other, 0, sizeof(other));
+		other.id = key;
+		other.from = "";
+		other.unit = json_string_length(v) == 10 ?
+			     XFA_DL_CALENDAR_DAYS : XFA_DL_HOURS;
+		item = xfa_deadline_eval(&other, json_string_value(v), doc,
+					 stop, today);
+		if (!item || json_array_append_new(out, item))
+			goto fail;
+	}
+	if (!out)
+		xfa_error_set(XFA_ERROR, "out of memory");
+	return out;
+fail:
+	json_decref(out);
+	return NULL;
+}

@@ -1,0 +1,105 @@
+/* deadline.h - the deadline rules of a workflow (used by workflow.c only):
+ * due dates counted in calendar days, working days or hours, windows that
+ * refuse a late step, and the evaluation of a case's deadlines. */
+#ifndef XFA_DEADLINE_H
+#define XFA_DEADLINE_H
+
+#include <jansson.h>
+
+#include "calendar.h"
+#include "stamp.h"
+
+enum { XFA_DL_CALENDAR_DAYS, XFA_DL_WORKING_DAYS, XFA_DL_HOURS };
+
+/* One rule of the definition's "deadlines" list. */
+typedef struct xfa_deadline {
+	const char *id;          /* borrowed from the definition, as are label..set_on */
+	const json_t *label;     /* {"zh", "en"} */
+	const char *from;        /* a state (its milestone) or a case field */
+	int from_state;          /* `from` names a state */
+	int amount;
+	int unit;                /* XFA_DL_* */
+	int refuse;              /* "refuse": a window; "report": a duty */
+	const json_t *set_on;    /* step ids that set the due date */
+	json_t *met_steps;       /* owned: step ids that fulfil the rule */
+	json_t *met_states;      /* owned: states whose entry fulfils it */
+} xfa_deadline;
+
+/*
+ * Read rule `def` (borrowed; must outlive `r`).  `from_state` and the met_*
+ * lists start empty: the workflow loader resolves names.  Returns 0 or
+ * XFA_ERROR (out of memory).
+ */
+int xfa_deadline_init(xfa_deadline *r, const json_t *def);
+void xfa_deadline_release(xfa_deadline *r);
+
+/*
+ * When rule `r` starts counting in case document `doc`: the milestone of
+ * its state or the time in its field.  Returns 0, XFA_ENOTFOUND (not set)
+ * or XFA_EINVALID (not an RFC 3339 time).
+ */
+int xfa_deadline_start(xfa_stamp *out, const xfa_deadline *r,
+		       const json_t *doc);
+
+/*
+ * The due date of `r` counted from `start`: "YYYY-MM-DD" for day rules
+ * (calendar days roll to the next working day), a full RFC 3339 stamp in
+ * the start's offset for hour rules.
+ */
+void xfa_deadline_due(char out[XFA_STAMP_SIZE], const xfa_deadline *r,
+		      const xfa_stamp *start, const xfa_calendar *cal);
+
+/*
+ * Move due date `due` of `r` by `days` calendar days (rolled to a working
+ * day like any calendar-day deadline; 24-hour days for hour rules).
+ * Returns 0 or XFA_EINVALID (`due` malformed).
+ */
+int xfa_deadline_extend(char out[XFA_STAMP_SIZE], const xfa_deadline *r,
+			const char *due, int days, const xfa_calendar *cal);
+
+/*
+ * Is `when` past `due`?  A date is past once `when` falls on a later day
+ * (in `when`'s own offset); a stamp once `when` is a later instant.
+ * Returns 1, 0 or XFA_EINVALID (`due` malformed).
+ */
+int xfa_deadline_passed(const char *due, const xfa_stamp *when);
+
+/*
+ * Evaluate rule `r`, due `due`, in document `doc` on day `today`: a new
+ * object {id, label (zh), due, done, met, days_left, enforce}.  `stop` lists
+ * the states in which a case no longer runs (borrowed).  Returns NULL with
+ * XFA_EINVALID set if `due` is malformed.
+ */
+json_t *xfa_deadline_eval(const xfa_deadline *r, const char *due,
+			  const json_t *doc, const json_t *stop, long today);
+
+/*
+ * Set in object `due` the due date of every rule of rules[0..n) whose
+ * set_on lists step `step`, counted in document `doc` (which already holds
+ * the step's own milestone).  Returns 0, XFA_EINVALID (a rule's start is
+ * missing or malformed; the message names the rule) or XFA_ERROR.
+ */
+int xfa_deadline_set_on(json_t *due, const xfa_deadline *rules, size_t n,
+			const char *step, const json_t *doc,
+			const xfa_calendar *cal);
+
+/*
+ * The first window of rules[0..n) (a "refuse" rule) that step `step` would
+ * fulfil but whose due date in `due` (a case's "due" object) `when` has
+ * passed: *out, or NULL if none.  Returns 0 or XFA_EINVALID (a due date is
+ * malformed).
+ */
+int xfa_deadline_window(const xfa_deadline **out, const xfa_deadline *rules,
+			size_t n, const char *step, const json_t *due,
+			const xfa_stamp *when);
+
+/*
+ * Evaluate every due date of `doc`: rules[0..n) in order, then keys of
+ * "due" no rule names (judged by date alone).  A new array, or NULL with
+ * a message set.  See xfa_workflow_deadlines().
+ */
+json_t *xfa_deadline_eval_all(const xfa_deadline *rules, size_t n,
+			      const json_t *doc, const json_t *stop,
+			      long today);
+
+#endif

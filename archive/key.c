@@ -1,0 +1,672 @@
+/* key.c - Ed25519 keys over libsodium: generation, passphrase-encrypted key
+ * files, OpenSSH public-key text and fingerprints, and the base64, armor,
+ * hash and random helpers the rest of xfa uses instead of sodium.h. */
+#include "key.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "error.h"
+#include "file.h"
+
+_Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(xfa_sha256_ctx),
+	       "xfa_sha256_ctx too small for libsodium's state");
+_Static_assert(sizeof(crypto_hash_sha512_state) <= sizeof(xfa_sha512_ctx),
+	       "xfa_sha512_ctx too small for libsodium's state");
+_Static_assert(_Alignof(crypto_hash_sha256_state) <= 16 &&
+	       _Alignof(crypto_hash_sha512_state) <= 16,
+	       "hash state needs more than 16-byte alignment");
+_Static_assert(crypto_sign_PUBLICKEYBYTES == 32 &&
+	       crypto_sign_SECRETKEYBYTES == 64 && crypto_sign_BYTES == 64 &&
+	       crypto_sign_SEEDBYTES == 32, "unexpected Ed25519 sizes");
+
+#define KEY_TYPE "ssh-ed25519"
+#define KEY_TYPE_LEN 11
+
+/* The key file: armor around magic || u64be opslimit || u64be memlimit ||
+ * salt || nonce || pk || XChaCha20-Poly1305(seed), the header as AD. */
+#define KF_LABEL "XFA SECRET KEY"
+#define KF_MAGIC "xfakey\0\1"
+#define KF_MAGIC_LEN 8
+#define KF_SALT_OFF (KF_MAGIC_LEN + 16)
+#define KF_NONCE_OFF (KF_SALT_OFF + crypto_pwhash_SALTBYTES)
+#define KF_PK_OFF (KF_NONCE_OFF + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+#define KF_HEADER_LEN (KF_PK_OFF + 32)
+#define KF_KEY_LEN crypto_aead_xchacha20poly1305_ietf_KEYBYTES
+#define KF_CT_LEN (32 + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+#define KF_BLOB_LEN (KF_HEADER_LEN + KF_CT_LEN)
+#define KF_FILE_MAX 16384
+#define ARMOR_WIDTH 70
+
+struct xfa_key {
+	unsigned char sk[crypto_sign_SECRETKEYBYTES]; /* seed || pk */
+	xfa_pubkey pub;
+};
+
+int xfa_key_global_init(void)
+{
+	/* sodium_init() takes its own lock; 1 means already initialised. */
+	if (sodium_init() < 0)
+		return xfa_error_set(XFA_ERROR, "cannot initialise libsodium");
+	return 0;
+}
+
+/* ---- keys ---- */
+
+static xfa_key *key_alloc(void)
+{
+	xfa_key *k = sodium_malloc(sizeof(*k));
+
+	if (!k)
+		xfa_error_set(XFA_ERROR, "out of memory for a secret key");
+	return k;
+}
+
+int xfa_key_generate(xfa_key **out)
+{
+	xfa_key *k;
+
+	*out = NULL;
+	if (!(k = key_alloc()))
+		return XFA_ERROR;
+	crypto_sign_keypair(k->pub.pk, k->sk);
+	*out = k;
+	return 0;
+}
+
+int xfa_key_from_seed(xfa_key **out, const unsigned char seed[32])
+{
+	xfa_key *k;
+
+	*out = NULL;
+	if (!(k = key_alloc()))
+		return XFA_ERROR;
+	crypto_sign_seed_keypair(k->pub.pk, k->sk, seed);
+	*out = k;
+	return 0;
+}
+
+const xfa_pubkey *xfa_key_public(const xfa_key *k)
+{
+	return &k->pub;
+}
+
+void xfa_key_sign(unsigned char sig[64], const xfa_key *k,
+		  const unsigned char *m, size_t m_len)
+{
+	crypto_sign_detached(sig, NULL, m, m_len, k->sk);
+}
+
+void xfa_key_free(xfa_key *k)
+{
+	sodium_free(k); /* NULL-safe; wipes before unmapping */
+}
+
+/* ---- public keys ---- */
+
+int xfa_pubkey_verify(const xfa_pubkey *pk, const unsigned char sig[64],
+		      const unsigned char *m, size_t m_len)
+{
+	if (crypto_sign_verify_detached(sig, m, m_len, pk->pk) != 0)
+		return xfa_error_set(XFA_EBADSIG,
+				     "ed25519 signature does not verify");
+	return 0;
+}
+
+static void put_u32be(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+static uint32_t get_u32be(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+/* Untrusted bytes made safe to quote in a message: printable ASCII only,
+ * at most 40 characters. */
+static const char *quotable(char buf[48], const unsigned char *s, size_t n)
+{
+	size_t i, lim = n > 40 ? 40 : n;
+
+	for (i = 0; i < lim; i++)
+		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
+	if (n > lim) {
+		memcpy(buf + i, "...", 3);
+		i += 3;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+void xfa_pubkey_blob(unsigned char out[XFA_PUBKEY_BLOB_SIZE],
+		     const xfa_pubkey *pk)
+{
+	put_u32be(out, KEY_TYPE_LEN);
+	memcpy(out + 4, KEY_TYPE, KEY_TYPE_LEN);
+	put_u32be(out + 4 + KEY_TYPE_LEN, 32);
+	memcpy(out + 8 + KEY_TYPE_LEN, pk->pk, 32);
+}
+
+int xfa_pubkey_from_blob(xfa_pubkey *out, const unsigned char *blob,
+			 size_t len)
+{
+	char q[48];
+	uint32_t tlen;
+
+	if (len < 4 || (tlen = get_u32be(blob)) > len - 4)
+		return xfa_error_set(XFA_EINVALID, "public key blob is truncated");
+	if (tlen != KEY_TYPE_LEN || memcmp(blob + 4, KEY_TYPE, KEY_TYPE_LEN) != 0)
+		return xfa_error_set(XFA_EINVALID,
+			"public key type '%s' is not supported",
+			quotable(q, blob + 4, tlen));
+	if (len < XFA_PUBKEY_BLOB_SIZE)
+		return xfa_error_set(XFA_EINVALID, "public key blob is truncated");
+	if (get_u32be(blob + 4 + KEY_TYPE_LEN) != 32)
+		return xfa_error_set(XFA_EINVALID,
+			"ed25519 public key is %lu bytes, expected 32",
+			(unsigned long)get_u32be(blob + 4 + KEY_TYPE_LEN));
+	if (len > XFA_PUBKEY_BLOB_SIZE)
+		return xfa_error_set(XFA_EINVALID,
+			"trailing bytes after the public key blob");
+	memcpy(out->pk, blob + 8 + KEY_TYPE_LEN, 32);
+	return 0;
+}
+
+void xfa_pubkey_fingerprint(char out[XFA_FPR_SIZE], const xfa_pubkey *pk)
+{
+	unsigned char blob[XFA_PUBKEY_BLOB_SIZE], h[32];
+	char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+
+	xfa_pubkey_blob(blob, pk);
+	crypto_hash_sha256(h, blob, sizeof(blob));
+	sodium_bin2base64(b64, sizeof(b64), h, sizeof(h),
+			  sodium_base64_VARIANT_ORIGINAL);
+	/* 43 characters and one '=' of padding, which ssh-keygen drops */
+	snprintf(out, XFA_FPR_SIZE, "SHA256:%.43s", b64);
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static size_t span_word(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] && !is_blank(p[n]))
+		n++;
+	return n;
+}
+
+/* The comment after the key: trimmed, NULL if empty, one line only. */
+static int parse_comment(char **comment, const char *p)
+{
+	size_t n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strlen(p);
+	while (n > 0 && is_blank(p[n - 1]))
+		n--;
+	if (memchr(p, '\n', n) || memchr(p, '\r', n))
+		return xfa_error_set(XFA_EINVALID,
+			"public key line has more than one line");
+	if (!comment || n == 0)
+		return 0;
+	if (!(*comment = strndup(p, n)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	return 0;
+}
+
+int xfa_pubkey_parse(xfa_pubkey *out, char **comment, const char *line)
+{
+	unsigned char *blob = NULL;
+	size_t tlen, blen, blob_len = 0;
+	const char *p = line;
+	char q[48];
+	int err;
+
+	if (comment)
+		*comment = NULL;
+	while (is_blank(*p))
+		p++;
+	if ((tlen = span_word(p)) == 0)
+		return xfa_error_set(XFA_EINVALID, "public key line is empty");
+	if (tlen != KEY_TYPE_LEN || memcmp(p, KEY_TYPE, KEY_TYPE_LEN) != 0)
+		return xfa_error_set(XFA_EINVALID,
+			"public key type '%s' is not supported",
+			quotable(q, (const unsigned char *)p, tlen));
+	p += tlen;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if ((blen = span_word(p)) == 0)
+		return xfa_error_set(XFA_EINVALID,
+				     "public key line has no key data");
+	if ((err = xfa_base64_decode(&blob, &blob_len, p, blen)) < 0) {
+		xfa_error_wrap(err, "public key");
+		goto done;
+	}
+	if ((err = xfa_pubkey_from_blob(out, blob, blob_len)) < 0)
+		goto done;
+	err = parse_comment(comment, p + blen);
+done:
+	free(blob);
+	return err;
+}
+
+char *xfa_pubkey_format(const xfa_pubkey *pk, const char *comment)
+{
+	unsigned char blob[XFA_PUBKEY_BLOB_SIZE];
+	char *b64, *line = NULL;
+	size_t n;
+
+	xfa_pubkey_blob(blob, pk);
+	if (!(b64 = xfa_base64_encode(blob, sizeof(blob))))
+		return NULL;
+	n = KEY_TYPE_LEN + 1 + strlen(b64) + 1;
+	if (comment)
+		n += 1 + strlen(comment);
+	if ((line = malloc(n)))
+		snprintf(line, n, "%s %s%s%s", KEY_TYPE, b64, comment ? " " : "",
+			 comment ? comment : "");
+	free(b64);
+	return line;
+}
+
+/* ---- base64 and armor ---- */
+
+char *xfa_base64_encode(const unsigned char *data, size_t len)
+{
+	size_t n;
+	char *s;
+
+	if (len > (SIZE_MAX - 8) / 4 * 3)
+		return NULL;
+	n = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	if (!(s = malloc(n)))
+		return NULL;
+	sodium_bin2base64(s, n, data, len, sodium_base64_VARIANT_ORIGINAL);
+	return s;
+}
+
+int xfa_base64_decode(unsigned char **out, size_t *out_len, const char *b64,
+		      size_t b64_len)
+{
+	size_t max = b64_len / 4 * 3 + 3, n = 0;
+	unsigned char *buf;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!(buf = malloc(max)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	/* no characters ignored, padding required, whole input consumed */
+	if (sodium_base642bin(buf, max, b64, b64_len, NULL, &n, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0) {
+		free(buf);
+		return xfa_error_set(XFA_EINVALID, "invalid base64");
+	}
+	*out = buf;
+	*out_len = n;
+	return 0;
+}
+
+char *xfa_armor_encode(const char *label, const unsigned char *data,
+		       size_t len)
+{
+	size_t b64_len, i, n, off;
+	char *b64, *s = NULL;
+
+	if (!(b64 = xfa_base64_encode(data, len)))
+		return NULL;
+	b64_len = strlen(b64);
+	/* two armor lines, the base64, a newline per line, NUL, and spare */
+	n = 2 * (strlen(label) + 16) + b64_len + b64_len / ARMOR_WIDTH + 8;
+	if (!(s = malloc(n)))
+		goto done;
+	off = (size_t)snprintf(s, n, "-----BEGIN %s-----\n", label);
+	for (i = 0; i < b64_len; i += ARMOR_WIDTH) {
+		size_t w = b64_len - i < ARMOR_WIDTH ? b64_len - i : ARMOR_WIDTH;
+
+		memcpy(s + off, b64 + i, w);
+		off += w;
+		s[off++] = '\n';
+	}
+	snprintf(s + off, n - off, "-----END %s-----\n", label);
+done:
+	free(b64);
+	return s;
+}
+
+/* Offset of the first `needle` in `hay`, or `hay_len` if there is none. */
+static size_t find(const char *hay, size_t hay_len, const char *needle)
+{
+	size_t i, n = strlen(needle);
+
+	for (i = 0; n <= hay_len && i <= hay_len - n; i++)
+		if (memcmp(hay + i, needle, n) == 0)
+			return i;
+	return hay_len;
+}
+
+int xfa_armor_decode(unsigned char **out, size_t *out_len, const char *label,
+		     const char *text, size_t text_len)
+{
+	char begin[96], end[96], *b64 = NULL;
+	size_t blen, elen, at, i, n = 0;
+	int err = 0;
+
+	*out = NULL;
+	*out_len = 0;
+	if (strlen(label) > 64)
+		return xfa_error_set(XFA_ERROR, "armor label too long");
+	blen = (size_t)snprintf(begin, sizeof(begin), "-----BEGIN %s-----", label);
+	elen = (size_t)snprintf(end, sizeof(end), "\n-----END %s-----", label);
+	while (text_len > 0 && is_blank(*text))
+		text++, text_len--;
+	while (text_len > 0 && is_blank(text[text_len - 1]))
+		text_len--;
+	if (text_len < blen || memcmp(text, begin, blen) != 0 ||
+	    (text_len > blen && text[blen] != '\n' && text[blen] != '\r'))
+		return xfa_error_set(XFA_EINVALID, "missing '%s' line", begin);
+	if ((at = find(text + blen, text_len - blen, end)) == text_len - blen)
+		return xfa_error_set(XFA_EINVALID, "missing '%s' line", end + 1);
+	if (blen + at + elen != text_len)
+		return xfa_error_set(XFA_EINVALID, "unexpected text after '%s'",
+				     end + 1);
+	if (!(b64 = malloc(at + 1)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	for (i = blen; i < blen + at; i++)
+		if (!is_blank(text[i]))
+			b64[n++] = text[i];
+	if (n == 0)
+		err = xfa_error_set(XFA_EINVALID,
+				    "no data between the armor lines");
+	else if (xfa_base64_decode(out, out_len, b64, n) < 0)
+		err = xfa_error_set(XFA_EINVALID,
+				    "invalid base64 inside the armor");
+	free(b64);
+	return err;
+}
+
+/* ---- key files ---- */
+
+static void put_u64be(unsigned char *p, uint64_t v)
+{
+	put_u32be(p, (uint32_t)(v >> 32));
+	put_u32be(p + 4, (uint32_t)v);
+}
+
+static uint64_t get_u64be(const unsigned char *p)
+{
+	return (uint64_t)get_u32be(p) << 32 | get_u32be(p + 4);
+}
+
+/* Argon2id into guarded memory; *out is sodium_free'd by the caller. */
+static int derive(unsigned char **out, const unsigned char *header,
+		  const char *pass, size_t pass_len)
+{
+	unsigned char *dk;
+
+	if (!(*out = dk = sodium_malloc(KF_KEY_LEN)))
+		return xfa_error_set(XFA_ERROR, "out of memory for a derived key");
+	if (crypto_pwhash(dk, KF_KEY_LEN,
+			  pass, pass_len, header + KF_SALT_OFF,
+			  get_u64be(header + KF_MAGIC_LEN),
+			  (size_t)get_u64be(header + KF_MAGIC_LEN + 8),
+			  crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return xfa_error_set(XFA_ERROR,
+			"cannot derive a key from the passphrase (out of memory)");
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Create `path` (never following or replacing anything) holding `text`. */
+static int write_new(const char *path, const char *text)
+{
+	int fd, ok, saved;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return xfa_error_set(XFA_EEXISTS, "key file '%s' already exists",
+				     path);
+	if (fd < 0)
+		return xfa_error_set(XFA_EIO, "cannot create key file '%s': %s",
+				     path, strerror(errno));
+	/* the umask can only narrow 0600, but a key file must be exactly that */
+	ok = fchmod(fd, 0600) == 0 && write_all(fd, text, strlen(text)) == 0 &&
+	     fsync(fd) == 0;
+	saved = errno;
+	if (close(fd) < 0 && ok) {
+		ok = 0;
+		saved = errno;
+	}
+	if (ok)
+		return 0;
+	unlink(path); /* ours: created above with O_EXCL */
+	return xfa_error_set(XFA_EIO, "cannot write key file '%s': %s", path,
+			     strerror(saved));
+}
+
+int xfa_key_save(const xfa_key *k, const char *path, const char *pass,
+		 size_t pass_len)
+{
+	unsigned char blob[KF_BLOB_LEN], *dk = NULL;
+	char *text = NULL;
+	int err;
+
+	memcpy(blob, KF_MAGIC, KF_MAGIC_LEN);
+	put_u64be(blob + KF_MAGIC_LEN, crypto_pwhash_OPSLIMIT_INTERACTIVE);
+	put_u64be(blob + KF_MAGIC_LEN + 8, crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	randombytes_buf(blob + KF_SALT_OFF, crypto_pwhash_SALTBYTES);
+	randombytes_buf(blob + KF_NONCE_OFF,
+			crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	memcpy(blob + KF_PK_OFF, k->pub.pk, 32);
+	if ((err = derive(&dk, blob, pass, pass_len)) < 0)
+		goto done;
+	crypto_aead_xchacha20poly1305_ietf_encrypt(blob + KF_HEADER_LEN, NULL,
+		k->sk, 32, blob, KF_HEADER_LEN, NULL, blob + KF_NONCE_OFF, dk);
+	if (!(text = xfa_armor_encode(KF_LABEL, blob, sizeof(blob)))) {
+		err = xfa_error_set(XFA_ERROR, "out of memory");
+		goto done;
+	}
+	err = write_new(path, text);
+done:
+	sodium_free(dk);
+	free(text);
+	return err;
+}
+
+/* Everything about a decoded key file that can be checked without the
+ * passphrase. */
+static int check_blob(const unsigned char *b, size_t len, const char *path)
+{
+	uint64_t ops, mem;
+
+	if (len < KF_MAGIC_LEN || memcmp(b, KF_MAGIC, KF_MAGIC_LEN - 1) != 0)
+		return xfa_error_set(XFA_EINVALID,
+			"key file '%s': not an xfa secret key (bad magic)", path);
+	if (b[KF_MAGIC_LEN - 1] != KF_MAGIC[KF_MAGIC_LEN - 1])
+		return xfa_error_set(XFA_EINVALID,
+			"key file '%s': unsupported version %u", path,
+			(unsigned)b[KF_MAGIC_LEN - 1]);
+	if (len < KF_BLOB_LEN)
+		return xfa_error_set(XFA_EINVALID,
+			"key file '%s': truncated (%zu of %d bytes)", path, len,
+			KF_BLOB_LEN);
+	if (len > KF_BLOB_LEN)
+		return xfa_error_set(XFA_EINVALID,
+			"key file '%s': trailing bytes after the key", path);
+	ops = get_u64be(b + KF_MAGIC_LEN);
+	mem = get_u64be(b + KF_MAGIC_LEN + 8);
+	if (ops < crypto_pwhash_OPSLIMIT_MIN ||
+	    ops > crypto_pwhash_OPSLIMIT_MODERATE)
+		return xfa_error_set(XFA_EINVALID,
+			"key file '%s': opslimit %llu is outside %llu..%llu", path,
+			(unsigned long long)ops,
+			(unsigned long long)crypto_pwhash_OPSLIMIT_MIN,
+			(unsigned long long)crypto_pwhash_OPSLIMIT_MODERATE);
+	if (mem < crypto_pwhash_MEMLIMIT_MIN ||
+	    mem > crypto_pwhash_MEMLIMIT_MODERATE)
+		return xfa_error_set(XFA_EINVALID,
+			"key file '%s': memlimit %llu is outside %llu..%llu", path,
+			(unsigned long long)mem,
+			(unsigned long long)crypto_pwhash_MEMLIMIT_MIN,
+			(unsigned long long)crypto_pwhash_MEMLIMIT_MODERATE);
+	return 0;
+}
+
+/* Decrypt the seed of a checked blob into a new key. */
+static int open_blob(xfa_key **out, const unsigned char *b, const char *path,
+		     const char *pass, size_t pass_len)
+{
+	unsigned char *dk = NULL, *seed = NULL;
+	xfa_key *k = NULL;
+	int err;
+
+	if ((err = derive(&dk, b, pass, pass_len)) < 0)
+		goto done;
+	if (!(seed = sodium_malloc(32))) {
+		err = xfa_error_set(XFA_ERROR, "out of memory for a secret key");
+		goto done;
+	}
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(seed, NULL, NULL,
+			b + KF_HEADER_LEN, KF_CT_LEN, b, KF_HEADER_LEN,
+			b + KF_NONCE_OFF, dk) != 0) {
+		err = xfa_error_set(XFA_EAUTH,
+			"wrong passphrase for key file '%s'", path);
+		goto done;
+	}
+	if ((err = xfa_key_from_seed(&k, seed)) < 0)
+		goto done;
+	if (sodium_memcmp(k->pub.pk, b + KF_PK_OFF, 32) != 0) {
+		err = xfa_error_set(XFA_EINVALID, "key file '%s': the secret "
+				    "key does not match the public key", path);
+		goto done;
+	}
+	*out = k;
+	k = NULL;
+done:
+	xfa_key_free(k);
+	sodium_free(seed);
+	sodium_free(dk);
+	return err;
+}
+
+int xfa_key_load(xfa_key **out, const char *path, const char *pass,
+		 size_t pass_len)
+{
+	unsigned char *blob = NULL;
+	size_t text_len, blob_len = 0;
+	char *text = NULL;
+	int err;
+
+	*out = NULL;
+	if ((err = xfa_file_read(&text, &text_len, path, KF_FILE_MAX)) < 0)
+		goto done;
+	if ((err = xfa_armor_decode(&blob, &blob_len, KF_LABEL, text,
+				    text_len)) < 0) {
+		xfa_error_wrap(err, "key file '%s'", path);
+		goto done;
+	}
+	if ((err = check_blob(blob, blob_len, path)) < 0)
+		goto done;
+	err = open_blob(out, blob, path, pass, pass_len);
+done:
+	free(blob);
+	free(text);
+	return err;
+}
+
+/* ---- hashes, hex, random, guarded memory ---- */
+
+void xfa_sha256(unsigned char out[32], const void *data, size_t len)
+{
+	crypto_hash_sha256(out, data, len);
+}
+
+void xfa_sha512(unsigned char out[64], const void *data, size_t len)
+{
+	crypto_hash_sha512(out, data, len);
+}
+
+void xfa_sha256_init(xfa_sha256_ctx *c)
+{
+	crypto_hash_sha256_init((crypto_hash_sha256_state *)(void *)c->opaque);
+}
+
+void xfa_sha256_update(xfa_sha256_ctx *c, const void *data, size_t len)
+{
+	crypto_hash_sha256_update((crypto_hash_sha256_state *)(void *)c->opaque,
+				  data, len);
+}
+
+void xfa_sha256_final(xfa_sha256_ctx *c, unsigned char out[32])
+{
+	crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)c->opaque,
+				 out);
+}
+
+void xfa_sha512_init(xfa_sha512_ctx *c)
+{
+	crypto_hash_sha512_init((crypto_hash_sha512_state *)(void *)c->opaque);
+}
+
+void xfa_sha512_update(xfa_sha512_ctx *c, const void *data, size_t len)
+{
+	crypto_hash_sha512_update((crypto_hash_sha512_state *)(void *)c->opaque,
+				  data, len);
+}
+
+void xfa_sha512_final(xfa_sha512_ctx *c, unsigned char out[64])
+{
+	crypto_hash_sha512_final((crypto_hash_sha512_state *)(void *)c->opaque,
+				 out);
+}
+
+void xfa_hex(char *out, const unsigned char *data, size_t len)
+{
+	sodium_bin2hex(out, 2 * len + 1, data, len);
+}
+
+void xfa_random(void *buf, size_t len)
+{
+	randombytes_buf(buf, len);
+}
+
+void *xfa_secret_alloc(size_t len)
+{
+	return sodium_malloc(len);
+}
+
+void xfa_secret_free(void *p)
+{
+	sodium_free(p);
+}

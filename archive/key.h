@@ -1,0 +1,136 @@
+/* key.h - Ed25519 keys: generation, passphrase-encrypted key files, OpenSSH
+ * public-key text, fingerprints.  The only users of sodium.h are key.c and
+ * sshsig.c. */
+#ifndef XFA_KEY_H
+#define XFA_KEY_H
+
+#include <stddef.h>
+
+/* "SHA256:" + 43 base64 characters (no padding) + NUL, as ssh-keygen -l prints. */
+#define XFA_FPR_SIZE 51
+/* The SSH wire form of an Ed25519 public key: string "ssh-ed25519" || string pk. */
+#define XFA_PUBKEY_BLOB_SIZE 51
+
+typedef struct xfa_pubkey {
+	unsigned char pk[32];
+} xfa_pubkey;
+
+/* A secret key, held in guarded memory (sodium_malloc); opaque. */
+typedef struct xfa_key xfa_key;
+
+/* Initialise libsodium once; called by xfa_init().  Returns 0 or XFA_ERROR. */
+int xfa_key_global_init(void);
+
+/* A new random key.  *out is the caller's (xfa_key_free). */
+int xfa_key_generate(xfa_key **out);
+
+/*
+ * The key whose RFC 8032 seed (the first half of libsodium's and OpenSSH's
+ * 64-byte secret key) is `seed`.  *out is the caller's (xfa_key_free).
+ * Returns 0 or XFA_ERROR (out of memory).
+ */
+int xfa_key_from_seed(xfa_key **out, const unsigned char seed[32]);
+
+/*
+ * Write `k` to `path`, encrypted under the passphrase: Argon2id (libsodium's
+ * interactive limits, recorded in the file) derives a key for
+ * XChaCha20-Poly1305, with the file's header (magic, limits, salt, nonce,
+ * public key) as associated data.  The file is created with O_EXCL,
+ * O_NOFOLLOW and mode 0600, and fsync'd.  An empty passphrase is allowed
+ * here; the CLI decides whether to accept one.  Returns 0, XFA_EEXISTS
+ * (the path exists, even as a symbolic link), XFA_EIO or XFA_ERROR.
+ */
+int xfa_key_save(const xfa_key *k, const char *path, const char *pass,
+		 size_t pass_len);
+
+/*
+ * Read and decrypt a key file.  Returns 0, XFA_ENOTFOUND, XFA_EINVALID (not
+ * an xfa key file: bad header, truncated, bad base64, unknown version, a
+ * symbolic link, Argon2 limits beyond libsodium's moderate ones, a secret
+ * that does not match the recorded public key), XFA_EAUTH (wrong passphrase
+ * or tampered file), XFA_EIO.
+ */
+int xfa_key_load(xfa_key **out, const char *path, const char *pass,
+		 size_t pass_len);
+
+/* The key's public half; borrowed, valid while `k` lives. */
+const xfa_pubkey *xfa_key_public(const xfa_key *k);
+
+/* Ed25519 signature over `m`. */
+void xfa_key_sign(unsigned char sig[64], const xfa_key *k,
+		  const unsigned char *m, size_t m_len);
+
+/* NULL-safe; wipes the secret. */
+void xfa_key_free(xfa_key *k);
+
+/* 0 if `sig` is pk's signature over `m`, else XFA_EBADSIG. */
+int xfa_pubkey_verify(const xfa_pubkey *pk, const unsigned char sig[64],
+		      const unsigned char *m, size_t m_len);
+
+/* The SSH wire blob of `pk` (XFA_PUBKEY_BLOB_SIZE bytes). */
+void xfa_pubkey_blob(unsigned char out[XFA_PUBKEY_BLOB_SIZE],
+		     const xfa_pubkey *pk);
+
+/* Parse a wire blob; returns 0 or XFA_EINVALID (wrong length or key type). */
+int xfa_pubkey_from_blob(xfa_pubkey *out, const unsigned char *blob,
+			 size_t len);
+
+/* "SHA256:<base64 of sha256(blob), unpadded>" exactly as ssh-keygen -l. */
+void xfa_pubkey_fingerprint(char out[XFA_FPR_SIZE], const xfa_pubkey *pk);
+
+/*
+ * Parse one OpenSSH public-key line "ssh-ed25519 AAAA... [comment]".
+ * If `comment` is not NULL it receives a malloc'd copy of the comment (or
+ * NULL).  Returns 0 or XFA_EINVALID (other key types are refused by name).
+ */
+int xfa_pubkey_parse(xfa_pubkey *out, char **comment, const char *line);
+
+/* "ssh-ed25519 AAAA... comment" (no newline), malloc'd.  `comment` may be NULL. */
+char *xfa_pubkey_format(const xfa_pubkey *pk, const char *comment);
+
+/* Guarded memory for passphrases (sodium_malloc/sodium_free with wiping). */
+void *xfa_secret_alloc(size_t len);
+void xfa_secret_free(void *p);
+
+/* Base64 (standard alphabet, padded), for callers outside key/sshsig. */
+char *xfa_base64_encode(const unsigned char *data, size_t len);
+/* Returns 0 or XFA_EINVALID; *out is malloc'd. */
+int xfa_base64_decode(unsigned char **out, size_t *out_len, const char *b64,
+		      size_t b64_len);
+
+/*
+ * PEM-style armor: "-----BEGIN <label>-----\n", padded base64 in lines of
+ * 70 characters, "-----END <label>-----\n".  malloc'd; NULL if out of memory.
+ */
+char *xfa_armor_encode(const char *label, const unsigned char *data,
+		       size_t len);
+
+/*
+ * The inverse of xfa_armor_encode: accepts LF or CRLF, any line width, a
+ * missing final newline and whitespace around the armor; rejects anything
+ * else (other text before BEGIN or after END, invalid base64, no data).
+ * *out is malloc'd.  Returns 0, XFA_EINVALID (the message names the fault,
+ * callers prefix the file) or XFA_ERROR.
+ */
+int xfa_armor_decode(unsigned char **out, size_t *out_len, const char *label,
+		     const char *text, size_t text_len);
+
+/* SHA-256 and SHA-512 (libsodium), one-shot and streaming. */
+void xfa_sha256(unsigned char out[32], const void *data, size_t len);
+void xfa_sha512(unsigned char out[64], const void *data, size_t len);
+typedef struct xfa_sha256_ctx { unsigned char opaque[128] __attribute__((aligned(16))); } xfa_sha256_ctx;
+typedef struct xfa_sha512_ctx { unsigned char opaque[256] __attribute__((aligned(16))); } xfa_sha512_ctx;
+void xfa_sha256_init(xfa_sha256_ctx *c);
+void xfa_sha256_update(xfa_sha256_ctx *c, const void *data, size_t len);
+void xfa_sha256_final(xfa_sha256_ctx *c, unsigned char out[32]);
+void xfa_sha512_init(xfa_sha512_ctx *c);
+void xfa_sha512_update(xfa_sha512_ctx *c, const void *data, size_t len);
+void xfa_sha512_final(xfa_sha512_ctx *c, unsigned char out[64]);
+
+/* Lower-case hex of `len` bytes into `out` (2*len+1 bytes). */
+void xfa_hex(char *out, const unsigned char *data, size_t len);
+
+/* Fill `buf` with random bytes. */
+void xfa_random(void *buf, size_t len);
+
+#endif

@@ -1,0 +1,816 @@
+/* store.c - the git store over libgit2: blobs and trees by path, signed
+ * commits, compare-and-swap ref updates, and history reads. */
+#include "store.h"
+
+#include <git2.h>
+#include <git2/sys/repository.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+struct xfa_store {
+	git_repository *repo;
+	char *path;
+};
+
+struct xfa_txn {
+	xfa_store *st;
+	int has_base;
+	git_oid base;
+	git_tree *base_tree;
+	git_tree_update *up;
+	size_t nup, cap;
+};
+
+struct xfa_blobw {
+	git_odb *odb;
+	git_odb_stream *stream;
+};
+
+/* Turn libgit2's last error into ours. */
+static int git_fail(int gerr, const char *what)
+{
+	const git_error *e = git_error_last();
+	const char *msg = e && e->message ? e->message : "unknown error";
+	int code;
+
+	switch (gerr) {
+	case GIT_ENOTFOUND: code = XFA_ENOTFOUND; break;
+	case GIT_EEXISTS:   code = XFA_EEXISTS; break;
+	case GIT_EMODIFIED:
+	case GIT_ELOCKED:   code = XFA_ECONFLICT; break;
+	default:            code = XFA_EIO; break;
+	}
+	return xfa_error_set(code, "%s: %s", what, msg);
+}
+
+int xfa_store_global_init(void)
+{
+	if (git_libgit2_init() < 0)
+		return git_fail(-1, "cannot initialise libgit2");
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	return 0;
+}
+
+void xfa_store_global_shutdown(void)
+{
+	git_libgit2_shutdown();
+}
+
+void xfa_store_set_fsync(int on)
+{
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, on ? 1 : 0);
+}
+
+static int store_new(xfa_store **out, git_repository *repo, const char *path)
+{
+	xfa_store *st = calloc(1, sizeof(*st));
+
+	if (!st || !(st->path = strdup(path))) {
+		free(st);
+		git_repository_free(repo);
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	}
+	st->repo = repo;
+	*out = st;
+	return 0;
+}
+
+int xfa_store_create(xfa_store **out, const char *path)
+{
+	git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	git_repository *repo = NULL;
+	int err;
+
+	*out = NULL;
+	opts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_NO_REINIT |
+		     GIT_REPOSITORY_INIT_MKPATH;
+	opts.initial_head = "main";
+	if ((err = git_repository_init_ext(&repo, path, &opts)) < 0) {
+		if (err == GIT_EEXISTS)
+			return xfa_error_set(XFA_EEXISTS,
+				"'%s': a repository already exists there", path);
+		return git_fail(err, path);
+	}
+	return store_new(out, repo, path);
+}
+
+int xfa_store_open(xfa_store **out, const char *path)
+{
+	git_repository *repo = NULL;
+	int err;
+
+	*out = NULL;
+	err = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH |
+				      GIT_REPOSITORY_OPEN_BARE, NULL);
+	if (err < 0) {
+		if (err == GIT_ENOTFOUND)
+			return xfa_error_set(XFA_ENOTFOUND,
+				"'%s': no archive there (not a git repository)", path);
+		return git_fail(err, path);
+	}
+	return store_new(out, repo, path);
+}
+
+void xfa_store_free(xfa_store *st)
+{
+	if (!st)
+		return;
+	git_repository_free(st->repo);
+	free(st->path);
+	free(st);
+}
+
+const char *xfa_store_path(const xfa_store *st)
+{
+	return st->path;
+}
+
+int xfa_store_ref(xfa_oid *out, xfa_store *st, const char *name)
+{
+	git_oid id;
+	int err = git_reference_name_to_id(&id, st->repo, name);
+
+	if (err == GIT_ENOTFOUND)
+		return xfa_error_set(XFA_ENOTFOUND, "no ref '%s'", name);
+	if (err < 0)
+		return git_fail(err, name);
+	memcpy(out->id, id.id, XFA_OID_RAW);
+	return 0;
+}
+
+int xfa_store_head(xfa_oid *out, xfa_store *st)
+{
+	int err = xfa_store_ref(out, st, XFA_MAIN_REF);
+
+	if (err == XFA_ENOTFOUND)
+		return xfa_error_set(XFA_ENOTFOUND,
+			"'%s': the archive has no history (not initialised)", st->path);
+	return err;
+}
+
+/* The tree entry at `path` in commit `commit`; the caller frees it. */
+static int entry_at(git_tree_entry **out, xfa_store *st, const xfa_oid *commit,
+		    const char *path)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	int err;
+
+	if ((err = git_commit_lookup(&c, st->repo, (const git_oid *)commit->id)) < 0)
+		return git_fail(err, "cannot read commit");
+	if ((err = git_commit_tree(&t, c)) < 0) {
+		err = git_fail(err, "cannot read tree");
+		goto done;
+	}
+	if ((err = git_tree_entry_bypath(out, t, path)) < 0)
+		err = err == GIT_ENOTFOUND
+			? xfa_error_set(XFA_ENOTFOUND, "no '%s' in the archive", path)
+			: git_fail(err, path);
+done:
+	git_tree_free(t);
+	git_commit_free(c);
+	return err;
+}
+
+int xfa_store_read_blob(char **out, size_t *out_len, xfa_store *st,
+			const xfa_oid *blob, size_t max)
+{
+	git_blob *b = NULL;
+	size_t n;
+	char *buf;
+	int err;
+
+	*out = NULL;
+	if ((err = git_blob_lookup(&b, st->repo, (const git_oid *)blob->id)) < 0)
+		return git_fail(err, "cannot read blob");
+	n = (size_t)git_blob_rawsize(b);
+	if (n > max) {
+		git_blob_free(b);
+		return xfa_error_set(XFA_EINVALID, "blob larger than %zu bytes", max);
+	}
+	if (!(buf = malloc(n + 1))) {
+		git_blob_free(b);
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	}
+	memcpy(buf, git_blob_rawcontent(b), n);
+	buf[n] = '\0';
+	git_blob_free(b);
+	*out = buf;
+	if (out_len)
+		*out_len = n;
+	return 0;
+}
+
+int xfa_store_read(char **out, size_t *out_len, xfa_store *st,
+		   const xfa_oid *commit, const char *path)
+{
+	git_tree_entry *e = NULL;
+	xfa_oid id;
+	int err;
+
+	*out = NULL;
+	if ((err = entry_at(&e, st, commit, path)) < 0)
+		return err;
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+		git_tree_entry_free(e);
+		return xfa_error_set(XFA_ENOTFOUND, "'%s' is not a file", path);
+	}
+	memcpy(id.id, git_tree_entry_id(e)->id, XFA_OID_RAW);
+	git_tree_entry_free(e);
+	return xfa_store_read_blob(out, out_len, st, &id, SIZE_MAX - 1);
+}
+
+int xfa_store_stat(xfa_oid *out_blob, uint64_t *out_size, xfa_store *st,
+		   const xfa_oid *commit, const char *path)
+{
+	git_tree_entry *e = NULL;
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t size;
+	int err;
+
+	if ((err = entry_at(&e, st, commit, path)) < 0)
+		return err;
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+		err = xfa_error_set(XFA_ENOTFOUND, "'%s' is not a file", path);
+		goto done;
+	}
+	memcpy(out_blob->id, git_tree_entry_id(e)->id, XFA_OID_RAW);
+	if (out_size) {
+		if ((err = git_repository_odb(&odb, st->repo)) < 0 ||
+		    (err = git_odb_read_header(&size, &type, odb,
+					       git_tree_entry_id(e))) < 0) {
+			err = git_fail(err, path);
+			goto done;
+		}
+		*out_size = size;
+	}
+done:
+	git_odb_free(odb);
+	git_tree_entry_free(e);
+	return err;
+}
+
+void xfa_strv_free(char **v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+int xfa_store_list(char ***out, size_t *out_n, xfa_store *st,
+		   const xfa_oid *commit, const char *dir)
+{
+	git_tree_entry *e = NULL;
+	git_tree *t = NULL;
+	git_commit *c = NULL;
+	char **v = NULL;
+	size_t n, i;
+	int err;
+
+	*out = NULL;
+	if (!dir || !*dir) {
+		if ((err = git_commit_lookup(&c, st->repo, (const git_oid *)commit->id)) < 0 ||
+		    (err = git_commit_tree(&t, c)) < 0) {
+			err = git_fail(err, "cannot read tree");
+			goto done;
+		}
+	} else {
+		if ((err = entry_at(&e, st, commit, dir)) < 0)
+			goto done;
+		if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+			err = xfa_error_set(XFA_ENOTFOUND, "'%s' is not a folder", dir);
+			goto done;
+		}
+		if ((err = git_tree_lookup(&t, st->repo, git_tree_entry_id(e))) < 0) {
+			err = git_fail(err, dir);
+			goto done;
+		}
+	}
+	n = git_tree_entrycount(t);
+	if (!(v = calloc(n + 1, sizeof(*v)))) {
+		err = xfa_error_set(XFA_ERROR, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++)
+		if (!(v[i] = strdup(git_tree_entry_name(git_tree_entry_byindex(t, i))))) {
+			err = xfa_error_set(XFA_ERROR, "out of memory");
+			goto done;
+		}
+	*out = v;
+	v = NULL;
+	if (out_n)
+		*out_n = n;
+done:
+	xfa_strv_free(v);
+	git_tree_free(t);
+	git_tree_entry_free(e);
+	git_commit_free(c);
+	return err;
+}
+
+/* --- blobs ------------------------------------------------------------- */
+
+int xfa_store_put_blob(xfa_oid *out, xfa_store *st, const void *data, size_t len)
+{
+	git_oid id;
+	int err = git_blob_create_from_buffer(&id, st->repo, data, len);
+
+	if (err < 0)
+		return git_fail(err, "cannot write blob");
+	memcpy(out->id, id.id, XFA_OID_RAW);
+	return 0;
+}
+
+int xfa_blobw_open(xfa_blobw **out, xfa_store *st, uint64_t size)
+{
+	xfa_blobw *w = calloc(1, sizeof(*w));
+	int err;
+
+	*out = NULL;
+	if (!w)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	if ((err = git_repository_odb(&w->odb, st->repo)) < 0 ||
+	    (err = git_odb_open_wstream(&w->stream, w->odb, size, GIT_OBJECT_BLOB)) < 0) {
+		err = git_fail(err, "cannot write blob");
+		xfa_blobw_free(w);
+		return err;
+	}
+	*out = w;
+	return 0;
+}
+
+int xfa_blobw_write(xfa_blobw *w, const void *data, size_t len)
+{
+	int err = git_odb_stream_write(w->stream, data, len);
+
+	if (err < 0)
+		return git_fail(err, "cannot write blob");
+	return 0;
+}
+
+int xfa_blobw_finish(xfa_oid *out, xfa_blobw *w)
+{
+	git_oid id;
+	int err = git_odb_stream_finalize_write(&id, w->stream);
+
+	xfa_blobw_free(w);
+	if (err < 0)
+		return xfa_error_set(XFA_EINVALID, "blob does not have the declared size");
+	memcpy(out->id, id.id, XFA_OID_RAW);
+	return 0;
+}
+
+void xfa_blobw_free(xfa_blobw *w)
+{
+	if (!w)
+		return;
+	git_odb_stream_free(w->stream);
+	git_odb_free(w->odb);
+	free(w);
+}
+
+/* --- transactions ------------------------------------------------------ */
+
+int xfa_txn_begin(xfa_txn **out, xfa_store *st)
+{
+	xfa_txn *tx = calloc(1, sizeof(*tx));
+	git_commit *c = NULL;
+	int err;
+
+	*out = NULL;
+	if (!tx)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	tx->st = st;
+	err = git_reference_name_to_id(&tx->base, st->repo, XFA_MAIN_REF);
+	if (err == 0) {
+		tx->has_base = 1;
+		if ((err = git_commit_lookup(&c, st->repo, &tx->base)) < 0 ||
+		    (err = git_commit_tree(&tx->base_tree, c)) < 0) {
+			err = git_fail(err, "cannot read the head commit");
+			goto fail;
+		}
+		git_commit_free(c);
+	} else if (err != GIT_ENOTFOUND) {
+		err = git_fail(err, "cannot read " XFA_MAIN_REF);
+		goto fail;
+	}
+	*out = tx;
+	return 0;
+fail:
+	git_commit_free(c);
+	xfa_txn_free(tx);
+	return err;
+}
+
+int xfa_txn_base(xfa_oid *out, const xfa_txn *tx)
+{
+	if (!tx->has_base)
+		return xfa_error_set(XFA_ENOTFOUND, "the archive has no history yet");
+	memcpy(out->id, tx->base.id, XFA_OID_RAW);
+	return 0;
+}
+
+int xfa_txn_put_oid(xfa_txn *tx, const char *path, const xfa_oid *blob)
+{
+	git_tree_update *u;
+
+	if (tx->nup == tx->cap) {
+		size_t cap = tx->cap ? tx->cap * 2 : 8;
+		git_tree_update *n = realloc(tx->up, cap * sizeof(*n));
+		if (!n)
+			return xfa_error_set(XFA_ERROR, "out of memory");
+		tx->up = n;
+		tx->cap = cap;
+	}
+	u = &tx->up[tx->nup];
+	memset(u, 0, sizeof(*u));
+	u->action = GIT_TREE_UPDATE_UPSERT;
+	u->filemode = GIT_FILEMODE_BLOB;
+	memcpy(u->id.id, blob->id, XFA_OID_RAW);
+	if (!(u->path = strdup(path)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	tx->nup++;
+	return 0;
+}
+
+int xfa_txn_put(xfa_txn *tx, const char *path, const void *data, size_t len)
+{
+	xfa_oid id;
+	int err;
+
+	if ((err = xfa_store_put_blob(&id, tx->st, data, len)) < 0)
+		return err;
+	return xfa_txn_put_oid(tx, path, &id);
+}
+
+/* The tree of the base with the staged updates applied. */
+static int txn_tree(git_tree **out, xfa_txn *tx)
+{
+	git_treebuilder *tb = NULL;
+	git_tree *base = tx->base_tree;
+	git_oid id;
+	int err;
+
+	if (!base) {
+		if ((err = git_treebuilder_new(&tb, tx->st->repo, NULL)) < 0 ||
+		    (err = git_treebuilder_write(&id, tb)) < 0 ||
+		    (err = git_tree_lookup(&base, tx->st->repo, &id)) < 0) {
+			git_treebuilder_free(tb);
+			return git_fail(err, "cannot build the empty tree");
+		}
+		git_treebuilder_free(tb);
+	}
+	err = git_tree_create_updated(&id, tx->st->repo, base, tx->nup, tx->up);
+	if (base != tx->base_tree)
+		git_tree_free(base);
+	if (err < 0)
+		return git_fail(err, "cannot build the new tree");
+	if ((err = git_tree_lookup(out, tx->st->repo, &id)) < 0)
+		return git_fail(err, "cannot read the new tree");
+	return 0;
+}
+
+/* Build and sign the commit object; *out receives its id. */
+static int write_commit(git_oid *out, xfa_txn *tx, git_tree *tree,
+			const xfa_ident *who, const char *message,
+			xfa_sign_fn sign, void *payload)
+{
+	git_signature *sig = NULL;
+	git_commit *parent = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	char *armor = NULL;
+	size_t n;
+	int err;
+
+	if ((err = git_signature_new(&sig, who->name, who->email,
+				     (git_time_t)who->when, who->offset)) < 0) {
+		err = git_fail(err, "invalid author");
+		goto done;
+	}
+	if (tx->has_base &&
+	    (err = git_commit_lookup(&parent, tx->st->repo, &tx->base)) < 0) {
+		err = git_fail(err, "cannot read the parent commit");
+		goto done;
+	}
+	if ((err = git_commit_create_buffer(&buf, tx->st->repo, sig, sig, NULL,
+			message, tree, tx->has_base ? 1 : 0,
+			(const git_commit **)&parent)) < 0) {
+		err = git_fail(err, "cannot build the commit");
+		goto done;
+	}
+	if ((err = sign(&armor, (const unsigned char *)buf.ptr, buf.size, payload)) < 0)
+		goto done;
+	/* libgit2 writes an extra " " line if the armor ends in a newline */
+	for (n = strlen(armor); n && armor[n - 1] == '\n'; n--)
+		armor[n - 1] = '\0';
+	if ((err = git_commit_create_with_signature(out, tx->st->repo, buf.ptr,
+						    armor, NULL)) < 0)
+		err = git_fail(err, "cannot write the commit");
+done:
+	free(armor);
+	git_buf_dispose(&buf);
+	git_commit_free(parent);
+	git_signature_free(sig);
+	return err;
+}
+
+int xfa_txn_commit(xfa_oid *out, xfa_txn *tx, const xfa_ident *who,
+		   const char *message, xfa_sign_fn sign, void *payload)
+{
+	git_reference *ref = NULL;
+	git_tree *tree = NULL;
+	git_oid id, zero;
+	int err;
+
+	memset(&zero, 0, sizeof(zero));
+	if ((err = txn_tree(&tree, tx)) < 0)
+		return err;
+	err = write_commit(&id, tx, tree, who, message, sign, payload);
+	git_tree_free(tree);
+	if (err < 0)
+		return err;
+	err = git_reference_create_matching(&ref, tx->st->repo, XFA_MAIN_REF, &id,
+			1, tx->has_base ? &tx->base : &zero, message);
+	git_reference_free(ref);
+	if (err == GIT_EMODIFIED || err == GIT_ELOCKED ||
+	    (err == GIT_ENOTFOUND && tx->has_base))
+		return xfa_error_set(XFA_ECONFLICT,
+			"the archive changed while writing (concurrent update)");
+	if (err < 0)
+		return git_fail(err, "cannot update " XFA_MAIN_REF);
+	if (out)
+		memcpy(out->id, id.id, XFA_OID_RAW);
+	return 0;
+}
+
+void xfa_txn_free(xfa_txn *tx)
+{
+	size_t i;
+
+	if (!tx)
+		return;
+	for (i = 0; i < tx->nup; i++)
+		free((char *)tx->up[i].path);
+	free(tx->up);
+	git_tree_free(tx->base_tree);
+	free(tx);
+}
+
+/* --- history ----------------------------------------------------------- */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int xfa_store_commit_info(xfa_commit_info *out, xfa_store *st,
+			  const xfa_oid *commit)
+{
+	git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+	git_commit *c = NULL;
+	const git_signature *a, *cm;
+	size_t i;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	memcpy(out->id.id, commit->id, XFA_OID_RAW);
+	if ((err = git_commit_lookup(&c, st->repo, (const git_oid *)commit->id)) < 0)
+		return git_fail(err, "cannot read commit");
+	memcpy(out->tree.id, git_commit_tree_id(c)->id, XFA_OID_RAW);
+	out->nparents = git_commit_parentcount(c);
+	for (i = 0; i < out->nparents && i < 2; i++)
+		memcpy(out->parents[i].id, git_commit_parent_id(c, (unsigned)i)->id,
+		       XFA_OID_RAW);
+	a = git_commit_author(c);
+	cm = git_commit_committer(c);
+	out->author_name = dup_or_null(a->name);
+	out->author_email = dup_or_null(a->email);
+	out->author_time = a->when.time;
+	out->author_offset = a->when.offset;
+	out->committer_email = dup_or_null(cm->email);
+	out->commit_time = cm->when.time;
+	out->commit_offset = cm->when.offset;
+	out->message = dup_or_null(git_commit_message_raw(c));
+	err = git_commit_extract_signature(&sig, &data, st->repo,
+					   (git_oid *)commit->id, NULL);
+	if (err == 0) {
+		out->signature = dup_or_null(sig.ptr);
+		if ((out->signed_data = malloc(data.size + 1))) {
+			memcpy(out->signed_data, data.ptr, data.size);
+			out->signed_data[data.size] = '\0';
+			out->signed_len = data.size;
+		}
+	} else if (err != GIT_ENOTFOUND) {
+		err = git_fail(err, "cannot read the commit signature");
+		goto done;
+	}
+	err = 0;
+	if (!out->author_name || !out->author_email || !out->committer_email ||
+	    !out->message || (out->signature && !out->signed_data))
+		err = xfa_error_set(XFA_ERROR, "out of memory");
+done:
+	git_buf_dispose(&sig);
+	git_buf_dispose(&data);
+	git_commit_free(c);
+	if (err)
+		xfa_commit_info_release(out);
+	return err;
+}
+
+void xfa_commit_info_release(xfa_commit_info *ci)
+{
+	free(ci->author_name);
+	free(ci->author_email);
+	free(ci->committer_email);
+	free(ci->message);
+	free(ci->signature);
+	free(ci->signed_data);
+	memset(ci, 0, sizeof(*ci));
+}
+
+static int tree_or_null(git_tree **out, xfa_store *st, const git_oid *id)
+{
+	int err;
+
+	*out = NULL;
+	if (!id)
+		return 0;
+	if ((err = git_tree_lookup(out, st->repo, id)) < 0)
+		return git_fail(err, "cannot read tree");
+	return 0;
+}
+
+static int diff_trees(xfa_store *st, const git_oid *a, const git_oid *b,
+		      char *path, size_t plen, xfa_change_fn fn, void *payload);
+
+/* Report one entry present in `ea` and/or `eb` (NULL where absent). */
+static int diff_entry(xfa_store *st, const git_tree_entry *ea,
+		      const git_tree_entry *eb, char *path, size_t plen,
+		      xfa_change_fn fn, void *payload)
+{
+	const git_tree_entry *e = eb ? eb : ea;
+	const char *name = git_tree_entry_name(e);
+	int ta = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+	int tb = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+	size_t n = strlen(path);
+	xfa_change c;
+	int err = 0;
+
+	if (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+	    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
+		return 0;
+	if (n + strlen(name) + 2 >= plen)
+		return xfa_error_set(XFA_EINVALID, "path too long under '%s'", path);
+	snprintf(path + n, plen - n, "%s%s", n ? "/" : "", name);
+	if (ta || tb) {
+		err = diff_trees(st, ta ? git_tree_entry_id(ea) : NULL,
+				 tb ? git_tree_entry_id(eb) : NULL, path, plen,
+				 fn, payload);
+		/* a blob replaced by a folder or back: report the blob side too */
+		if (!err && ((ea && !ta) || (eb && !tb))) {
+			memset(&c, 0, sizeof(c));
+			c.path = path;
+			c.status = 'T';
+			if (ea && !ta)
+				memcpy(c.old_id.id, git_tree_entry_id(ea)->id, XFA_OID_RAW);
+			if (eb && !tb) {
+				memcpy(c.new_id.id, git_tree_entry_id(eb)->id, XFA_OID_RAW);
+				c.new_mode = (int)git_tree_entry_filemode(eb);
+			}
+			err = fn(&c, payload);
+		}
+	} else {
+		memset(&c, 0, sizeof(c));
+		c.path = path;
+		c.status = !ea ? 'A' : !eb ? 'D' : 'M';
+		if (ea)
+			memcpy(c.old_id.id, git_tree_entry_id(ea)->id, XFA_OID_RAW);
+		if (eb) {
+			memcpy(c.new_id.id, git_tree_entry_id(eb)->id, XFA_OID_RAW);
+			c.new_mode = (int)git_tree_entry_filemode(eb);
+		}
+		err = fn(&c, payload);
+	}
+	path[n] = '\0';
+	return err;
+}
+
+static int diff_trees(xfa_store *st, const git_oid *a, const git_oid *b,
+		      char *path, size_t plen, xfa_change_fn fn, void *payload)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	size_t i;
+	int err;
+
+	if (a && b && git_oid_equal(a, b))
+		return 0;
+	if ((err = tree_or_null(&ta, st, a)) < 0 ||
+	    (err = tree_or_null(&tb, st, b)) < 0)
+		goto done;
+	for (i = 0; ta && i < git_tree_entrycount(ta); i++) {
+		const git_tree_entry *ea = git_tree_entry_byindex(ta, i);
+		const git_tree_entry *eb = tb ?
+			git_tree_entry_byname(tb, git_tree_entry_name(ea)) : NULL;
+		if ((err = diff_entry(st, ea, eb, path, plen, fn, payload)))
+			goto done;
+	}
+	for (i = 0; tb && i < git_tree_entrycount(tb); i++) {
+		const git_tree_entry *eb = git_tree_entry_byindex(tb, i);
+		if (ta && git_tree_entry_byname(ta, git_tree_entry_name(eb)))
+			continue;
+		if ((err = diff_entry(st, NULL, eb, path, plen, fn, payload)))
+			goto done;
+	}
+done:
+	git_tree_free(ta);
+	git_tree_free(tb);
+	return err;
+}
+
+int xfa_store_diff(xfa_store *st, const xfa_oid *a, const xfa_oid *b,
+		   xfa_change_fn fn, void *payload)
+{
+	char path[1024] = "";
+
+	return diff_trees(st, a ? (const git_oid *)a->id : NULL,
+			  b ? (const git_oid *)b->id : NULL, path, sizeof(path),
+			  fn, payload);
+}
+
+int xfa_store_walk(xfa_store *st, const xfa_oid *from,
+		   int (*fn)(const xfa_oid *id, void *payload), void *payload)
+{
+	git_revwalk *w = NULL;
+	git_oid id;
+	int err;
+
+	if ((err = git_revwalk_new(&w, st->repo)) < 0 ||
+	    (err = git_revwalk_push(w, (const git_oid *)from->id)) < 0) {
+		err = git_fail(err, "cannot walk the history");
+		goto done;
+	}
+	while ((err = git_revwalk_next(&id, w)) == 0) {
+		xfa_oid x;
+		memcpy(x.id, id.id, XFA_OID_RAW);
+		if ((err = fn(&x, payload)))
+			goto done;
+	}
+	err = err == GIT_ITEROVER ? 0 : git_fail(err, "cannot walk the history");
+done:
+	git_revwalk_free(w);
+	return err;
+}
+
+int xfa_store_is_ancestor(xfa_store *st, const xfa_oid *ancestor,
+			  const xfa_oid *descendant)
+{
+	int r;
+
+	if (xfa_oid_equal(ancestor, descendant))
+		return 1;
+	r = git_graph_descendant_of(st->repo, (const git_oid *)descendant->id,
+				    (const git_oid *)ancestor->id);
+	if (r < 0)
+		return r == GIT_ENOTFOUND ? 0 : git_fail(r, "cannot compare histories");
+	return r;
+}
+
+void xfa_oid_fmt(char out[XFA_OID_HEX], const xfa_oid *id)
+{
+	git_oid_tostr(out, XFA_OID_HEX, (const git_oid *)id->id);
+}
+
+int xfa_oid_parse(xfa_oid *out, const char *hex)
+{
+	git_oid id;
+
+	if (!hex || strlen(hex) != XFA_OID_HEX - 1 || git_oid_fromstr(&id, hex) < 0)
+		return xfa_error_set(XFA_EINVALID, "'%s' is not a commit id",
+				     hex ? hex : "");
+	memcpy(out->id, id.id, XFA_OID_RAW);
+	return 0;
+}
+
+int xfa_oid_is_zero(const xfa_oid *id)
+{
+	size_t i;
+
+	for (i = 0; i < XFA_OID_RAW; i++)
+		if (id->id[i])
+			return 0;
+	return 1;
+}
+
+int xfa_oid_equal(const xfa_oid *a, const xfa_oid *b)
+{
+	return memcmp(a->id, b->id, XFA_OID_RAW) == 0;
+}

@@ -1,0 +1,189 @@
+/* store.h - the git store: a bare repository, blobs and trees by path,
+ * signed commits, compare-and-swap updates of refs/heads/main, and the
+ * history reads verification needs.  The only user of git2.h is store.c. */
+#ifndef XFA_STORE_H
+#define XFA_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define XFA_OID_RAW 20
+#define XFA_OID_HEX 41
+
+/* The ref that holds the archive's history. */
+#define XFA_MAIN_REF "refs/heads/main"
+
+typedef struct xfa_oid {
+	unsigned char id[XFA_OID_RAW];
+} xfa_oid;
+
+typedef struct xfa_store xfa_store;
+typedef struct xfa_txn xfa_txn;
+typedef struct xfa_blobw xfa_blobw;
+
+/* Initialise libgit2 once per process; called by xfa_init(). */
+int xfa_store_global_init(void);
+void xfa_store_global_shutdown(void);
+
+/* Turn fsync of objects and refs on (the default) or off for this process. */
+void xfa_store_set_fsync(int on);
+
+/*
+ * Create a bare repository at `path` (which must not exist or be an empty
+ * folder), with HEAD pointing at refs/heads/main.  Returns 0, XFA_EEXISTS,
+ * XFA_EIO.
+ */
+int xfa_store_create(xfa_store **out, const char *path);
+
+/* Open the bare repository at `path`.  Returns 0, XFA_ENOTFOUND, XFA_EIO. */
+int xfa_store_open(xfa_store **out, const char *path);
+
+void xfa_store_free(xfa_store *st);
+
+/* The repository's folder; borrowed. */
+const char *xfa_store_path(const xfa_store *st);
+
+/* The commit refs/heads/main points at.  XFA_ENOTFOUND if it has none. */
+int xfa_store_head(xfa_oid *out, xfa_store *st);
+
+/* Read the blob at `path` in commit `commit`'s tree into a malloc'd,
+ * NUL-terminated buffer.  XFA_ENOTFOUND if there is no blob there. */
+int xfa_store_read(char **out, size_t *out_len, xfa_store *st,
+		   const xfa_oid *commit, const char *path);
+
+/* Read a blob by id (NUL-terminated, malloc'd).  `max` bounds its size. */
+int xfa_store_read_blob(char **out, size_t *out_len, xfa_store *st,
+			const xfa_oid *blob, size_t max);
+
+/* The id and size of the blob at `path` in `commit`, without reading it. */
+int xfa_store_stat(xfa_oid *out_blob, uint64_t *out_size, xfa_store *st,
+		   const xfa_oid *commit, const char *path);
+
+/*
+ * The entry names of the tree at `dir` in `commit` (sorted as git sorts
+ * them), as a malloc'd NULL-terminated array of malloc'd strings; free with
+ * xfa_strv_free.  XFA_ENOTFOUND if there is no tree there.
+ */
+int xfa_store_list(char ***out, size_t *out_n, xfa_store *st,
+		   const xfa_oid *commit, const char *dir);
+
+void xfa_strv_free(char **v);
+
+/* --- writing blobs ---------------------------------------------------- */
+
+/* Write a blob of `len` bytes; *out receives its id. */
+int xfa_store_put_blob(xfa_oid *out, xfa_store *st, const void *data,
+		       size_t len);
+
+/* Stream a blob of exactly `size` bytes: open, write pieces, finish. */
+int xfa_blobw_open(xfa_blobw **out, xfa_store *st, uint64_t size);
+int xfa_blobw_write(xfa_blobw *w, const void *data, size_t len);
+/* Finish and free; XFA_EINVALID if fewer or more bytes than declared came. */
+int xfa_blobw_finish(xfa_oid *out, xfa_blobw *w);
+/* Abandon without writing; NULL-safe. */
+void xfa_blobw_free(xfa_blobw *w);
+
+/* --- transactions: one commit on top of the head ----------------------- */
+
+/*
+ * Start a change on top of the current head (or an empty tree when the
+ * archive has no commit yet).  Nothing is visible until xfa_txn_commit.
+ */
+int xfa_txn_begin(xfa_txn **out, xfa_store *st);
+
+/* The commit the transaction builds on; XFA_ENOTFOUND when there is none. */
+int xfa_txn_base(xfa_oid *out, const xfa_txn *tx);
+
+/* Stage the blob `blob` (already written) or `len` bytes at `path`. */
+int xfa_txn_put_oid(xfa_txn *tx, const char *path, const xfa_oid *blob);
+int xfa_txn_put(xfa_txn *tx, const char *path, const void *data, size_t len);
+
+/*
+ * Signs `len` bytes (the commit object without its signature) and returns
+ * an armored SSH signature in *armor (malloc'd).  Returns 0 or a code.
+ */
+typedef int (*xfa_sign_fn)(char **armor, const unsigned char *buf,
+			   size_t len, void *payload);
+
+/* Who and when, for the commit's author and committer lines. */
+typedef struct xfa_ident {
+	const char *name;
+	const char *email;
+	int64_t when;        /* seconds since the epoch */
+	int offset;          /* minutes east of UTC */
+} xfa_ident;
+
+/*
+ * Write the staged tree and a commit signed through `sign` (git's gpgsig
+ * header, SSH format), then move refs/heads/main from the base to it with a
+ * compare-and-swap.  Returns 0, or XFA_ECONFLICT when the head moved since
+ * xfa_txn_begin (the caller starts again on the new head).
+ */
+int xfa_txn_commit(xfa_oid *out, xfa_txn *tx, const xfa_ident *who,
+		   const char *message, xfa_sign_fn sign, void *payload);
+
+void xfa_txn_free(xfa_txn *tx);
+
+/* --- reading history --------------------------------------------------- */
+
+/* One commit, as verification needs it.  Free with xfa_commit_info_release. */
+typedef struct xfa_commit_info {
+	xfa_oid id;
+	xfa_oid tree;
+	size_t nparents;
+	xfa_oid parents[2];      /* the first two parents */
+	char *author_name, *author_email;
+	int64_t author_time;
+	int author_offset;
+	char *committer_email;
+	int64_t commit_time;
+	int commit_offset;
+	char *message;
+	char *signature;         /* armor, or NULL if unsigned */
+	char *signed_data;       /* the bytes the signature covers */
+	size_t signed_len;
+} xfa_commit_info;
+
+int xfa_store_commit_info(xfa_commit_info *out, xfa_store *st,
+			  const xfa_oid *commit);
+void xfa_commit_info_release(xfa_commit_info *ci);
+
+/* A blob that differs between two trees. */
+typedef struct xfa_change {
+	const char *path;        /* full path, e.g. "cases/2026/00/00/XF-2026-000001/case.json" */
+	int status;              /* 'A' added, 'M' modified, 'D' deleted, 'T' type changed */
+	xfa_oid old_id, new_id;  /* zero where absent */
+	int new_mode;            /* git file mode of the new entry (0 if deleted) */
+} xfa_change;
+
+typedef int (*xfa_change_fn)(const xfa_change *c, void *payload);
+
+/*
+ * Call `fn` for every blob path that differs between tree `a` (NULL for
+ * the empty tree) and tree `b`, skipping subtrees whose ids are equal.
+ * Stops and returns fn's value if it is non-zero.
+ */
+int xfa_store_diff(xfa_store *st, const xfa_oid *a, const xfa_oid *b,
+		   xfa_change_fn fn, void *payload);
+
+/*
+ * Walk the history from `from` (all parents, newest first), calling `fn`
+ * with each commit id.  Stops and returns fn's value if non-zero.
+ */
+int xfa_store_walk(xfa_store *st, const xfa_oid *from,
+		   int (*fn)(const xfa_oid *id, void *payload), void *payload);
+
+/* Is `ancestor` reachable from `descendant` (or equal)?  1, 0, or a code. */
+int xfa_store_is_ancestor(xfa_store *st, const xfa_oid *ancestor,
+			  const xfa_oid *descendant);
+
+/* Resolve a ref name to a commit; XFA_ENOTFOUND if absent. */
+int xfa_store_ref(xfa_oid *out, xfa_store *st, const char *name);
+
+/* Hex form of an id, and back. */
+void xfa_oid_fmt(char out[XFA_OID_HEX], const xfa_oid *id);
+int xfa_oid_parse(xfa_oid *out, const char *hex);
+int xfa_oid_is_zero(const xfa_oid *id);
+int xfa_oid_equal(const xfa_oid *a, const xfa_oid *b);
+
+#endif

@@ -1,0 +1,252 @@
+/* cli.c - exit statuses, messages, passphrases, keys and output shared by
+ * every command. */
+#define _XOPEN_SOURCE 700
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "error.h"
+#include "file.h"
+
+struct cli_globals cli;
+
+int cli_status(int code)
+{
+	switch (code) {
+	case XFA_OK:        return EXIT_OKAY;
+	case XFA_ENOTFOUND: return EXIT_NOINPUT;
+	case XFA_EEXISTS:
+	case XFA_EINVALID:
+	case XFA_EBADSIG:   return EXIT_DATA;
+	case XFA_ECONFLICT: return EXIT_TEMPFAIL;
+	case XFA_EAUTH:     return EXIT_NOPERM;
+	default:            return EXIT_IOERR;
+	}
+}
+
+int cli_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("xfa: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (*xfa_error_last())
+		fprintf(stderr, ": %s", xfa_error_last());
+	fputc('\n', stderr);
+	return cli_status(code);
+}
+
+int cli_usage(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		fputs("xfa: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	fprintf(stderr, "usage: %s\n", usage);
+	return EXIT_USAGE;
+}
+
+int cli_help(int argc, char **argv, const char *usage)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: %s\n", usage);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int cli_open(xfa_archive **out)
+{
+	int err = xfa_archive_open(out, cli.dir);
+
+	if (err < 0)
+		return cli_fail(err, "cannot open archive '%s'", cli.dir);
+	return 0;
+}
+
+static int read_tty_line(char *buf, size_t cap, const char *prompt)
+{
+	struct termios old, quiet;
+	FILE *tty = fopen("/dev/tty", "r+");
+	int ok;
+
+	if (!tty)
+		return xfa_error_set(XFA_EAUTH,
+			"no terminal for the passphrase (set XFA_PASSPHRASE_FILE)");
+	fputs(prompt, tty);
+	fflush(tty);
+	tcgetattr(fileno(tty), &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	ok = fgets(buf, (int)cap, tty) != NULL;
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	if (!ok)
+		return xfa_error_set(XFA_EAUTH, "no passphrase given");
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+int cli_passphrase(char **out, size_t *out_len, const char *prompt, int confirm)
+{
+	const char *file = getenv("XFA_PASSPHRASE_FILE");
+	char *p = xfa_secret_alloc(1024), *again = NULL, *buf = NULL;
+	size_t len;
+	int err = 0;
+
+	*out = NULL;
+	if (!p)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	if (file && *file) {
+		if ((err = xfa_file_read(&buf, &len, file, 1000)) < 0) {
+			err = xfa_error_wrap(err, "XFA_PASSPHRASE_FILE");
+			goto done;
+		}
+		len = strcspn(buf, "\r\n");
+		memcpy(p, buf, len);
+		p[len] = '\0';
+		memset(buf, 0, len);
+	} else {
+		if ((err = read_tty_line(p, 1024, prompt)) < 0)
+			goto done;
+		if (confirm) {
+			if (!(again = xfa_secret_alloc(1024)) ||
+			    (err = read_tty_line(again, 1024, "again: ")) < 0)
+				goto done;
+			if (strcmp(p, again)) {
+				err = xfa_error_set(XFA_EINVALID, "the passphrases differ");
+				goto done;
+			}
+		}
+	}
+	*out = p;
+	*out_len = strlen(p);
+	p = NULL;
+done:
+	free(buf);
+	xfa_secret_free(again);
+	xfa_secret_free(p);
+	return err;
+}
+
+void cli_passphrase_free(char *p)
+{
+	xfa_secret_free(p);
+}
+
+int cli_signing_key(xfa_key **out)
+{
+	char *pass = NULL;
+	size_t len = 0;
+	int err;
+
+	*out = NULL;
+	if (!cli.key || !*cli.key) {
+		fprintf(stderr, "xfa: this command signs: name a key with --as KEYFILE or XFA_KEY\n");
+		return EXIT_USAGE;
+	}
+	if ((err = cli_passphrase(&pass, &len, "passphrase: ", 0)) < 0)
+		return cli_fail(err, "cannot unlock '%s'", cli.key);
+	err = xfa_key_load(out, cli.key, pass, len);
+	cli_passphrase_free(pass);
+	if (err < 0)
+		return cli_fail(err, "cannot use key '%s'", cli.key);
+	return 0;
+}
+
+void cli_json(const json_t *v)
+{
+	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	fputc('\n', stdout);
+}
+
+int cli_done(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "xfa: cannot write output: %s\n", strerror(errno));
+		return EXIT_IOERR;
+	}
+	return status;
+}
+
+int cli_width(const char *s)
+{
+	mbstate_t st;
+	wchar_t wc;
+	int w = 0;
+
+	memset(&st, 0, sizeof(st));
+	while (*s) {
+		size_t n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+		int cw;
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+			return w + (int)strlen(s);
+		cw = wcwidth(wc);
+		w += cw < 0 ? 1 : cw;
+		s += n;
+	}
+	return w;
+}
+
+void cli_cell(const char *s, int width)
+{
+	int w;
+
+	s = s ? s : "";
+	w = cli_width(s);
+	fputs(s, stdout);
+	for (; w < width; w++)
+		fputc(' ', stdout);
+}
+
+const char *cli_label(const xfa_meta *m, const char *vocab, const char *id)
+{
+	if (!id)
+		return "";
+	return m ? xfa_workflow_label(m->wf, vocab, id, cli.lang) : id;
+}
+
+int cli_read_pub(xfa_pubkey *pk, char **name, char **email, const char *path)
+{
+	char *buf = NULL, *comment = NULL, *lt, *gt;
+	int err;
+
+	*name = *email = NULL;
+	if ((err = xfa_file_read(&buf, NULL, path, 16384)) < 0)
+		return cli_fail(err, "cannot read public key");
+	buf[strcspn(buf, "\r\n")] = '\0';
+	err = xfa_pubkey_parse(pk, &comment, buf);
+	free(buf);
+	if (err < 0)
+		return cli_fail(err, "'%s'", path);
+	if (comment && (lt = strchr(comment, '<')) && (gt = strchr(lt, '>'))) {
+		*gt = '\0';
+		*email = strdup(lt + 1);
+		while (lt > comment && lt[-1] == ' ')
+			lt--;
+		*lt = '\0';
+	}
+	*name = comment;
+	return 0;
+}

@@ -1,0 +1,73 @@
+/* cli.h - what every command shares: global options, exit statuses,
+ * messages, passphrases, keys, JSON and table output. */
+#ifndef XFA_CLI_H
+#define XFA_CLI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "archive.h"
+#include "key.h"
+
+/* Exit statuses (SPEC 6, after sysexits.h). */
+enum {
+	EXIT_OKAY = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 64, EXIT_DATA = 65,
+	EXIT_NOINPUT = 66, EXIT_IOERR = 74, EXIT_TEMPFAIL = 75, EXIT_NOPERM = 77
+};
+
+/* Options valid before or after any command. */
+struct cli_globals {
+	const char *dir;    /* -C DIR / XFA_ARCHIVE, default ./archive.xfa */
+	const char *key;    /* --as KEYFILE / XFA_KEY */
+	const char *lang;   /* --lang zh|en, default zh */
+	int json;           /* --json */
+	int quiet;          /* -q */
+};
+extern struct cli_globals cli;
+
+/* The one place library codes become exit statuses. */
+int cli_status(int code);
+
+/* Print "xfa: <what>: <library message>" and return the exit status for `code`. */
+int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print "xfa: <message>" and "usage: ..." to stderr; returns 64. */
+int cli_usage(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* True if argv holds -h or --help; then prints `usage` to stdout. */
+int cli_help(int argc, char **argv, const char *usage);
+
+/* Open the archive named by -C; returns 0 or an exit status (message printed). */
+int cli_open(xfa_archive **out);
+
+/* Read a passphrase from XFA_PASSPHRASE_FILE or the terminal (no echo). */
+int cli_passphrase(char **out, size_t *out_len, const char *prompt, int confirm);
+void cli_passphrase_free(char *p);
+
+/* Load and unlock the key named by --as / XFA_KEY; 0 or an exit status. */
+int cli_signing_key(xfa_key **out);
+
+/* Print `v` as one JSON document on stdout. */
+void cli_json(const json_t *v);
+
+/* Flush stdout and report a write failure; returns `status` or 74. */
+int cli_done(int status);
+
+/* Columns `s` takes on a terminal (wide CJK characters count two). */
+int cli_width(const char *s);
+
+/* Print `s` left-aligned in `width` columns. */
+void cli_cell(const char *s, int width);
+
+/* A label from the archive's workflow in the chosen language. */
+const char *cli_label(const xfa_meta *m, const char *vocab, const char *id);
+
+
+
+/*
+ * Read an OpenSSH public-key file; its comment "Name <email>" (or "Name")
+ * gives the holder.  *name and *email are malloc'd (email may be NULL).
+ * Returns 0 or an exit status (message printed).
+ */
+int cli_read_pub(xfa_pubkey *pk, char **name, char **email, const char *path);
+#endif

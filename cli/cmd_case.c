@@ -1,0 +1,538 @@
+/* cmd_case.c - xfa case new | attach | move | record | show | log | list. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+#include "cli.h"
+#include "cmds.h"
+#include "error.h"
+#include "file.h"
+#include "json.h"
+#include "keyring.h"
+
+static const char usage[] =
+	"xfa case new FILE.json [--attach KIND:PATH]... [--note TEXT]\n"
+	"       xfa case attach ID KIND:PATH...\n"
+	"       xfa case move ID STATE [--note T] [--set FIELD=VALUE]... [--set-json FIELD=JSON]...\n"
+	"                      [--attach KIND:PATH]... [--effective TIME] [--role ROLE]\n"
+	"       xfa case record ID TYPE [same options as move]   (amend, note, supervise, urge, evaluate, instruct...)\n"
+	"       xfa case show ID | log ID\n"
+	"       xfa case list [--status S] [--unit U] [--category C] [--lead NAME] [--overdue]";
+
+#define MAX_ATTACH 64
+
+/* Options of the commands that write an event. */
+struct ev_args {
+	xfa_case_opts o;
+	const char *attach[MAX_ATTACH];
+	json_t *patch;
+};
+
+/* Set "a.b.c" in `patch` to `v` (stolen). */
+static int set_path(json_t *patch, const char *path, json_t *v)
+{
+	char *copy = strdup(path), *dot, *seg;
+	json_t *obj = patch;
+
+	if (!copy) {
+		json_decref(v);
+		return -1;
+	}
+	for (seg = copy; (dot = strchr(seg, '.')); seg = dot + 1) {
+		json_t *next;
+		*dot = '\0';
+		next = json_object_get(obj, seg);
+		if (!json_is_object(next)) {
+			next = json_object();
+			json_object_set_new(obj, seg, next);
+		}
+		obj = next;
+	}
+	json_object_set_new(obj, seg, v);
+	free(copy);
+	return 0;
+}
+
+static int parse_set(struct ev_args *e, const char *arg, int as_json)
+{
+	const char *eq = strchr(arg, '=');
+	char *field;
+	json_t *v;
+	json_error_t jerr;
+
+	if (!eq || eq == arg)
+		return cli_usage(usage, "'%s': --set takes FIELD=VALUE", arg);
+	field = strndup(arg, (size_t)(eq - arg));
+	if (as_json) {
+		v = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+		if (!v) {
+			fprintf(stderr, "xfa: --set-json %s: invalid JSON: %s\n", field, jerr.text);
+			free(field);
+			return EXIT_DATA;
+		}
+	} else {
+		v = json_string(eq + 1);
+		if (!v) {
+			fprintf(stderr, "xfa: --set %s: value is not valid UTF-8\n", field);
+			free(field);
+			return EXIT_DATA;
+		}
+	}
+	if (!e->patch)
+		e->patch = json_object();
+	set_path(e->patch, field, v);
+	free(field);
+	return 0;
+}
+
+/* Parse the options shared by new/move/record/attach; positional arguments stay. */
+static int parse_ev_args(struct ev_args *e, int argc, char **argv, int *first_pos)
+{
+	static const struct option opts[] = {
+		{ "note", required_argument, 0, 'n' },
+		{ "set", required_argument, 0, 's' },
+		{ "set-json", required_argument, 0, 'j' },
+		{ "attach", required_argument, 0, 'a' },
+		{ "effective", required_argument, 0, 'e' },
+		{ "role", required_argument, 0, 'r' },
+		{ 0, 0, 0, 0 }
+	};
+	int c, st;
+
+	memset(e, 0, sizeof(*e));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': e->o.note = optarg; break;
+		case 'e': e->o.effective = optarg; break;
+		case 'r': e->o.role = optarg; break;
+		case 's':
+		case 'j':
+			if ((st = parse_set(e, optarg, c == 'j')))
+				return st;
+			break;
+		case 'a':
+			if (e->o.nattach == MAX_ATTACH)
+				return cli_usage(usage, "at most %d attachments at once", MAX_ATTACH);
+			e->attach[e->o.nattach++] = optarg;
+			break;
+		default:
+			return cli_usage(usage, NULL);
+		}
+	}
+	e->o.attach = e->attach;
+	e->o.patch = e->patch;
+	*first_pos = optind;
+	return 0;
+}
+
+static int case_new(xfa_archive *a, int argc, char **argv)
+{
+	struct ev_args e;
+	char *buf = NULL, *id = NULL, *code = NULL;
+	json_t *input = NULL;
+	xfa_key *k = NULL;
+	size_t len;
+	int pos, st, err;
+
+	if ((st = parse_ev_args(&e, argc, argv, &pos)))
+		return st;
+	if (pos != argc - 1 || e.patch) {
+		st = cli_usage(usage, "case new takes one FILE.json");
+		goto done;
+	}
+	if ((err = xfa_file_read(&buf, &len, argv[pos], 1 << 20)) < 0 ||
+	    (err = xfa_json_parse(&input, buf, len, argv[pos])) < 0) {
+		st = cli_fail(err, "cannot read case document");
+		goto done;
+	}
+	if ((st = cli_signing_key(&k)))
+		goto done;
+	if ((err = xfa_case_register(&id, &code, a, k, input, &e.o)) < 0) {
+		st = cli_fail(err, "cannot register case from '%s'", argv[pos]);
+		goto done;
+	}
+	if (cli.json) {
+		json_t *o = json_pack("{s:s, s:s}", "id", id, "query_code", code);
+		cli_json(o);
+		json_decref(o);
+	} else {
+		printf("%s\n", id);
+		if (!cli.quiet)
+			printf("%s %s\n", strcmp(cli.lang, "en") ? "查询码:" : "query code:", code);
+	}
+done:
+	json_decref(e.patch);
+	json_decref(input);
+	xfa_key_free(k);
+	free(buf);
+	free(id);
+	free(code);
+	return st;
+}
+
+/* move ID STATE / record ID TYPE / attach ID KIND:PATH... */
+static int case_event(xfa_archive *a, int argc, char **argv, const char *what)
+{
+	struct ev_args e;
+	xfa_key *k = NULL;
+	unsigned seq = 0;
+	int pos, st, err, i;
+
+	if ((st = parse_ev_args(&e, argc, argv, &pos)))
+		goto done;
+	if (!strcmp(what, "attach")) {
+		if (pos > argc - 2) {
+			st = cli_usage(usage, "case attach needs ID and KIND:PATH");
+			goto done;
+		}
+		for (i = pos + 1; i < argc && e.o.nattach < MAX_ATTACH; i++)
+			e.attach[e.o.nattach++] = argv[i];
+	} else if (pos != argc - 2) {
+		st = cli_usage(usage, "case %s needs ID and %s", what,
+			       strcmp(what, "move") ? "TYPE" : "STATE");
+		goto done;
+	}
+	if ((st = cli_signing_key(&k)))
+		goto done;
+	if (!strcmp(what, "move"))
+		err = xfa_case_move(&seq, a, k, argv[pos], argv[pos + 1], &e.o);
+	else
+		err = xfa_case_record(&seq, a, k, argv[pos],
+				      strcmp(what, "attach") ? argv[pos + 1] : "attach", &e.o);
+	if (err < 0) {
+		st = cli_fail(err, "cannot %s case '%s'", what, argv[pos]);
+		goto done;
+	}
+	if (cli.json) {
+		json_t *o = json_pack("{s:s, s:i}", "id", argv[pos], "seq", (int)seq);
+		cli_json(o);
+		json_decref(o);
+	} else if (!cli.quiet) {
+		printf("%s #%u\n", argv[pos], seq);
+	}
+done:
+	json_decref(e.patch);
+	xfa_key_free(k);
+	return st;
+}
+
+/* Today's day number in the archive's offset. */
+static long today(const xfa_meta *m)
+{
+	xfa_stamp now;
+
+	if (xfa_stamp_now(&now, m->off) < 0)
+		return 0;
+	return xfa_stamp_day(&now);
+}
+
+static void show_deadlines(const xfa_meta *m, const json_t *dl)
+{
+	json_t *d;
+	size_t i;
+	int zh = strcmp(cli.lang, "en") != 0;
+
+	json_array_foreach(dl, i, d) {
+		json_t *met = json_object_get(d, "met");
+		const char *state = json_is_true(met) ? (zh ? "按期" : "met")
+			: json_is_false(met) ? (zh ? "逾期" : "late") : (zh ? "未到期" : "open");
+		printf("  ");
+		cli_cell(cli_label(m, "deadline", xfa_json_str(d, "id")), 14);
+		printf(" %s  ", xfa_json_str(d, "due"));
+		cli_cell(state, 8);
+		if (xfa_json_str(d, "done"))
+			printf(" %s %s", zh ? "完成" : "done", xfa_json_str(d, "done"));
+		else if (json_is_integer(json_object_get(d, "days_left")))
+			printf(" %s %lld", zh ? "剩余天数" : "days left",
+			       xfa_json_int(d, "days_left", 0));
+		putchar('\n');
+	}
+}
+
+static void show_field(const char *zh, const char *en, const char *v)
+{
+	if (!v || !*v)
+		return;
+	cli_cell(strcmp(cli.lang, "en") ? zh : en, 12);
+	printf(" %s\n", v);
+}
+
+static void show_human(const xfa_meta *m, const json_t *doc, const json_t *dl)
+{
+	json_t *p, *att;
+	size_t i;
+	int zh = strcmp(cli.lang, "en") != 0;
+
+	show_field("案件编号", "case", xfa_json_str(doc, "id"));
+	show_field("状态", "status", cli_label(m, "state", xfa_json_str(doc, "status")));
+	show_field("渠道", "channel", cli_label(m, "channel", xfa_json_str(doc, "channel")));
+	show_field("收到时间", "received", xfa_json_str(doc, "received_at"));
+	json_array_foreach(json_object_get(doc, "petitioners"), i, p)
+		show_field("信访人", "petitioner", xfa_json_str(p, "name"));
+	if (json_object_get(doc, "headcount")) {
+		char n[32];
+		snprintf(n, sizeof(n), "%lld%s", xfa_json_int(doc, "headcount", 0),
+			 json_is_true(json_object_get(doc, "collective")) ? (zh ? " (集体访)" : " (collective)") : "");
+		show_field("人数", "headcount", n);
+	}
+	show_field("问题属地", "locality", xfa_json_str(doc, "locality"));
+	show_field("问题分类", "category", cli_label(m, "category", xfa_json_str(doc, "category")));
+	show_field("性质", "kind", cli_label(m, "kind", xfa_json_str(doc, "kind")));
+	show_field("诉求", "demands", xfa_json_str(doc, "demands"));
+	show_field("概要", "summary", xfa_json_str(doc, "summary"));
+	show_field("代办员", "proxy agent",
+		   xfa_json_str(json_object_get(json_object_get(doc, "proxy"), "agent"), "name"));
+	show_field("责任单位", "unit", xfa_json_str(doc, "unit"));
+	show_field("包案领导", "lead", xfa_json_str(doc, "lead"));
+	show_field("重复信访", "repeat of", xfa_json_str(doc, "repeat_of"));
+	show_field("满意度", "satisfaction",
+		   cli_label(m, "satisfaction", xfa_json_str(doc, "satisfaction")));
+	if (json_array_size(dl)) {
+		printf("%s\n", zh ? "期限:" : "deadlines:");
+		show_deadlines(m, dl);
+	}
+	if (json_array_size(json_object_get(doc, "attachments")))
+		printf("%s\n", zh ? "附件:" : "attachments:");
+	json_array_foreach(json_object_get(doc, "attachments"), i, att)
+		printf("  %s  [%s]  %lld bytes  sha256:%.16s\n", xfa_json_str(att, "name"),
+		       cli_label(m, "attachment", xfa_json_str(att, "kind")),
+		       xfa_json_int(att, "size", 0), xfa_json_str(att, "sha256"));
+}
+
+static int case_show(xfa_archive *a, int argc, char **argv)
+{
+	const xfa_meta *m;
+	json_t *doc = NULL, *dl = NULL;
+	int err;
+
+	if (argc != 2)
+		return cli_usage(usage, "case show needs one ID");
+	if ((err = xfa_archive_meta(&m, a)) < 0 ||
+	    (err = xfa_case_load(&doc, a, argv[1])) < 0)
+		return cli_fail(err, "cannot show case '%s'", argv[1]);
+	dl = xfa_workflow_deadlines(m->wf, doc, m->cal, today(m));
+	if (cli.json) {
+		json_t *o = json_pack("{s:O, s:O}", "case", doc, "deadlines", dl ? dl : json_null());
+		cli_json(o);
+		json_decref(o);
+	} else {
+		show_human(m, doc, dl);
+	}
+	json_decref(doc);
+	json_decref(dl);
+	return 0;
+}
+
+static int case_log(xfa_archive *a, int argc, char **argv)
+{
+	const xfa_meta *m;
+	json_t *evs = NULL, *ev;
+	size_t i;
+	int err;
+
+	if (argc != 2)
+		return cli_usage(usage, "case log needs one ID");
+	if ((err = xfa_archive_meta(&m, a)) < 0 ||
+	    (err = xfa_case_events(&evs, a, argv[1])) < 0)
+		return cli_fail(err, "cannot read case '%s'", argv[1]);
+	if (cli.json) {
+		cli_json(evs);
+	} else {
+		json_array_foreach(evs, i, ev) {
+			const json_t *rec = xfa_keyring_find(m->doc, xfa_json_str(ev, "by"));
+			printf("#%-3lld %.10s  ", xfa_json_int(ev, "seq", 0),
+			       xfa_json_str(ev, "effective"));
+			cli_cell(cli_label(m, "event", xfa_json_str(ev, "type")), 10);
+			printf(" ");
+			if (xfa_json_str(ev, "to")) {
+				cli_cell(cli_label(m, "state", xfa_json_str(ev, "to")), 10);
+			} else {
+				cli_cell("", 10);
+			}
+			printf(" %s (%s)", rec ? xfa_json_str(rec, "name") : xfa_json_str(ev, "by"),
+			       cli_label(m, "role", xfa_json_str(ev, "role")));
+			if (xfa_json_str(ev, "note"))
+				printf("  %s", xfa_json_str(ev, "note"));
+			putchar('\n');
+		}
+	}
+	json_decref(evs);
+	return 0;
+}
+
+struct list_job {
+	xfa_store *st;
+	const xfa_oid *head;
+	const xfa_meta *m;
+	const char *status, *unit, *category, *lead;
+	int overdue;
+	long today;
+	json_t *rows;
+};
+
+/* Is any deadline of `doc` past due and not met? */
+static int is_overdue(const struct list_job *j, const json_t *doc)
+{
+	json_t *dl = xfa_workflow_deadlines(j->m->wf, doc, j->m->cal, j->today), *d;
+	size_t i;
+	int late = 0;
+
+	json_array_foreach(dl, i, d)
+		if (json_is_false(json_object_get(d, "met")) && !xfa_json_str(d, "done"))
+			late = 1;
+	json_decref(dl);
+	return late && !xfa_workflow_is_archivable(j->m->wf, xfa_json_str(doc, "status")) &&
+	       !xfa_workflow_is_terminal(j->m->wf, xfa_json_str(doc, "status"));
+}
+
+static int eq_or_null(const char *want, const char *have)
+{
+	return !want || (have && !strcmp(want, have));
+}
+
+static int list_one(const char *id, const char *dir, void *payload)
+{
+	struct list_job *j = payload;
+	char path[300], *buf = NULL;
+	json_t *doc = NULL;
+	size_t len;
+	int err;
+
+	(void)id;
+	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
+	if ((err = xfa_store_read(&buf, &len, j->st, j->head, path)) < 0 ||
+	    (err = xfa_json_parse(&doc, buf, len, path)) < 0) {
+		free(buf);
+		return err;
+	}
+	free(buf);
+	if (eq_or_null(j->status, xfa_json_str(doc, "status")) &&
+	    eq_or_null(j->unit, xfa_json_str(doc, "unit")) &&
+	    eq_or_null(j->category, xfa_json_str(doc, "category")) &&
+	    eq_or_null(j->lead, xfa_json_str(doc, "lead")) &&
+	    (!j->overdue || is_overdue(j, doc)))
+		json_array_append(j->rows, doc);
+	json_decref(doc);
+	return 0;
+}
+
+static void list_human(const struct list_job *j)
+{
+	json_t *doc;
+	size_t i;
+	int zh = strcmp(cli.lang, "en") != 0;
+
+	cli_cell(zh ? "案件编号" : "case", 16);
+	cli_cell(zh ? "状态" : "status", 12);
+	cli_cell(zh ? "收到" : "received", 11);
+	cli_cell(zh ? "分类" : "category", 14);
+	cli_cell(zh ? "责任单位" : "unit", 20);
+	printf("%s\n", zh ? "概要" : "summary");
+	json_array_foreach(j->rows, i, doc) {
+		const char *sum = xfa_json_str(doc, "summary");
+		char cut[64];
+		size_t n = 0, k = 0;
+		cli_cell(xfa_json_str(doc, "id"), 16);
+		cli_cell(cli_label(j->m, "state", xfa_json_str(doc, "status")), 12);
+		printf("%.10s ", xfa_json_str(doc, "received_at"));
+		cli_cell(cli_label(j->m, "category", xfa_json_str(doc, "category")), 14);
+		cli_cell(xfa_json_str(doc, "unit"), 20);
+		/* the first 16 characters of the summary */
+		while (sum && sum[n] && k < 16 && n < sizeof(cut) - 5) {
+			n++;
+			while (sum[n] && ((unsigned char)sum[n] & 0xc0) == 0x80)
+				n++;
+			k++;
+		}
+		snprintf(cut, sizeof(cut), "%.*s%s", (int)n, sum ? sum : "",
+			 sum && sum[n] ? "…" : "");
+		printf("%s\n", cut);
+	}
+}
+
+static int case_list(xfa_archive *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "status", required_argument, 0, 's' },
+		{ "unit", required_argument, 0, 'u' },
+		{ "category", required_argument, 0, 'c' },
+		{ "lead", required_argument, 0, 'l' },
+		{ "overdue", no_argument, 0, 'o' },
+		{ 0, 0, 0, 0 }
+	};
+	struct list_job j;
+	xfa_oid head;
+	int c, err;
+
+	memset(&j, 0, sizeof(j));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': j.status = optarg; break;
+		case 'u': j.unit = optarg; break;
+		case 'c': j.category = optarg; break;
+		case 'l': j.lead = optarg; break;
+		case 'o': j.overdue = 1; break;
+		default: return cli_usage(usage, NULL);
+		}
+	}
+	if (optind != argc)
+		return cli_usage(usage, "case list takes no arguments");
+	if ((err = xfa_archive_meta(&j.m, a)) < 0 ||
+	    (err = xfa_store_head(&head, xfa_archive_store(a))) < 0)
+		return cli_fail(err, "cannot list cases");
+	if (j.status && !xfa_workflow_has_state(j.m->wf, j.status))
+		return cli_usage(usage, "'%s' is not a state of workflow %s", j.status,
+				 xfa_workflow_id(j.m->wf));
+	j.st = xfa_archive_store(a);
+	j.head = &head;
+	j.today = today(j.m);
+	j.rows = json_array();
+	if ((err = xfa_case_each(j.st, &head, list_one, &j)) < 0) {
+		json_decref(j.rows);
+		return cli_fail(err, "cannot list cases");
+	}
+	if (cli.json)
+		cli_json(j.rows);
+	else
+		list_human(&j);
+	json_decref(j.rows);
+	return 0;
+}
+
+int cmd_case(int argc, char **argv)
+{
+	xfa_archive *a = NULL;
+	const char *sub;
+	int st;
+
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		if (argc >= 2)
+			return printf("usage: %s\n", usage), cli_done(0);
+		return cli_usage(usage, NULL);
+	}
+	if (cli_help(argc - 1, argv + 1, usage))
+		return cli_done(0);
+	sub = argv[1];
+	if (strcmp(sub, "new") && strcmp(sub, "attach") && strcmp(sub, "move") &&
+	    strcmp(sub, "record") && strcmp(sub, "show") && strcmp(sub, "log") &&
+	    strcmp(sub, "list"))
+		return cli_usage(usage, "'%s' is not a case command", sub);
+	if ((st = cli_open(&a)))
+		return st;
+	if (!strcmp(sub, "new"))
+		st = case_new(a, argc - 1, argv + 1);
+	else if (!strcmp(sub, "show"))
+		st = case_show(a, argc - 1, argv + 1);
+	else if (!strcmp(sub, "log"))
+		st = case_log(a, argc - 1, argv + 1);
+	else if (!strcmp(sub, "list"))
+		st = case_list(a, argc - 1, argv + 1);
+	else
+		st = case_event(a, argc - 1, argv + 1, sub);
+	xfa_archive_free(a);
+	return cli_done(st);
+}

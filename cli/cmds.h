@@ -1,0 +1,17 @@
+/* cmds.h - one function per command, each in cli/cmd_<name>.c. */
+#ifndef XFA_CMDS_H
+#define XFA_CMDS_H
+
+int cmd_key(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_keyring(int argc, char **argv);
+int cmd_case(int argc, char **argv);
+int cmd_lookup(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_verify_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+#endif

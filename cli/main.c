@@ -1,0 +1,124 @@
+/* main.c - the xfa program: global options and the command table. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "error.h"
+#include "store.h"
+#include "xfa.h"
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "key",           cmd_key,           "make a signing key" },
+	{ "init",          cmd_init,          "create an archive" },
+	{ "keyring",       cmd_keyring,       "add, revoke and list the archive's keys" },
+	{ "case",          cmd_case,          "register, move and read cases" },
+	{ "lookup",        cmd_lookup,        "a case's public timeline by its query code" },
+	{ "verify",        cmd_verify,        "prove the archive's history" },
+	{ "checkpoint",    cmd_checkpoint,    "a signed statement of the current head" },
+	{ "export",        cmd_export,        "closed cases as a signed BagIt package" },
+	{ "verify-export", cmd_verify_export, "check a package offline" },
+	{ "report",        cmd_report,        "overdue cases and the three rates" },
+	{ "help",          cmd_help,          "list the commands" },
+	{ NULL, NULL, NULL }
+};
+
+static const char usage[] =
+	"xfa [-C DIR] [--as KEYFILE] [--json] [-q] [--lang zh|en] COMMAND [ARGS]";
+
+int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+
+	(void)argc;
+	(void)argv;
+	printf("usage: %s\n\ncommands:\n", usage);
+	for (c = commands; c->name; c++)
+		printf("  %-14s %s\n", c->name, c->summary);
+	printf("\n'xfa COMMAND --help' describes a command; man xfa describes all.\n");
+	return cli_done(0);
+}
+
+/* Take the global options out of argv wherever they stand; returns 0 or 64. */
+static int take_globals(int *argc, char **argv)
+{
+	int i, j = 1;
+
+	for (i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+		int has_next = i + 1 < *argc;
+		if (!strcmp(a, "--")) {
+			while (i < *argc)
+				argv[j++] = argv[i++];
+			break;
+		}
+		if ((!strcmp(a, "-C") || !strcmp(a, "--as") || !strcmp(a, "--lang"))) {
+			if (!has_next)
+				return cli_usage(usage, "option '%s' needs a value", a);
+			if (a[1] == 'C')
+				cli.dir = argv[++i];
+			else if (!strcmp(a, "--as"))
+				cli.key = argv[++i];
+			else
+				cli.lang = argv[++i];
+		} else if (!strncmp(a, "--as=", 5)) {
+			cli.key = a + 5;
+		} else if (!strcmp(a, "--json")) {
+			cli.json = 1;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			cli.quiet = 1;
+		} else if (!strcmp(a, "--no-fsync")) {
+			xfa_store_set_fsync(0);
+		} else {
+			argv[j++] = argv[i];
+		}
+	}
+	argv[j] = NULL;
+	*argc = j;
+	if (strcmp(cli.lang, "zh") && strcmp(cli.lang, "en"))
+		return cli_usage(usage, "--lang is zh or en, not '%s'", cli.lang);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *c;
+	const char *env;
+	int err;
+
+	if (!setlocale(LC_CTYPE, "") || MB_CUR_MAX == 1)
+		setlocale(LC_CTYPE, "C.UTF-8");
+	cli.dir = (env = getenv("XFA_ARCHIVE")) && *env ? env : "archive.xfa";
+	cli.key = getenv("XFA_KEY");
+	cli.lang = (env = getenv("XFA_LANG")) && *env ? env : "zh";
+	if ((env = getenv("XFA_FSYNC")) && !strcmp(env, "0"))
+		xfa_store_set_fsync(0);
+	if ((err = take_globals(&argc, argv)))
+		return err;
+	if (argc < 2)
+		return cli_usage(usage, "no command given ('xfa help' lists them)");
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("xfa %s\n", XFA_VERSION);
+		return cli_done(0);
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(argc, argv);
+	if (xfa_init() < 0) {
+		fprintf(stderr, "xfa: cannot initialise: %s\n", xfa_error_last());
+		return EXIT_IOERR;
+	}
+	for (c = commands; c->name; c++)
+		if (!strcmp(c->name, argv[1])) {
+			err = c->fn(argc - 1, argv + 1);
+			xfa_shutdown();
+			return err;
+		}
+	xfa_shutdown();
+	return cli_usage(usage, "'%s' is not a command ('xfa help' lists them)", argv[1]);
+}
