@@ -31,7 +31,7 @@ DEB_PKGS = build-essential pkg-config libgit2-dev libsodium-dev libarchive-dev \
 
 LIB_SRC  = $(sort $(wildcard archive/*.c))
 CLI_SRC  = $(sort $(wildcard cli/*.c))
-TEST_SRC = $(sort $(wildcard tests/check_*.c))
+TEST_SRC = $(sort $(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 SCHEMAS  = $(sort $(shell find schemas -name '*.json' 2>/dev/null))
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o

@@ -184,9 +184,14 @@ int xfa_append_stream(xfa_append_ctx *c, const char *name, const char *dir,
 	return 0;
 }
 
-/* One attempt of an append.  XFA_ECONFLICT means: try again. */
-static int append_once(xfa_oid *out_commit, unsigned *out_seq, xfa_archive *a,
-		       const xfa_key *key, const xfa_append *ap)
+struct xfa_batch {
+	xfa_archive *a;
+	xfa_txn *tx;
+};
+
+/* Build one event on the tip of `tx` and write its commit (not published). */
+static int append_on(xfa_oid *out_commit, unsigned *out_seq, xfa_archive *a,
+		     xfa_txn *tx, const xfa_key *key, const xfa_append *ap)
 {
 	xfa_append_ctx c;
 	xfa_meta meta;
@@ -200,8 +205,8 @@ static int append_once(xfa_oid *out_commit, unsigned *out_seq, xfa_archive *a,
 	memset(&c, 0, sizeof(c));
 	memset(&sg, 0, sizeof(sg));
 	c.a = a;
-	if ((err = xfa_txn_begin(&c.tx, a->st)) < 0 ||
-	    (err = xfa_txn_base(&base, c.tx)) < 0 ||
+	c.tx = tx;
+	if ((err = xfa_txn_base(&base, c.tx)) < 0 ||
 	    (err = xfa_meta_load(&meta, a->st, &base)) < 0)
 		goto done;
 	has_meta = 1;
@@ -247,8 +252,57 @@ done:
 		xfa_stream_release(&c.stream);
 	if (has_meta)
 		xfa_meta_release(&meta);
-	xfa_txn_free(c.tx);
 	return err;
+}
+
+/* One attempt of an append.  XFA_ECONFLICT means: try again. */
+static int append_once(xfa_oid *out_commit, unsigned *out_seq, xfa_archive *a,
+		       const xfa_key *key, const xfa_append *ap)
+{
+	xfa_txn *tx = NULL;
+	int err;
+
+	if ((err = xfa_txn_begin(&tx, a->st)) == 0 &&
+	    (err = append_on(out_commit, out_seq, a, tx, key, ap)) == 0)
+		err = xfa_txn_publish(tx, "xfa");
+	xfa_txn_free(tx);
+	return err;
+}
+
+int xfa_batch_begin(xfa_batch **out, xfa_archive *a)
+{
+	xfa_batch *b = calloc(1, sizeof(*b));
+	int err;
+
+	*out = NULL;
+	if (!b)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	b->a = a;
+	if ((err = xfa_txn_begin(&b->tx, a->st)) < 0) {
+		free(b);
+		return err;
+	}
+	*out = b;
+	return 0;
+}
+
+int xfa_batch_append(xfa_oid *out_commit, unsigned *out_seq, xfa_batch *b,
+		     const xfa_key *key, const xfa_append *ap)
+{
+	return append_on(out_commit, out_seq, b->a, b->tx, key, ap);
+}
+
+int xfa_batch_publish(xfa_batch *b)
+{
+	return xfa_txn_publish(b->tx, "xfa batch");
+}
+
+void xfa_batch_free(xfa_batch *b)
+{
+	if (!b)
+		return;
+	xfa_txn_free(b->tx);
+	free(b);
 }
 
 int xfa_archive_append(xfa_oid *out_commit, unsigned *out_seq, xfa_archive *a,
@@ -370,7 +424,8 @@ static int write_init(xfa_store *st, const xfa_init_opts *o, const xfa_key *admi
 	sg.key = admin;
 	sg.name = o->admin_name;
 	sg.principal = xfa_keyring_principal(xfa_keyring_find(newdoc, sg.fpr));
-	err = xfa_event_commit(NULL, tx, &s, ev, newdoc, att, 2, &sg);
+	if ((err = xfa_event_commit(NULL, tx, &s, ev, newdoc, att, 2, &sg)) == 0)
+		err = xfa_txn_publish(tx, "xfa init");
 done:
 	xfa_workflow_free(wf);
 	xfa_txn_free(tx);

@@ -104,4 +104,18 @@ typedef struct xfa_append {
 int xfa_archive_append(xfa_oid *out_commit, unsigned *out_seq, xfa_archive *a,
 		       const xfa_key *key, const xfa_append *ap);
 
+/*
+ * A batch: several events, each its own signed commit, published with one
+ * compare-and-swap of refs/heads/main, so that all of them appear or none
+ * does (export's archived events, bulk import).  Each append builds on the
+ * previous one; nothing is visible before xfa_batch_publish, which returns
+ * XFA_ECONFLICT if another writer moved the head meanwhile (start again).
+ */
+typedef struct xfa_batch xfa_batch;
+int xfa_batch_begin(xfa_batch **out, xfa_archive *a);
+int xfa_batch_append(xfa_oid *out_commit, unsigned *out_seq, xfa_batch *b,
+		     const xfa_key *key, const xfa_append *ap);
+int xfa_batch_publish(xfa_batch *b);
+void xfa_batch_free(xfa_batch *b);
+
 #endif

@@ -274,7 +274,8 @@ static int add_attachments(json_t *ev, const json_t *before,
 }
 
 /* Run the workflow over the built event. */
-static int apply_workflow(json_t *ev, xfa_append_ctx *c, const json_t *before)
+static int apply_workflow(json_t *ev, xfa_append_ctx *c, const json_t *before,
+			  int internal)
 {
 	const char *rep = xfa_json_str(before ? before : json_object_get(ev, "patch"),
 				       "repeat_of");
@@ -287,6 +288,7 @@ static int apply_workflow(json_t *ev, xfa_append_ctx *c, const json_t *before)
 		return xfa_error_set(XFA_ENOTFOUND,
 			"repeat_of names no case '%s' in this archive", rep);
 	w.before = before;
+	w.allow_internal = internal;
 	w.repeat_of = repeat;
 	w.roles = c->roles;
 	w.cal = c->meta->cal;
@@ -376,7 +378,7 @@ static int build_register(json_t *ev, xfa_append_ctx *c, void *payload)
 	if ((err = set_common(ev, c, j->o)) < 0 ||
 	    (err = add_attachments(ev, NULL, j->att, j->natt, j->id)) < 0)
 		return err;
-	return apply_workflow(ev, c, NULL);
+	return apply_workflow(ev, c, NULL, 0);
 }
 
 /* Write attachment blobs once, before the append loop. */
@@ -503,11 +505,11 @@ static int build_event(json_t *ev, xfa_append_ctx *c, void *payload)
 		return err;
 	if (!json_object_get(ev, "effective"))
 		json_object_set(ev, "effective", json_object_get(ev, "at"));
-	return apply_workflow(ev, c, c->stream.doc);
+	return apply_workflow(ev, c, c->stream.doc, j->o->internal);
 }
 
-static int case_event(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
-		      struct ev_job *j)
+static int case_event(unsigned *out_seq, xfa_archive *a, xfa_batch *batch,
+		      const xfa_key *key, struct ev_job *j)
 {
 	xfa_staged *att = NULL;
 	xfa_append ap;
@@ -518,7 +520,7 @@ static int case_event(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
 		return err;
 	if (j->o->patch && (err = xfa_json_check(j->o->patch, "--set")) < 0)
 		return err;
-	if ((err = stage_all(&att, a, j->o)) < 0)
+	if (a && (err = stage_all(&att, a, j->o)) < 0)
 		return err;
 	j->att = att;
 	j->natt = j->o->nattach;
@@ -528,9 +530,20 @@ static int case_event(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
 	ap.payload = j;
 	ap.att = att;
 	ap.natt = j->natt;
-	err = xfa_archive_append(NULL, out_seq, a, key, &ap);
+	err = batch ? xfa_batch_append(NULL, out_seq, batch, key, &ap)
+		    : xfa_archive_append(NULL, out_seq, a, key, &ap);
 	staged_free(att, j->natt);
 	return err;
+}
+
+int xfa_case_move_batch(unsigned *out_seq, xfa_batch *b, const xfa_key *key,
+			const char *id, const char *to, const xfa_case_opts *o)
+{
+	struct ev_job j = { id, "move", to, o, NULL, 0 };
+
+	if (o->nattach)
+		return xfa_error_set(XFA_EINVALID, "a batched move takes no attachments");
+	return case_event(out_seq, NULL, b, key, &j);
 }
 
 int xfa_case_move(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
@@ -538,7 +551,7 @@ int xfa_case_move(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
 {
 	struct ev_job j = { id, "move", to, o, NULL, 0 };
 
-	return case_event(out_seq, a, key, &j);
+	return case_event(out_seq, a, NULL, key, &j);
 }
 
 int xfa_case_record(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
@@ -548,7 +561,7 @@ int xfa_case_record(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
 
 	if (!strcmp(type, "move") || !strcmp(type, "register"))
 		return xfa_error_set(XFA_EINVALID, "'%s' is not a status-free event", type);
-	return case_event(out_seq, a, key, &j);
+	return case_event(out_seq, a, NULL, key, &j);
 }
 
 int xfa_case_load(json_t **out, xfa_archive *a, const char *id)

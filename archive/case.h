@@ -26,6 +26,7 @@ typedef struct xfa_case_opts {
 	const json_t *patch;       /* the user's fields (merge patch); borrowed, may be NULL */
 	const char *const *attach; /* "KIND:PATH" specs */
 	size_t nattach;
+	int internal;              /* allow steps reserved to xfa itself (archive) */
 } xfa_case_opts;
 
 /*
@@ -43,6 +44,13 @@ int xfa_case_register(char **out_id, char **out_code, xfa_archive *a,
 /* Move case `id` to state `to` under the workflow.  *out_seq: the event number. */
 int xfa_case_move(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
 		  const char *id, const char *to, const xfa_case_opts *o);
+
+/*
+ * The same as xfa_case_move, inside a batch (see archive.h): the move is
+ * built on the batch's tip and appears only when the batch is published.
+ */
+int xfa_case_move_batch(unsigned *out_seq, xfa_batch *b, const xfa_key *key,
+			const char *id, const char *to, const xfa_case_opts *o);
 
 /* Record a status-free event (attach, amend, note, supervise, urge, ...). */
 int xfa_case_record(unsigned *out_seq, xfa_archive *a, const xfa_key *key,

@@ -1,9 +1,13 @@
 /* deadline.c - deadline rules of a workflow: due dates counted from a
  * milestone or a case field, windows that refuse a late step, and the
- * evaluation of a case's deadlines (met, late, open). */
+ * evaluation of a case's deadlines (met, late, open); loaded from a workflow
+ * definition's "deadlines". */
 #include "deadline.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -302,4 +306,205 @@ json_t *xfa_deadline_eval_all(const xfa_deadline *rules, size_t n,
 fail:
 	json_decref(out);
 	return NULL;
+}
+
+/* ---- loading the rules of a definition ---- */
+
+static int bad(const json_t *def, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int bad(const json_t *def, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return xfa_error_set(XFA_EINVALID, "workflow %s: %s",
+			     xfa_json_str(def, "id") ? xfa_json_str(def, "id") :
+			     "?", msg);
+}
+
+/* The object of array `arr` whose "id" is `id`, or NULL. */
+static const json_t *find_id(const json_t *arr, const char *id)
+{
+	const json_t *v;
+	const char *s;
+	size_t i;
+
+	json_array_foreach(arr, i, v)
+		if (id && (s = xfa_json_str(v, "id")) && !strcmp(s, id))
+			return v;
+	return NULL;
+}
+
+static const json_t *find_step(const json_t *def, const char *id)
+{
+	const json_t *t = find_id(json_object_get(def, "transitions"), id);
+
+	return t ? t : find_id(json_object_get(def, "events"), id);
+}
+
+static int append_once(json_t *arr, const char *s)
+{
+	if (!listed(arr, s) && json_array_append_new(arr, json_string(s)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	return 0;
+}
+
+/* "met_by" names a transition that enters a new state, or a state. */
+static int resolve_met(xfa_deadline *r, const json_t *def,
+		       const json_t *rule)
+{
+	const json_t *trans = json_object_get(def, "transitions"), *v, *st;
+	const char *name, *to;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(rule, "met_by"), i, v) {
+		name = json_string_value(v);
+		if ((st = find_step(def, name))) {
+			to = xfa_json_str(st, "to");
+			if (!to || listed(json_object_get(st, "from"), to))
+				return bad(def, "deadline '%s': step '%s' enters "
+					   "no new state", r->id, name);
+			if (append_once(r->met_steps, name) < 0 ||
+			    append_once(r->met_states, to) < 0)
+				return XFA_ERROR;
+		} else if (find_id(json_object_get(def, "states"), name)) {
+			json_array_foreach(trans, j, st)
+				if ((to = xfa_json_str(st, "to")) &&
+				    !strcmp(to, name) &&
+				    append_once(r->met_steps,
+						xfa_json_str(st, "id")) < 0)
+					return XFA_ERROR;
+			if (append_once(r->met_states, name) < 0)
+				return XFA_ERROR;
+		} else {
+			return bad(def, "deadline '%s': met_by names no step or "
+				   "state '%s'", r->id, name);
+		}
+	}
+	return 0;
+}
+
+static int load_rule(xfa_deadline *rules, size_t i, const json_t *def,
+		     const json_t *rule)
+{
+	xfa_deadline *r = &rules[i];
+	const json_t *v;
+	size_t j;
+	int err;
+
+	if ((err = xfa_deadline_init(r, rule)) < 0)
+		return xfa_error_wrap(err, "workflow %s", xfa_json_str(def, "id"));
+	if (xfa_deadline_find(rules, i, r->id))
+		return bad(def, "deadline '%s' is defined twice", r->id);
+	r->from_state = find_id(json_object_get(def, "states"), r->from) != NULL;
+	json_array_foreach(r->set_on, j, v)
+		if (!find_step(def, json_string_value(v)))
+			return bad(def, "deadline '%s': set_on names no step "
+				   "'%s'", r->id, json_string_value(v));
+	return resolve_met(r, def, rule);
+}
+
+/* Each "extends" names a rule and a field its step's patch may set. */
+static int check_extends(const xfa_deadline *rules, size_t n,
+			 const json_t *def)
+{
+	const json_t *t, *ex;
+	const char *id;
+	size_t i;
+
+	json_array_foreach(json_object_get(def, "transitions"), i, t) {
+		if (!(ex = json_object_get(t, "extends")))
+			continue;
+		id = xfa_json_str(t, "id");
+		if (!xfa_deadline_find(rules, n, xfa_json_str(ex, "deadline")))
+			return bad(def, "step '%s' extends no deadline '%s'", id,
+				   xfa_json_str(ex, "deadline"));
+		if (!listed(json_object_get(t, "fields"),
+			    xfa_json_str(ex, "days_field")))
+			return bad(def, "step '%s' must let its patch set '%s'",
+				   id, xfa_json_str(ex, "days_field"));
+	}
+	return 0;
+}
+
+int xfa_deadlines_load(xfa_deadline **out, size_t *n, const json_t *def)
+{
+	const json_t *arr = json_object_get(def, "deadlines"), *rule;
+	xfa_deadline *rules;
+	size_t i, count = 0;
+	int err = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!(rules = calloc(json_array_size(arr) + 1, sizeof(*rules))))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	json_array_foreach(arr, i, rule) {
+		count = i + 1;
+		if ((err = load_rule(rules, i, def, rule)) < 0)
+			break;
+	}
+	if (err < 0 || (err = check_extends(rules, count, def)) < 0) {
+		xfa_deadlines_free(rules, count);
+		return err;
+	}
+	*out = rules;
+	*n = count;
+	return 0;
+}
+
+void xfa_deadlines_free(xfa_deadline *rules, size_t n)
+{
+	size_t i;
+
+	for (i = 0; rules && i < n; i++)
+		xfa_deadline_release(&rules[i]);
+	free(rules);
+}
+
+const xfa_deadline *xfa_deadline_find(const xfa_deadline *rules, size_t n,
+				      const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < n; i++)
+		if (rules[i].id && !strcmp(rules[i].id, id))
+			return &rules[i];
+	return NULL;
+}
+
+int xfa_deadline_extension(json_t *due, long long *count,
+			   const xfa_deadline *rules, size_t n,
+			   const json_t *ex, const json_t *days,
+			   const json_t *before, const xfa_calendar *cal)
+{
+	const char *dl = xfa_json_str(ex, "deadline"), *old;
+	long long lo = xfa_json_int(ex, "min_days", 1);
+	long long hi = xfa_json_int(ex, "max_days", 0), d;
+	char out[XFA_STAMP_SIZE];
+
+	*count = xfa_json_int(before, "extensions", 0);
+	if (*count >= xfa_json_int(ex, "max_count", 1))
+		return xfa_error_set(XFA_EINVALID, "deadline '%s' was already "
+				     "extended %lld time(s), the most allowed",
+				     dl, *count);
+	if (!json_is_integer(days))
+		return xfa_error_set(XFA_EINVALID, "the patch must give '%s', a "
+				     "number of days", xfa_json_str(ex, "days_field"));
+	if ((d = json_integer_value(days)) < lo || d > hi)
+		return xfa_error_set(XFA_EINVALID, "an extension of %lld days "
+				     "is outside %lld..%lld", d, lo, hi);
+	if (!(old = xfa_json_str(json_object_get(before, "due"), dl)))
+		return xfa_error_set(XFA_EINVALID, "the case has no '%s' "
+				     "deadline to extend", dl);
+	if (xfa_deadline_extend(out, xfa_deadline_find(rules, n, dl), old,
+				(int)d, cal) < 0)
+		return XFA_EINVALID;
+	if (json_object_set_new(due, dl, json_string(out)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	*count += 1;
+	return 0;
 }

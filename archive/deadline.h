@@ -26,6 +26,20 @@ typedef struct xfa_deadline {
 } xfa_deadline;
 
 /*
+ * Read the "deadlines" of workflow definition `def` (borrowed; must outlive
+ * the rules), resolving "met_by" (transitions that enter a new state, or
+ * states) and checking "set_on" and every transition's "extends".  *out
+ * (*n rules) is the caller's (xfa_deadlines_free).  Returns 0, XFA_EINVALID
+ * or XFA_ERROR.
+ */
+int xfa_deadlines_load(xfa_deadline **out, size_t *n, const json_t *def);
+void xfa_deadlines_free(xfa_deadline *rules, size_t n);
+
+/* The rule `id` of rules[0..n), or NULL. */
+const xfa_deadline *xfa_deadline_find(const xfa_deadline *rules, size_t n,
+				      const char *id);
+
+/*
  * Read rule `def` (borrowed; must outlive `r`).  `from_state` and the met_*
  * lists start empty: the workflow loader resolves names.  Returns 0 or
  * XFA_ERROR (out of memory).
@@ -92,6 +106,19 @@ int xfa_deadline_set_on(json_t *due, const xfa_deadline *rules, size_t n,
 int xfa_deadline_window(const xfa_deadline **out, const xfa_deadline *rules,
 			size_t n, const char *step, const json_t *due,
 			const xfa_stamp *when);
+
+/*
+ * Extension `ex` (a transition's "extends") of a case whose document before
+ * the step is `before`: refuse it past "max_count" extensions (the case's
+ * "extensions") or when `days` (from the patch) is not an integer within
+ * "min_days".."max_days"; else move the deadline's due date by `days`
+ * calendar days into `due` and set *count to the new extension count.
+ * Returns 0, XFA_EINVALID (message without the case) or XFA_ERROR.
+ */
+int xfa_deadline_extension(json_t *due, long long *count,
+			   const xfa_deadline *rules, size_t n,
+			   const json_t *ex, const json_t *days,
+			   const json_t *before, const xfa_calendar *cal);
 
 /*
  * Evaluate every due date of `doc`: rules[0..n) in order, then keys of

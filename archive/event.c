@@ -217,8 +217,8 @@ int xfa_event_commit(xfa_oid *out_commit, xfa_txn *tx, const xfa_stream *s,
 	who.email = sg->principal;
 	who.when = at.t;
 	who.offset = at.off;
-	err = xfa_txn_commit(out_commit, tx, &who, msg, xfa_event_sign_git,
-			     (void *)sg->key);
+	err = xfa_txn_next(out_commit, tx, &who, msg, xfa_event_sign_git,
+			   (void *)sg->key);
 done:
 	free(evbuf);
 	free(sig);

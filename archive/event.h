@@ -71,9 +71,10 @@ typedef struct xfa_staged {
 /*
  * Sign `ev` (namespace xfa-event), check and serialise it and `newdoc`, and
  * stage into `tx`: the event file, its .sig, the document, and the blobs of
- * `att` under "<dir>/attachments/<name>"; then commit, signed in git's SSH
- * format by the same key, with the event's "at" as the commit time.
- * Returns 0, XFA_ECONFLICT (the head moved: start again), or another code.
+ * `att` under "<dir>/attachments/<name>"; then write the commit on the
+ * transaction's tip (xfa_txn_next), signed in git's SSH format by the same
+ * key, with the event's "at" as the commit time.  The caller publishes it
+ * with xfa_txn_publish.  Returns 0 or a code.
  */
 int xfa_event_commit(xfa_oid *out_commit, xfa_txn *tx, const xfa_stream *s,
 		     const json_t *ev, const json_t *newdoc,

@@ -17,7 +17,9 @@ struct xfa_store {
 
 struct xfa_txn {
 	xfa_store *st;
-	int has_base;
+	int had_head;            /* the ref's value when the transaction began */
+	git_oid head;
+	int has_base;            /* the commit the next one builds on */
 	git_oid base;
 	git_tree *base_tree;
 	git_tree_update *up;
@@ -392,7 +394,8 @@ int xfa_txn_begin(xfa_txn **out, xfa_store *st)
 	tx->st = st;
 	err = git_reference_name_to_id(&tx->base, st->repo, XFA_MAIN_REF);
 	if (err == 0) {
-		tx->has_base = 1;
+		tx->has_base = tx->had_head = 1;
+		tx->head = tx->base;
 		if ((err = git_commit_lookup(&c, st->repo, &tx->base)) < 0 ||
 		    (err = git_commit_tree(&tx->base_tree, c)) < 0) {
 			err = git_fail(err, "cannot read the head commit");
@@ -523,33 +526,67 @@ done:
 	return err;
 }
 
-int xfa_txn_commit(xfa_oid *out, xfa_txn *tx, const xfa_ident *who,
-		   const char *message, xfa_sign_fn sign, void *payload)
+int xfa_txn_next(xfa_oid *out, xfa_txn *tx, const xfa_ident *who,
+		 const char *message, xfa_sign_fn sign, void *payload)
 {
-	git_reference *ref = NULL;
 	git_tree *tree = NULL;
-	git_oid id, zero;
+	git_oid id;
+	size_t i;
 	int err;
 
-	memset(&zero, 0, sizeof(zero));
 	if ((err = txn_tree(&tree, tx)) < 0)
 		return err;
 	err = write_commit(&id, tx, tree, who, message, sign, payload);
-	git_tree_free(tree);
-	if (err < 0)
+	if (err < 0) {
+		git_tree_free(tree);
 		return err;
-	err = git_reference_create_matching(&ref, tx->st->repo, XFA_MAIN_REF, &id,
-			1, tx->has_base ? &tx->base : &zero, message);
+	}
+	/* the next commit builds on this one */
+	git_tree_free(tx->base_tree);
+	tx->base_tree = tree;
+	tx->base = id;
+	tx->has_base = 1;
+	for (i = 0; i < tx->nup; i++)
+		free((char *)tx->up[i].path);
+	tx->nup = 0;
+	if (out)
+		memcpy(out->id, id.id, XFA_OID_RAW);
+	return 0;
+}
+
+int xfa_txn_publish(xfa_txn *tx, const char *reflog)
+{
+	git_reference *ref = NULL;
+	git_oid zero;
+	int err;
+
+	if (!tx->has_base)
+		return xfa_error_set(XFA_EINVALID, "nothing to publish");
+	if (tx->had_head && git_oid_equal(&tx->head, &tx->base))
+		return 0;
+	memset(&zero, 0, sizeof(zero));
+	err = git_reference_create_matching(&ref, tx->st->repo, XFA_MAIN_REF,
+			&tx->base, 1, tx->had_head ? &tx->head : &zero, reflog);
 	git_reference_free(ref);
 	if (err == GIT_EMODIFIED || err == GIT_ELOCKED ||
-	    (err == GIT_ENOTFOUND && tx->has_base))
+	    (err == GIT_ENOTFOUND && tx->had_head))
 		return xfa_error_set(XFA_ECONFLICT,
 			"the archive changed while writing (concurrent update)");
 	if (err < 0)
 		return git_fail(err, "cannot update " XFA_MAIN_REF);
-	if (out)
-		memcpy(out->id, id.id, XFA_OID_RAW);
+	tx->head = tx->base;
+	tx->had_head = 1;
 	return 0;
+}
+
+int xfa_txn_commit(xfa_oid *out, xfa_txn *tx, const xfa_ident *who,
+		   const char *message, xfa_sign_fn sign, void *payload)
+{
+	int err;
+
+	if ((err = xfa_txn_next(out, tx, who, message, sign, payload)) < 0)
+		return err;
+	return xfa_txn_publish(tx, message);
 }
 
 void xfa_txn_free(xfa_txn *tx)

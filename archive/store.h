@@ -122,6 +122,21 @@ typedef struct xfa_ident {
 int xfa_txn_commit(xfa_oid *out, xfa_txn *tx, const xfa_ident *who,
 		   const char *message, xfa_sign_fn sign, void *payload);
 
+/*
+ * Write the staged tree and a signed commit on top of the transaction's
+ * tip without moving any ref; the transaction then builds on that commit.
+ * Several xfa_txn_next calls followed by one xfa_txn_publish write a batch
+ * of commits that becomes visible all at once, or not at all.
+ */
+int xfa_txn_next(xfa_oid *out, xfa_txn *tx, const xfa_ident *who,
+		 const char *message, xfa_sign_fn sign, void *payload);
+
+/*
+ * Move refs/heads/main from where it was at xfa_txn_begin to the
+ * transaction's tip (compare-and-swap).  XFA_ECONFLICT if it moved.
+ */
+int xfa_txn_publish(xfa_txn *tx, const char *reflog);
+
 void xfa_txn_free(xfa_txn *tx);
 
 /* --- reading history --------------------------------------------------- */

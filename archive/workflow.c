@@ -13,7 +13,8 @@
 #include "json.h"
 #include "schema.h"
 
-/* Case fields this module derives (see workflow.h). */
+/* Case fields this module always derives (see workflow.h); steps' "counts"
+ * name more. */
 static const char *const computed[] = {
 	"workflow", "due", "milestones", "extensions"
 };
@@ -36,6 +37,7 @@ struct xfa_workflow {
 	xfa_deadline *rules;
 	size_t nrules;
 	json_t *stop;            /* owned: states that are not open */
+	json_t *counters;        /* owned: fields named by steps' "counts" */
 };
 
 /* ---- small helpers over the definition ---- */
@@ -131,7 +133,7 @@ static int set_str(json_t *obj, const char *key, const char *val)
 	return 0;
 }
 
-static int is_computed(const char *key)
+static int is_fixed(const char *key)
 {
 	size_t i;
 
@@ -139,6 +141,12 @@ static int is_computed(const char *key)
 		if (!strcmp(key, computed[i]))
 			return 1;
 	return 0;
+}
+
+/* Is `key` a field the workflow derives (so a patch may only repeat it)? */
+static int is_computed(const xfa_workflow *wf, const char *key)
+{
+	return is_fixed(key) || str_in(wf->counters, key);
 }
 
 static const json_t *vocabulary(const xfa_workflow *wf, const char *name)
@@ -159,16 +167,6 @@ static const struct wf_step *find_step(const xfa_workflow *wf,
 	for (i = 0; id && i < wf->nsteps; i++)
 		if (!strcmp(wf->steps[i].id, id))
 			return &wf->steps[i];
-	return NULL;
-}
-
-static const xfa_deadline *find_rule(const xfa_workflow *wf, const char *id)
-{
-	size_t i;
-
-	for (i = 0; id && i < wf->nrules; i++)
-		if (!strcmp(wf->rules[i].id, id))
-			return &wf->rules[i];
 	return NULL;
 }
 
@@ -220,17 +218,18 @@ static int load_states(xfa_workflow *wf)
 	return 0;
 }
 
-/* Every name in st[key] must be an id of `list` (a vocabulary, the states). */
-static int check_names(const xfa_workflow *wf, const struct wf_step *st,
-		       const char *key, const json_t *list, const char *what)
+/* Every name in `names` must be an id of `list` (a vocabulary, the states). */
+static int check_names(const xfa_workflow *wf, const char *owner,
+		       const json_t *names, const json_t *list,
+		       const char *what)
 {
 	const json_t *v;
 	size_t i;
 
-	json_array_foreach(step_get(st, key), i, v)
+	json_array_foreach(names, i, v)
 		if (!by_id(list, json_string_value(v)))
-			return bad(wf, "step '%s': %s: unknown %s '%s'", st->id,
-				   key, what, json_string_value(v));
+			return bad(wf, "%s: unknown %s '%s'", owner, what,
+				   json_string_value(v));
 	return 0;
 }
 
@@ -247,7 +246,7 @@ static int check_step_fields(const xfa_workflow *wf, const struct wf_step *st)
 				   json_string_value(v));
 	json_array_foreach(step_get(st, "system_fields"), i, v)
 		if (!str_in(derived, json_string_value(v)) ||
-		    is_computed(json_string_value(v)))
+		    is_computed(wf, json_string_value(v)))
 			return bad(wf, "step '%s': system field '%s' must be a "
 				   "derived field the workflow does not compute",
 				   st->id, json_string_value(v));
@@ -258,9 +257,11 @@ static int check_step(const xfa_workflow *wf, const struct wf_step *st)
 {
 	const json_t *states = json_object_get(wf->def, "states");
 	const json_t *kinds = vocabulary(wf, "attachment"), *c;
+	char owner[96];
 	size_t i;
 	int err;
 
+	snprintf(owner, sizeof(owner), "step '%s'", st->id);
 	if (!strcmp(st->id, "move"))
 		return bad(wf, "'move' is reserved and cannot name a step");
 	if (st->to && !state_def(wf, st->to))
@@ -268,11 +269,12 @@ static int check_step(const xfa_workflow *wf, const struct wf_step *st)
 	if (st->to && !st->initial != !!json_array_size(step_get(st, "from")))
 		return bad(wf, "step '%s': only the initial transition, and it "
 			   "alone, starts from no state", st->id);
-	if ((err = check_names(wf, st, "from", states, "state")) < 0 ||
-	    (err = check_names(wf, st, "roles", vocabulary(wf, "role"),
-			       "role")) < 0 ||
-	    (err = check_names(wf, st, "require_attachments", kinds,
-			       "attachment kind")) < 0 ||
+	if ((err = check_names(wf, owner, step_get(st, "from"), states,
+			       "state")) < 0 ||
+	    (err = check_names(wf, owner, step_get(st, "roles"),
+			       vocabulary(wf, "role"), "role")) < 0 ||
+	    (err = check_names(wf, owner, step_get(st, "require_attachments"),
+			       kinds, "attachment kind")) < 0 ||
 	    (err = check_step_fields(wf, st)) < 0)
 		return err;
 	json_array_foreach(step_get(st, "attachments_if"), i, c)
@@ -336,6 +338,26 @@ static int check_moves(const xfa_workflow *wf)
 	return 0;
 }
 
+/* Fields that steps count ("counts"): derived, and not one of the fixed. */
+static int load_counters(xfa_workflow *wf, const char *key)
+{
+	const json_t *derived = json_object_get(wf->def, "derived_fields"), *t;
+	const char *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(wf->def, key), i, t) {
+		if (!(c = xfa_json_str(t, "counts")) || str_in(wf->counters, c))
+			continue;
+		if (!str_in(derived, c) || is_fixed(c))
+			return bad(wf, "step '%s' counts '%s', which must be a "
+				   "derived field of its own",
+				   xfa_json_str(t, "id"), c);
+		if (json_array_append_new(wf->counters, json_string(c)))
+			return xfa_error_set(XFA_ERROR, "out of memory");
+	}
+	return 0;
+}
+
 static int load_steps(xfa_workflow *wf)
 {
 	size_t n = json_array_size(json_object_get(wf->def, "transitions")) +
@@ -344,100 +366,12 @@ static int load_steps(xfa_workflow *wf)
 
 	if (!(wf->steps = calloc(n + 1, sizeof(*wf->steps))))
 		return xfa_error_set(XFA_ERROR, "out of memory");
-	if ((err = add_steps(wf, "transitions", 0)) < 0 ||
+	if ((err = load_counters(wf, "transitions")) < 0 ||
+	    (err = load_counters(wf, "events")) < 0 ||
+	    (err = add_steps(wf, "transitions", 0)) < 0 ||
 	    (err = add_steps(wf, "events", 1)) < 0)
 		return err;
 	return check_moves(wf);
-}
-
-static int add_met_state(xfa_deadline *r, const char *state)
-{
-	if (!str_in(r->met_states, state) &&
-	    json_array_append_new(r->met_states, json_string(state)))
-		return xfa_error_set(XFA_ERROR, "out of memory");
-	return 0;
-}
-
-/* Resolve "met_by" (steps or states) into met_steps and met_states. */
-static int resolve_met(const xfa_workflow *wf, xfa_deadline *r,
-		       const json_t *def)
-{
-	const struct wf_step *st;
-	const json_t *v;
-	const char *name;
-	size_t i, j;
-
-	json_array_foreach(json_object_get(def, "met_by"), i, v) {
-		name = json_string_value(v);
-		if ((st = find_step(wf, name))) {
-			if (!st->to || str_in(step_get(st, "from"), st->to))
-				return bad(wf, "deadline '%s': step '%s' enters no "
-					   "new state", r->id, name);
-			if (json_array_append_new(r->met_steps,
-						  json_string(name)) < 0 ||
-			    add_met_state(r, st->to) < 0)
-				return XFA_ERROR;
-		} else if (state_def(wf, name)) {
-			for (j = 0; j < wf->nsteps; j++)
-				if (wf->steps[j].to &&
-				    !strcmp(wf->steps[j].to, name) &&
-				    json_array_append_new(r->met_steps,
-					json_string(wf->steps[j].id)))
-					return XFA_ERROR;
-			if (add_met_state(r, name) < 0)
-				return XFA_ERROR;
-		} else {
-			return bad(wf, "deadline '%s': met_by names no step or "
-				   "state '%s'", r->id, name);
-		}
-	}
-	return 0;
-}
-
-static int load_rules(xfa_workflow *wf)
-{
-	const json_t *arr = json_object_get(wf->def, "deadlines"), *def, *v;
-	xfa_deadline *r;
-	size_t i, j;
-	int err;
-
-	if (!(wf->rules = calloc(json_array_size(arr) + 1, sizeof(*r))))
-		return xfa_error_set(XFA_ERROR, "out of memory");
-	json_array_foreach(arr, i, def) {
-		r = &wf->rules[i];
-		wf->nrules = i + 1;
-		if ((err = xfa_deadline_init(r, def)) < 0)
-			return xfa_error_wrap(err, "workflow %s", wf->id);
-		if (find_rule(wf, r->id) != r)
-			return bad(wf, "deadline '%s' is defined twice", r->id);
-		r->from_state = state_def(wf, r->from) != NULL;
-		json_array_foreach(r->set_on, j, v)
-			if (!find_step(wf, json_string_value(v)))
-				return bad(wf, "deadline '%s': set_on names no "
-					   "step '%s'", r->id, json_string_value(v));
-		if ((err = resolve_met(wf, r, def)) < 0)
-			return err;
-	}
-	return 0;
-}
-
-static int check_extends(const xfa_workflow *wf)
-{
-	const json_t *ex;
-	size_t i;
-
-	for (i = 0; i < wf->nsteps; i++) {
-		if (!(ex = step_get(&wf->steps[i], "extends")))
-			continue;
-		if (!find_rule(wf, xfa_json_str(ex, "deadline")))
-			return bad(wf, "step '%s' extends no deadline '%s'",
-				   wf->steps[i].id, xfa_json_str(ex, "deadline"));
-		if (!str_in(step_get(&wf->steps[i], "fields"),
-			    xfa_json_str(ex, "days_field")))
-			return bad(wf, "step '%s' must let its patch set '%s'",
-				   wf->steps[i].id, xfa_json_str(ex, "days_field"));
-	}
-	return 0;
 }
 
 /* Names used by derived_fields, coded_fields and repeat_terminated. */
@@ -446,7 +380,6 @@ static int check_refs(const xfa_workflow *wf)
 	const json_t *derived = json_object_get(wf->def, "derived_fields");
 	const json_t *rep = json_object_get(wf->def, "repeat_terminated"), *v;
 	const json_t *states = json_object_get(wf->def, "states");
-	struct wf_step pseudo = { .def = rep, .id = "repeat_terminated" };
 	size_t i;
 	int err;
 
@@ -458,15 +391,16 @@ static int check_refs(const xfa_workflow *wf)
 			return bad(wf, "coded field '%s': no vocabulary '%s'",
 				   xfa_json_str(v, "field"),
 				   xfa_json_str(v, "vocabulary"));
-	if (rep && ((err = check_names(wf, &pseudo, "after", states,
-				       "state")) < 0 ||
-		    (err = check_names(wf, &pseudo, "in", states, "state")) < 0))
+	if ((err = check_names(wf, "repeat_terminated", json_object_get(rep,
+			       "after"), states, "state")) < 0 ||
+	    (err = check_names(wf, "repeat_terminated", json_object_get(rep,
+			       "in"), states, "state")) < 0)
 		return err;
 	json_array_foreach(json_object_get(rep, "only"), i, v)
 		if (!find_step(wf, json_string_value(v)))
 			return bad(wf, "repeat_terminated: no step '%s'",
 				   json_string_value(v));
-	return check_extends(wf);
+	return 0;
 }
 
 int xfa_workflow_load(xfa_workflow **out, const json_t *def)
@@ -482,7 +416,8 @@ int xfa_workflow_load(xfa_workflow **out, const json_t *def)
 				    "workflow definition")) < 0)
 		return err;
 	if (!(wf = calloc(1, sizeof(*wf))) ||
-	    !(wf->def = json_deep_copy(def)) || !(wf->stop = json_array())) {
+	    !(wf->def = json_deep_copy(def)) || !(wf->stop = json_array()) ||
+	    !(wf->counters = json_array())) {
 		err = xfa_error_set(XFA_ERROR, "out of memory");
 		goto done;
 	}
@@ -492,7 +427,8 @@ int xfa_workflow_load(xfa_workflow **out, const json_t *def)
 		goto done;
 	}
 	if ((err = load_states(wf)) < 0 || (err = load_steps(wf)) < 0 ||
-	    (err = load_rules(wf)) < 0 || (err = check_refs(wf)) < 0)
+	    (err = check_refs(wf)) < 0 ||
+	    (err = xfa_deadlines_load(&wf->rules, &wf->nrules, wf->def)) < 0)
 		goto done;
 	*out = wf;
 	wf = NULL;
@@ -503,15 +439,12 @@ done:
 
 void xfa_workflow_free(xfa_workflow *wf)
 {
-	size_t i;
-
 	if (!wf)
 		return;
-	for (i = 0; i < wf->nrules; i++)
-		xfa_deadline_release(&wf->rules[i]);
-	free(wf->rules);
+	xfa_deadlines_free(wf->rules, wf->nrules);
 	free(wf->steps);
 	json_decref(wf->stop);
+	json_decref(wf->counters);
 	json_decref(wf->def);
 	free(wf);
 }
@@ -792,7 +725,7 @@ static int split_patch(struct apply *a)
 		return oom();
 	json_object_foreach((json_t *)patch, key, val) {
 		dst = a->user;
-		if (is_computed(key))
+		if (is_computed(a->wf, key))
 			dst = a->given;
 		else if (str_in(step_get(a->step, "system_fields"), key))
 			;
@@ -870,7 +803,7 @@ static int check_att_if(struct apply *a, const json_t *atts,
 		return 0;
 	if (!has_att(atts, kind, NULL))
 		return fail(a, XFA_EINVALID, "step '%s': a case with '%s' "
-			    "requires a '%s' attachment (%s)", a->step->id,
+			    "requires an attachment of kind '%s' (%s)", a->step->id,
 			    field, kind, xfa_workflow_label(a->wf, "attachment",
 							    kind, "zh"));
 	name = nf ? json_string_value(get_path(a->doc, nf)) : NULL;
@@ -900,8 +833,8 @@ static int check_attachments(struct apply *a)
 				    kind ? kind : "");
 	json_array_foreach(step_get(a->step, "require_attachments"), i, v)
 		if (!has_att(atts, json_string_value(v), NULL))
-			return fail(a, XFA_EINVALID, "step '%s' requires a '%s' "
-				    "attachment (%s)", a->step->id,
+			return fail(a, XFA_EINVALID, "step '%s' requires an "
+				    "attachment of kind '%s' (%s)", a->step->id,
 				    json_string_value(v), xfa_workflow_label(a->wf,
 				    "attachment", json_string_value(v), "zh"));
 	if (step_flag(a->step, "require_any_attachment") &&
@@ -1002,50 +935,30 @@ static int check_windows(struct apply *a)
 	return 0;
 }
 
-/* An extension: move the deadline, count it, within the limits. */
+/* An extension: move the deadline and count it, within the limits. */
 static int extend(struct apply *a, json_t *due)
 {
 	const json_t *ex = step_get(a->step, "extends");
-	const char *dl = xfa_json_str(ex, "deadline");
-	const char *field = xfa_json_str(ex, "days_field"), *old;
-	const json_t *days_v = json_object_get(a->user, field);
-	long long count = xfa_json_int(a->ctx->before, "extensions", 0);
-	long long max = xfa_json_int(ex, "max_count", 1), days;
-	char out[XFA_STAMP_SIZE];
+	const json_t *days = json_object_get(a->user,
+					     xfa_json_str(ex, "days_field"));
+	long long count;
+	int err;
 
-	if (count >= max)
-		return fail(a, XFA_EINVALID, "step '%s': deadline '%s' was "
-			    "already extended %lld time(s), the most allowed",
-			    a->step->id, dl, count);
-	if (!json_is_integer(days_v))
-		return fail(a, XFA_EINVALID, "step '%s' needs '%s' (a number of "
-			    "days) in its patch", a->step->id, field);
-	days = json_integer_value(days_v);
-	if (days < xfa_json_int(ex, "min_days", 1) ||
-	    days > xfa_json_int(ex, "max_days", 0))
-		return fail(a, XFA_EINVALID, "step '%s': an extension of %lld "
-			    "days is outside %lld..%lld", a->step->id, days,
-			    xfa_json_int(ex, "min_days", 1),
-			    xfa_json_int(ex, "max_days", 0));
-	old = xfa_json_str(json_object_get(a->ctx->before, "due"), dl);
-	if (!old)
-		return fail(a, XFA_EINVALID, "step '%s': the case has no '%s' "
-			    "deadline to extend", a->step->id, dl);
-	if (xfa_deadline_extend(out, find_rule(a->wf, dl), old, (int)days,
-				a->cal) < 0)
-		return xfa_error_wrap(XFA_EINVALID, "case %s", a->cid);
-	if (json_object_set_new(due, dl, json_string(out)) ||
-	    json_object_set_new(a->derived, "extensions",
-				json_integer(count + 1)))
+	if ((err = xfa_deadline_extension(due, &count, a->wf->rules,
+					  a->wf->nrules, ex, days,
+					  a->ctx->before, a->cal)) < 0)
+		return xfa_error_wrap(err, "case %s: step '%s'", a->cid,
+				      a->step->id);
+	if (json_object_set_new(a->derived, "extensions", json_integer(count)))
 		return oom();
 	return 0;
 }
 
-/* Step 10: milestones, due dates, extensions, the workflow id. */
+/* Step 10: milestones, due dates, counts, the workflow id. */
 static int derive(struct apply *a)
 {
 	const char *eff = xfa_json_str(a->ev, "effective");
-	const char *to = a->step->to;
+	const char *to = a->step->to, *counter;
 	json_t *due = json_object(), *base = NULL;
 	int err = 0;
 
@@ -1058,14 +971,18 @@ static int derive(struct apply *a)
 	    json_object_set_new(a->derived, "milestones",
 				json_pack("{s:s}", to, eff)))
 		goto oom;
+	if ((counter = xfa_json_str(a->step->def, "counts")) &&
+	    json_object_set_new(a->derived, counter, json_integer(
+		xfa_json_int(a->ctx->before, counter, 0) + 1)))
+		goto oom;
 	if (!(base = xfa_json_merge_patch(json_deep_copy(a->doc), a->derived)))
 		goto oom;
 	if (step_get(a->step, "extends") && (err = extend(a, due)) < 0)
 		goto done;
 	if ((err = xfa_deadline_set_on(due, a->wf->rules, a->wf->nrules,
 				       a->step->id, base, a->cal)) < 0) {
-		err = xfa_error_wrap(XFA_EINVALID, "case %s: step '%s'",
-				     a->cid, a->step->id);
+		err = xfa_error_wrap(err, "case %s: step '%s'", a->cid,
+				     a->step->id);
 		goto done;
 	}
 	if (json_object_size(due) &&
@@ -1104,33 +1021,31 @@ static int finish(struct apply *a)
 	return json_object_set_new(a->ev, "patch", patch) ? oom() : 0;
 }
 
+/* The checks and derivations of apply(), in order; each reads the last. */
+static int (*const stages[])(struct apply *) = {
+	resolve, check_role, check_times, split_patch, check_fields,
+	check_attachments, check_history, check_repeat, check_windows,
+	derive, finish
+};
+
 int xfa_workflow_apply(json_t *ev, const xfa_workflow *wf,
 		       const xfa_wf_ctx *ctx)
 {
 	struct apply a = { .wf = wf, .ctx = ctx, .ev = ev };
 	xfa_calendar *plain = NULL;
-	int err;
+	size_t i;
+	int err = 0;
 
 	a.cid = xfa_json_str(ev, "case");
 	if (!a.cid)
 		a.cid = ctx->before && xfa_json_str(ctx->before, "id") ?
 			xfa_json_str(ctx->before, "id") : "(new)";
-	if (!(a.cal = ctx->cal) && (err = xfa_calendar_load(&plain, NULL)) < 0)
-		goto done;
-	if (!a.cal)
+	if (!(a.cal = ctx->cal) && (err = xfa_calendar_load(&plain, NULL)) == 0)
 		a.cal = plain;
-	if (!json_is_object(ev)) {
+	if (err == 0 && !json_is_object(ev))
 		err = fail(&a, XFA_EINVALID, "the event is not an object");
-		goto done;
-	}
-	if ((err = resolve(&a)) < 0 || (err = check_role(&a)) < 0 ||
-	    (err = check_times(&a)) < 0 || (err = split_patch(&a)) < 0 ||
-	    (err = check_fields(&a)) < 0 || (err = check_attachments(&a)) < 0 ||
-	    (err = check_history(&a)) < 0 || (err = check_repeat(&a)) < 0 ||
-	    (err = check_windows(&a)) < 0 || (err = derive(&a)) < 0 ||
-	    (err = finish(&a)) < 0)
-		goto done;
-done:
+	for (i = 0; err == 0 && i < sizeof(stages) / sizeof(*stages); i++)
+		err = stages[i](&a);
 	json_decref(a.user);
 	json_decref(a.given);
 	json_decref(a.derived);

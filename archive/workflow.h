@@ -72,11 +72,13 @@ typedef struct xfa_wf_ctx {
  *   "due": {"<deadline id>": "YYYY-MM-DD" or an RFC 3339 stamp for hour
  *       rules} for the rules set on this step, and for an extension the
  *       moved deadline;
- *   "extensions": the new extension count (extension steps only).
+ *   "extensions": the new extension count (extension steps only);
+ *   the field a step "counts" (e.g. "escalations" for 督办 and 催办),
+ *       incremented.
  * A patch key listed in the definition's "derived_fields" is refused unless
  * the step lists it in "system_fields" (set by the calling module, e.g.
- * "id" at registration) or it is one of the four above and equals what the
- * workflow derives.
+ * "id" and "query_hash" at registration, "archive" when archiving) or it is
+ * one of those the workflow derives and equals what it derives.
  *
  * The function is idempotent and deterministic (it reads no clock): applied
  * to a completed event with the same context it gives the same event,

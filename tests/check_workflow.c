@@ -349,8 +349,14 @@ START_TEST(refuses_broken_definitions)
 	       XFA_EINVALID, "nothing");
 	expect(load_edited("{\"derived_fields\": [\"id\", \"workflow\", "
 			   "\"status\", \"query_hash\", \"attachments\", "
-			   "\"milestones\", \"extensions\", \"archive\"]}"),
+			   "\"milestones\", \"extensions\", \"archive\", "
+			   "\"escalations\"]}"),
 	       XFA_EINVALID, "derived_fields must list 'due'");
+	expect(load_edited("{\"derived_fields\": [\"id\", \"workflow\", "
+			   "\"status\", \"query_hash\", \"attachments\", "
+			   "\"due\", \"milestones\", \"extensions\", "
+			   "\"archive\"]}"),
+	       XFA_EINVALID, "counts 'escalations'");
 	expect(load_edited("{\"coded_fields\": [{\"field\": \"x\", "
 			   "\"vocabulary\": \"nope\"}]}"), XFA_EINVALID, "nope");
 	expect(load_edited("{\"repeat_terminated\": {\"field\": \"repeat_of\", "
@@ -535,10 +541,22 @@ START_TEST(status_free_events)
 			 NULL), CLERK));
 	ck_assert_str_eq(str(doc, "unit", NULL), "水务局");
 	OK(go(&doc, mkev("urge", NULL, "2026-02-26", NULL, NULL), CLERK));
+	ck_assert_int_eq(xfa_json_int(doc, "escalations", 0), 1);
+	expect(go(&doc, mkev("urge", NULL, "2026-02-26", "{\"escalations\": 1}",
+			     NULL), CLERK), XFA_EINVALID, "'escalations'");
 	expect(go(&doc, mkev("supervise", NULL, "2026-02-26", NULL, NULL),
 		  LEADER), XFA_EINVALID, "note");
 	expect(go(&doc, mkev("instruct", NULL, "2026-02-26", NULL, NULL),
 		  LEADER), XFA_EINVALID, "note");
+	ev = mkev("supervise", NULL, "2026-02-26", NULL, NULL);
+	json_object_set_new(ev, "note", json_string("限期三日内报告办理情况"));
+	OK(go(&doc, ev, LEADER));
+	ck_assert_int_eq(xfa_json_int(doc, "escalations", 0), 2);
+	ev = mkev("instruct", NULL, "2026-02-26", "{\"instructions\": [{\"by\": "
+		  "\"张副县长\", \"at\": \"2026-02-26T09:00:00+08:00\", "
+		  "\"text\": \"请水利局妥善处理\"}]}", NULL);
+	json_object_set_new(ev, "note", json_string("请水利局妥善处理"));
+	OK(go(&doc, ev, LEADER));
 	expect(go(&doc, mkev("assign-lead", NULL, "2026-02-26", NULL, NULL),
 		  CLERK), XFA_EINVALID, "lead");
 	OK(go(&doc, mkev("assign-lead", NULL, "2026-02-26",
@@ -635,7 +653,7 @@ START_TEST(refuses_missing_attachments_and_fields)
 
 	expect(go(&doc, mkev("reply", NULL, "2026-03-01",
 			     "{\"outcome\": \"support\"}", "evidence"), HANDLER),
-	       XFA_EINVALID, "requires a 'reply' attachment");
+	       XFA_EINVALID, "attachment of kind 'reply'");
 	expect(go(&doc, mkev("reply", NULL, "2026-03-01", NULL, "reply"),
 		  HANDLER), XFA_EINVALID, "requires field 'outcome'");
 	expect(go(&doc, mkev("reply", NULL, "2026-03-01",
@@ -649,11 +667,11 @@ START_TEST(refuses_missing_attachments_and_fields)
 	json_decref(doc);
 	doc = case_until("request-review");
 	expect(go(&doc, mkev("review", NULL, "2026-05-10", NULL, NULL),
-		  REVIEWER), XFA_EINVALID, "'review' attachment");
+		  REVIEWER), XFA_EINVALID, "attachment of kind 'review'");
 	json_decref(doc);
 	doc = case_until("request-recheck");
 	expect(go(&doc, mkev("recheck", NULL, "2026-06-11", NULL, "review"),
-		  REVIEWER), XFA_EINVALID, "'recheck' attachment");
+		  REVIEWER), XFA_EINVALID, "attachment of kind 'recheck'");
 	json_decref(doc);
 	doc = case_until("accept");
 	expect(go(&doc, mkev("assign", NULL, "2026-02-13", "{\"unit\": \" \"}",
@@ -821,10 +839,10 @@ START_TEST(proxy_registration_needs_authorization)
 	json_t *doc = NULL;
 
 	expect(go(&doc, mkev("register", NULL, RECEIVED, proxy, NULL), CLERK),
-	       XFA_EINVALID, "'authorization' attachment");
+	       XFA_EINVALID, "attachment of kind 'authorization'");
 	expect(go(&doc, mkev("register", NULL, RECEIVED, proxy,
 			     "evidence=委托书.pdf"), CLERK), XFA_EINVALID,
-	       "'authorization' attachment");
+	       "attachment of kind 'authorization'");
 	expect(go(&doc, mkev("register", NULL, RECEIVED, proxy,
 			     "authorization=other.pdf"), CLERK), XFA_EINVALID,
 	       "names '委托书.pdf'");
