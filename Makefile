@@ -19,7 +19,7 @@ CFLAGS   ?= -O2 -g
 XCFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
             -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-missing-field-initializers -pthread \
-            -Iarchive -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+            -iquote archive -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 

@@ -13,7 +13,7 @@ enum { XFA_DL_CALENDAR_DAYS, XFA_DL_WORKING_DAYS, XFA_DL_HOURS };
 
 /* One rule of the definition's "deadlines" list. */
 typedef struct xfa_deadline {
-	const char *id;          /* borrowed from the definition, as are label..set_on */
+	const char *id;          /* borrowed from the definition (to set_on) */
 	const json_t *label;     /* {"zh", "en"} */
 	const char *from;        /* a state (its milestone) or a case field */
 	int from_state;          /* `from` names a state */

@@ -851,3 +851,30 @@ int xfa_oid_equal(const xfa_oid *a, const xfa_oid *b)
 {
 	return memcmp(a->id, b->id, XFA_OID_RAW) == 0;
 }
+
+int xfa_store_commit_tree(xfa_oid *out, xfa_store *st, const xfa_oid *commit)
+{
+	git_commit *c = NULL;
+	int err;
+
+	if ((err = git_commit_lookup(&c, st->repo, (const git_oid *)commit->id)) < 0)
+		return git_fail(err, "cannot read commit");
+	memcpy(out->id, git_commit_tree_id(c)->id, XFA_OID_RAW);
+	git_commit_free(c);
+	return 0;
+}
+
+int xfa_store_entry_id(xfa_oid *out, xfa_store *st, const xfa_oid *commit,
+		       const char *path)
+{
+	git_tree_entry *e = NULL;
+	int err;
+
+	if (!path || !*path)
+		return xfa_store_commit_tree(out, st, commit);
+	if ((err = entry_at(&e, st, commit, path)) < 0)
+		return err;
+	memcpy(out->id, git_tree_entry_id(e)->id, XFA_OID_RAW);
+	git_tree_entry_free(e);
+	return 0;
+}

@@ -195,6 +195,16 @@ int xfa_store_is_ancestor(xfa_store *st, const xfa_oid *ancestor,
 /* Resolve a ref name to a commit; XFA_ENOTFOUND if absent. */
 int xfa_store_ref(xfa_oid *out, xfa_store *st, const char *name);
 
+/* The tree of commit `commit`.  XFA_ENOTFOUND if there is no such commit. */
+int xfa_store_commit_tree(xfa_oid *out, xfa_store *st, const xfa_oid *commit);
+
+/*
+ * The id of the entry (blob or tree) at `path` in `commit`'s tree; the
+ * tree itself for "".  XFA_ENOTFOUND if there is nothing there.
+ */
+int xfa_store_entry_id(xfa_oid *out, xfa_store *st, const xfa_oid *commit,
+		       const char *path);
+
 /* Hex form of an id, and back. */
 void xfa_oid_fmt(char out[XFA_OID_HEX], const xfa_oid *id);
 int xfa_oid_parse(xfa_oid *out, const char *hex);

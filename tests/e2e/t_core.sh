@@ -43,7 +43,7 @@ sgit log --show-signature -1 | grep -q 'Good "git" signature' || die "git log --
 
 say "each commit changes exactly one case"
 for c in $(git --git-dir="$XFA_ARCHIVE" rev-list --no-merges refs/heads/main); do
-	dirs=$(git --git-dir="$XFA_ARCHIVE" diff-tree --root --no-commit-id -r --name-only "$c" | cut -d/ -f1-6 | sort -u | grep -c '^cases/' || true)
+	dirs=$(git --git-dir="$XFA_ARCHIVE" diff-tree --root --no-commit-id -r --name-only "$c" | grep '^cases/' | sed -E 's#^(cases/.*/[A-Z]+-[0-9]{4}-([A-Z0-9]+-)?[0-9]{6})/.*#\1#' | sort -u | wc -l)
 	[ "$dirs" -le 1 ] || die "commit $c touches $dirs cases"
 done
 
