@@ -15,3 +15,7 @@ int cmd_checkpoint(int argc, char **argv) { (void)argc; (void)argv; return pendi
 int cmd_export(int argc, char **argv) { (void)argc; (void)argv; return pending("export"); }
 int cmd_verify_export(int argc, char **argv) { (void)argc; (void)argv; return pending("verify-export"); }
 int cmd_report(int argc, char **argv) { (void)argc; (void)argv; return pending("report"); }
+int cmd_import(int argc, char **argv) { (void)argc; (void)argv; return pending("import"); }
+int cmd_clone(int argc, char **argv) { (void)argc; (void)argv; return pending("clone"); }
+int cmd_remote(int argc, char **argv) { (void)argc; (void)argv; return pending("remote"); }
+int cmd_sync(int argc, char **argv) { (void)argc; (void)argv; return pending("sync"); }

@@ -12,6 +12,10 @@ int cmd_checkpoint(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_verify_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_clone(int argc, char **argv);
+int cmd_remote(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif

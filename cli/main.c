@@ -24,7 +24,11 @@ static const struct command {
 	{ "checkpoint",    cmd_checkpoint,    "a signed statement of the current head" },
 	{ "export",        cmd_export,        "closed cases as a signed BagIt package" },
 	{ "verify-export", cmd_verify_export, "check a package offline" },
-	{ "report",        cmd_report,        "overdue cases and the three rates" },
+	{ "report",        cmd_report,        "overdue cases, rates, ledger and yearly statistics" },
+	{ "import",        cmd_import,        "bulk-load cases and their history from JSON lines" },
+	{ "clone",         cmd_clone,         "copy an archive from a git remote" },
+	{ "remote",        cmd_remote,        "name the git remotes an archive syncs with" },
+	{ "sync",          cmd_sync,          "fetch, verify, integrate and push" },
 	{ "help",          cmd_help,          "list the commands" },
 	{ NULL, NULL, NULL }
 };
