@@ -92,8 +92,16 @@ check: deps
 check-unit: $(BUILD)/check_xfa $(BUILD)/xfa
 	XFA_SCHEMA_SUITE=/usr/share/json-schema-test-suite/tests/draft7 $(BUILD)/check_xfa
 
-check-e2e: $(BUILD)/xfa
+check-e2e: $(BUILD)/xfa $(BUILD)/sshsign
 	sh tests/e2e/run.sh $(BUILD)/xfa
+
+# Test tool: signs like `ssh-keygen -Y sign` with xfa key files (tamper tests).
+$(BUILD)/sshsign: $(BUILD)/tests/e2e/sshsign.o $(BUILD)/libxfa.a
+	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(BUILD)/libxfa.a $(LIBS)
+
+# Benchmark of xfa verify (tests/bench/verify.c), run by tests/bench/run.sh.
+$(BUILD)/bench_verify: $(BUILD)/tests/bench/verify.o $(BUILD)/libxfa.a
+	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(BUILD)/libxfa.a $(LIBS)
 
 check-schema-suite:
 	/usr/bin/python3 tests/schemas_selftest.py schemas
@@ -108,7 +116,16 @@ check-fuzz:
 fuzz:
 	sh tests/fuzz/run.sh long
 
+# Benchmarks: every tests/bench/NAME.c is one program $(BUILD)/bench/NAME.
+# A program that does not build is reported "not built" by run.sh.
+BENCH_SRC = $(sort $(wildcard tests/bench/*.c))
+BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+$(BUILD)/bench/%: tests/bench/%.c tests/bench/bench.h $(BUILD)/libxfa.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) -iquote tests/bench -o $@ $< $(BUILD)/libxfa.a $(LIBS)
+
 bench: $(BUILD)/xfa
+	-$(MAKE) -k $(BENCH_BIN)
 	sh tests/bench/run.sh $(BUILD) $(if $(QUICK),--quick)
 
 soak: $(BUILD)/xfa

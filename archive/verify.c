@@ -574,7 +574,7 @@ static int build_report(json_t **out, struct vrun *r, const char *path)
 		json_array_append_new(r->sh.f[i].reason >= 0 ? errs : dls,
 				      finding_json(&r->sh.f[i]));
 	xfa_oid_fmt(hex, &r->head);
-	*out = json_pack("{s:i, s:s, s:s, s:s?, s:s, s:o, s:O?, s:b, s:o, s:o, s:o}",
+	*out = json_pack("{s:i, s:s, s:s, s:s?, s:s, s:o, s:O*, s:b, s:o, s:o, s:o}",
 		"format", 1, "archive", path, "head", hex, "root", root,
 		"trust", r->o->trust ? "given" : "archive", "scope", scope_json(r),
 		"checkpoint", r->cp, "ok", errs && json_array_size(errs) == 0,

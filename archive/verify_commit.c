@@ -249,10 +249,10 @@ static int check_key(struct vc *c, const json_t *rec)
 	const char *rev;
 
 	if (!rec)
-		return xfa_verify_find(c, R_UNKNOWN_KEY, NULL, 0, NULL,
+		return xfa_verify_find(c, R_UNKNOWN_KEY, c->cid, 0, NULL,
 			"commit signed by %s, which is not in the keyring", c->signer);
 	if ((rev = xfa_json_str(rec, "revoked_at")))
-		return xfa_verify_find(c, R_KEY_REVOKED, NULL, 0, NULL,
+		return xfa_verify_find(c, R_KEY_REVOKED, c->cid, 0, NULL,
 			"commit signed by %s (%s), revoked at %s before this commit",
 			c->signer, xfa_json_str(rec, "name"), rev);
 	return 0;
@@ -271,12 +271,12 @@ static int check_signature(struct vc *c)
 	int err;
 
 	if (!c->ci.signature)
-		return xfa_verify_find(c, R_UNSIGNED_COMMIT, NULL, 0, NULL,
+		return xfa_verify_find(c, R_UNSIGNED_COMMIT, c->cid, 0, NULL,
 				       "commit %.12s is not signed", c->hex);
 	if (xfa_sshsig_verify(&pk, c->ci.signature, strlen(c->ci.signature), "git",
 			      (const unsigned char *)c->ci.signed_data,
 			      c->ci.signed_len) < 0)
-		return xfa_verify_find(c, R_BAD_COMMIT_SIGNATURE, NULL, 0, NULL,
+		return xfa_verify_find(c, R_BAD_COMMIT_SIGNATURE, c->cid, 0, NULL,
 				       "commit %.12s: %s", c->hex, xfa_error_last());
 	c->t->sigs++;
 	xfa_pubkey_fingerprint(c->signer, &pk);
@@ -289,7 +289,7 @@ static int check_signature(struct vc *c)
 	if (!same(c->ci.author_email, principal) ||
 	    !same(c->ci.committer_email, principal) ||
 	    !same(c->ci.author_name, xfa_json_str(rec, "name")))
-		return xfa_verify_find(c, R_AUTHOR_MISMATCH, NULL, 0, NULL,
+		return xfa_verify_find(c, R_AUTHOR_MISMATCH, c->cid, 0, NULL,
 			"commit %.12s: author %s <%s>, committer <%s>, but the key "
 			"%s belongs to %s <%s>", c->hex, c->ci.author_name,
 			c->ci.author_email, c->ci.committer_email, c->signer,
@@ -461,13 +461,16 @@ static int check_linear(struct vc *c)
 	if ((err = xfa_store_diff(c->t->st, c->parent ? &c->parent_tree : NULL,
 				  &c->ci.tree, on_change, c)) < 0)
 		return xfa_verify_soft(c, err, NULL, NULL);
-	if ((err = group_streams(c)) < 0 || (err = check_signature(c)) < 0)
+	if ((err = group_streams(c)) < 0)
 		return err;
 	main = primary(c);
+	c->cid = main ? main->id : NULL;
+	if ((err = check_signature(c)) < 0)
+		return err;
 	if (!c->parent && (err = check_root(c, main)) < 0)
 		return err;
 	if (!c->nch && !c->more)
-		return xfa_verify_find(c, R_MISSING_EVENT, NULL, 0, NULL,
+		return xfa_verify_find(c, R_MISSING_EVENT, c->cid, 0, NULL,
 			"commit %.12s records no event and changes nothing", c->hex);
 	if (main && (err = report_mixed(c, main)) < 0)
 		return err;

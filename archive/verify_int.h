@@ -110,6 +110,8 @@ struct vc {
 	struct vstream streams[VSTREAMS_MAX];
 	size_t nstreams;
 	char signer[XFA_FPR_SIZE];    /* the commit's key; "" if unknown */
+	const char *cid;              /* the stream the commit records, to name
+				       * in commit-level findings; may be NULL */
 	unsigned char seen[R_COUNT];  /* reasons reported for this commit */
 };
 

@@ -1,0 +1,186 @@
+/* cmd_verify.c - xfa verify [ID...] [--trust FPR] [--checkpoint FILE]
+ * [--strict]: prove the archive's history (SPEC 7) and print the report,
+ * one line per finding, or the JSON report with --json. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "case.h"
+#include "cli.h"
+#include "cmds.h"
+#include "error.h"
+#include "file.h"
+#include "json.h"
+#include "verify.h"
+
+static const char usage[] =
+	"xfa verify [ID...] [--trust FPR] [--checkpoint FILE] [--strict] "
+	"[--threads N]";
+
+/* Largest checkpoint file read. */
+#define CHECKPOINT_MAX (64 << 10)
+
+/* Progress on a terminal: "verify: 1200/5000 commits" rewritten in place. */
+static void show_progress(size_t done, size_t total, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "\rverify: %zu/%zu commits", done, total);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
+static const char *str_or(const json_t *o, const char *key, const char *def)
+{
+	const char *s = xfa_json_str(o, key);
+
+	return s ? s : def;
+}
+
+/* One finding: case, #seq, commit, reason, message. */
+static void print_finding(const json_t *f)
+{
+	const json_t *seq = json_object_get(f, "seq");
+	const char *commit = xfa_json_str(f, "commit");
+
+	printf("  %s  ", str_or(f, "case", "-"));
+	if (json_is_integer(seq))
+		printf("#%lld  ", (long long)json_integer_value(seq));
+	else
+		printf("-  ");
+	printf("%.12s  %s  %s\n", commit ? commit : "-", str_or(f, "reason", "?"),
+	       str_or(f, "message", ""));
+}
+
+static void print_text(const json_t *r, int strict)
+{
+	const json_t *t = json_object_get(r, "totals"), *f, *cp;
+	const json_t *errs = json_object_get(r, "findings");
+	const json_t *dls = json_object_get(r, "deadlines");
+	size_t i;
+
+	printf("verified %lld commits, %lld events, %lld cases, %lld signatures, "
+	       "%lld attachments in %.2f s\n",
+	       (long long)xfa_json_int(t, "commits", 0),
+	       (long long)xfa_json_int(t, "events", 0),
+	       (long long)xfa_json_int(t, "cases", 0),
+	       (long long)xfa_json_int(t, "signatures", 0),
+	       (long long)xfa_json_int(t, "attachments", 0),
+	       json_real_value(json_object_get(t, "seconds")));
+	printf("head %s, root %s (%s)\n", str_or(r, "head", "?"),
+	       str_or(r, "root", "?"),
+	       strcmp(str_or(r, "trust", ""), "given") ?
+	       "the archive's own root: pass --trust FPR to pin it" :
+	       "checked against --trust");
+	if ((cp = json_object_get(r, "checkpoint")))
+		printf("checkpoint: %s (%lld commits, head %.12s, %s)\n",
+		       str_or(cp, "status", "?"),
+		       (long long)xfa_json_int(cp, "count", 0),
+		       str_or(cp, "head", "-"), str_or(cp, "time", "-"));
+	if (json_array_size(errs)) {
+		printf("%zu problem%s:\n", json_array_size(errs),
+		       json_array_size(errs) == 1 ? "" : "s");
+		json_array_foreach(errs, i, f)
+			print_finding(f);
+	}
+	if (json_array_size(dls)) {
+		printf("%zu deadline finding%s%s:\n", json_array_size(dls),
+		       json_array_size(dls) == 1 ? "" : "s",
+		       strict ? " (--strict: counted as problems)" : "");
+		json_array_foreach(dls, i, f)
+			print_finding(f);
+	}
+	if (json_is_true(json_object_get(r, "ok")) && (!strict || !json_array_size(dls)))
+		printf("ok: the archive is sound\n");
+	else
+		printf("FAILED: the archive has problems\n");
+}
+
+struct vargs {
+	const char *trust, *checkpoint;
+	int strict, threads;
+	char **ids;
+	size_t nids;
+};
+
+static int parse(struct vargs *v, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "trust", required_argument, 0, 't' },
+		{ "checkpoint", required_argument, 0, 'c' },
+		{ "strict", no_argument, 0, 's' },
+		{ "threads", required_argument, 0, 'j' },
+		{ 0, 0, 0, 0 }
+	};
+	char *end, dir[256];
+	int c;
+
+	memset(v, 0, sizeof(*v));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 't')
+			v->trust = optarg;
+		else if (c == 'c')
+			v->checkpoint = optarg;
+		else if (c == 's')
+			v->strict = 1;
+		else if (c == 'j') {
+			v->threads = (int)strtol(optarg, &end, 10);
+			if (*end || v->threads < 1 || v->threads > 64)
+				return cli_usage(usage, "--threads is 1 to 64, not '%s'", optarg);
+		} else
+			return cli_usage(usage, NULL);
+	}
+	if (v->trust && (strlen(v->trust) != XFA_FPR_SIZE - 1 ||
+			 strncmp(v->trust, "SHA256:", 7)))
+		return cli_usage(usage, "--trust '%s' is not a key fingerprint "
+				 "(SHA256:... as 'xfa keyring list' prints)", v->trust);
+	v->ids = argv + optind;
+	v->nids = (size_t)(argc - optind);
+	for (c = 0; c < argc - optind; c++)
+		if (xfa_case_dir(dir, sizeof(dir), v->ids[c]) < 0)
+			return cli_usage(usage, "%s", xfa_error_last());
+	return 0;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	xfa_verify_opts o;
+	struct vargs v;
+	json_t *report = NULL;
+	char *cp = NULL;
+	size_t cplen = 0;
+	int st, err, bad;
+
+	if (cli_help(argc, argv, usage))
+		return cli_done(0);
+	if ((st = parse(&v, argc, argv)))
+		return st;
+	if (v.checkpoint && (err = xfa_file_read(&cp, &cplen, v.checkpoint,
+						 CHECKPOINT_MAX)) < 0)
+		return cli_fail(err, "cannot read checkpoint '%s'", v.checkpoint);
+	memset(&o, 0, sizeof(o));
+	o.cases = (const char *const *)v.ids;
+	o.ncases = v.nids;
+	o.trust = v.trust;
+	o.checkpoint = cp;
+	o.checkpoint_len = cplen;
+	o.threads = v.threads;
+	if (!cli.quiet && isatty(STDERR_FILENO))
+		o.progress = show_progress;
+	if ((err = xfa_verify_run(&report, cli.dir, &o)) < 0) {
+		free(cp);
+		return cli_fail(err, "cannot verify '%s'", cli.dir);
+	}
+	free(cp);
+	bad = !json_is_true(json_object_get(report, "ok")) ||
+	      (v.strict && json_array_size(json_object_get(report, "deadlines")));
+	if (cli.json)
+		cli_json(report);
+	else if (!cli.quiet || bad)
+		print_text(report, v.strict);
+	json_decref(report);
+	return cli_done(bad ? EXIT_FINDINGS : EXIT_OKAY);
+}
