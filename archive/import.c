@@ -1,0 +1,276 @@
+/* import.c - bulk import of cases and their histories from JSON lines: one
+ * batch of signed commits built in memory, one pack, one compare-and-swap.
+ * The rules are those of single writes: register and every later event go
+ * through case.c's batch builders (workflow, schemas, keyring, signatures). */
+#define _XOPEN_SOURCE 700
+#include "import.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+#include "error.h"
+#include "json.h"
+#include "schema.h"
+
+#define LINE_MAX_BYTES (8u << 20)
+#define PROGRESS_EVERY 500
+
+struct importer {
+	xfa_archive *a;
+	const xfa_import_opts *o;
+	xfa_import_result *r;
+	xfa_batch *batch;        /* NULL once a workflow rule failed */
+	size_t max_problems;
+};
+
+/* Record a problem on line `line` (event `ev`, 0 for the case itself). */
+static void problem(struct importer *im, unsigned long line, size_t ev,
+		    int code, const char *msg)
+{
+	json_t *p;
+
+	if (!im->r->first_code)
+		im->r->first_code = code ? code : XFA_ERROR;
+	if (json_array_size(im->r->problems) >= im->max_problems)
+		return;
+	p = json_pack("{s:I, s:s}", "line", (json_int_t)line, "message",
+		      msg && *msg ? msg : xfa_error_name(code));
+	if (p && ev)
+		json_object_set_new(p, "event", json_integer((json_int_t)ev));
+	if (p)
+		json_array_append_new(im->r->problems, p);
+}
+
+/* The supplied key whose fingerprint is `fpr`, or NULL. */
+static const xfa_key *key_for(const struct importer *im, const char *fpr)
+{
+	char have[XFA_FPR_SIZE];
+	size_t i;
+
+	for (i = 0; fpr && i < im->o->nkeys; i++) {
+		xfa_pubkey_fingerprint(have, xfa_key_public(im->o->keys[i]));
+		if (!strcmp(have, fpr))
+			return im->o->keys[i];
+	}
+	return NULL;
+}
+
+/* Static checks of one parsed line: schema, and a key for every signer. */
+static int check_line(struct importer *im, const json_t *doc,
+		      unsigned long line)
+{
+	char what[48];
+	json_t *ev;
+	size_t i;
+	int err;
+
+	snprintf(what, sizeof(what), "line %lu", line);
+	if ((err = xfa_schema_check("import-line.schema.json", doc, what)) < 0) {
+		problem(im, line, 0, err, xfa_error_last());
+		return err;
+	}
+	if (!key_for(im, xfa_json_str(doc, "by"))) {
+		xfa_error_set(XFA_EAUTH, "line %lu: no --key was given for signer %s",
+			      line, xfa_json_str(doc, "by"));
+		problem(im, line, 0, XFA_EAUTH, xfa_error_last());
+		return XFA_EAUTH;
+	}
+	json_array_foreach(json_object_get(doc, "events"), i, ev)
+		if (!key_for(im, xfa_json_str(ev, "by"))) {
+			xfa_error_set(XFA_EAUTH,
+				"line %lu, event %zu: no --key was given for signer %s",
+				line, i + 1, xfa_json_str(ev, "by"));
+			problem(im, line, i + 1, XFA_EAUTH, xfa_error_last());
+			return XFA_EAUTH;
+		}
+	return 0;
+}
+
+/* One later event of a case, inside the batch. */
+static int import_event(struct importer *im, const char *id, const json_t *ev)
+{
+	xfa_case_opts co;
+	const char *to = xfa_json_str(ev, "to");
+
+	memset(&co, 0, sizeof(co));
+	co.note = xfa_json_str(ev, "note");
+	co.effective = xfa_json_str(ev, "effective");
+	co.role = xfa_json_str(ev, "role");
+	co.patch = json_object_get(ev, "set");
+	if (to)
+		return xfa_case_move_batch(NULL, im->batch,
+					   key_for(im, xfa_json_str(ev, "by")), id, to, &co);
+	return xfa_case_record_batch(NULL, im->batch,
+				     key_for(im, xfa_json_str(ev, "by")), id,
+				     xfa_json_str(ev, "type"), &co);
+}
+
+/* Register the case of one checked line and append its events. */
+static int import_case(struct importer *im, const json_t *doc,
+		       unsigned long line)
+{
+	xfa_case_opts co;
+	char *id = NULL, *code = NULL;
+	json_t *ev, *rec;
+	size_t i = 0;
+	int err;
+
+	memset(&co, 0, sizeof(co));
+	co.note = xfa_json_str(doc, "note");
+	co.role = xfa_json_str(doc, "role");
+	if ((err = xfa_case_register_batch(&id, &code, im->batch,
+			key_for(im, xfa_json_str(doc, "by")),
+			json_object_get(doc, "case"), &co)) < 0) {
+		xfa_error_wrap(err, "line %lu: registration", line);
+		problem(im, line, 0, err, xfa_error_last());
+		return err;
+	}
+	im->r->events++;
+	json_array_foreach(json_object_get(doc, "events"), i, ev) {
+		if ((err = import_event(im, id, ev)) < 0) {
+			xfa_error_wrap(err, "line %lu, event %zu (%s)", line, i + 1,
+				       xfa_json_str(ev, "to") ? xfa_json_str(ev, "to")
+							      : xfa_json_str(ev, "type"));
+			problem(im, line, i + 1, err, xfa_error_last());
+			break;
+		}
+		if (++im->r->events % PROGRESS_EVERY == 0 && im->o->progress)
+			im->o->progress(im->r->lines, im->r->events, im->o->payload);
+	}
+	if (err == 0) {
+		rec = json_pack("{s:I, s:s, s:s, s:I}", "line", (json_int_t)line,
+				"id", id, "query_code", code, "events",
+				(json_int_t)(json_array_size(json_object_get(doc, "events")) + 1));
+		if (!rec || json_array_append_new(im->r->cases, rec) < 0)
+			err = xfa_error_set(XFA_ERROR, "out of memory");
+	}
+	free(id);
+	free(code);
+	return err;
+}
+
+/* Blank lines (only spaces, tabs, CR) are skipped. */
+static int blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* One line of the file: parse, check, and (while all is well) write. */
+static void one_line(struct importer *im, const char *buf, size_t len,
+		     unsigned long line)
+{
+	char what[48];
+	json_t *doc = NULL;
+	int err;
+
+	snprintf(what, sizeof(what), "line %lu", line);
+	if (len > LINE_MAX_BYTES) {
+		xfa_error_set(XFA_EINVALID, "line %lu: longer than %u bytes", line,
+			      LINE_MAX_BYTES);
+		problem(im, line, 0, XFA_EINVALID, xfa_error_last());
+		return;
+	}
+	if ((err = xfa_json_parse(&doc, buf, len, what)) < 0) {
+		problem(im, line, 0, err, xfa_error_last());
+		return;
+	}
+	if (check_line(im, doc, line) == 0 && im->batch &&
+	    import_case(im, doc, line) < 0) {
+		/* the batch is spoiled: later lines get the static checks only */
+		xfa_batch_free(im->batch);
+		im->batch = NULL;
+	}
+	json_decref(doc);
+}
+
+/* Read every line of `f`. */
+static int read_lines(struct importer *im, FILE *f, const char *path)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while ((n = getline(&buf, &cap, f)) >= 0) {
+		im->r->lines++;
+		if (!blank(buf, (size_t)n))
+			one_line(im, buf, (size_t)n, im->r->lines);
+	}
+	free(buf);
+	if (ferror(f))
+		return xfa_error_set(XFA_EIO, "cannot read '%s'", path);
+	return 0;
+}
+
+/* Write the pack, then move the head. */
+static int publish(struct importer *im)
+{
+	xfa_store *st = xfa_archive_store(im->a);
+	int err;
+
+	if (!im->r->events)
+		return 0;
+	if ((err = xfa_store_bulk_flush(st)) < 0)
+		return err;
+	if ((err = xfa_batch_publish(im->batch)) == XFA_ECONFLICT)
+		return xfa_error_set(XFA_ECONFLICT,
+			"the archive changed while importing; nothing was imported, run the import again");
+	return err;
+}
+
+int xfa_import_file(xfa_import_result *out, xfa_archive *a, const char *path,
+		    const xfa_import_opts *o)
+{
+	struct importer im;
+	xfa_store *st = xfa_archive_store(a);
+	FILE *f = NULL;
+	int err, bulk = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&im, 0, sizeof(im));
+	out->cases = json_array();
+	out->problems = json_array();
+	if (!out->cases || !out->problems)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	im.a = a;
+	im.o = o;
+	im.r = out;
+	im.max_problems = o->max_problems ? o->max_problems : 100;
+	if (!(f = fopen(path, "rb")))
+		return xfa_error_set(XFA_ENOTFOUND, "cannot open '%s'", path);
+	if ((err = xfa_store_bulk_begin(st)) < 0)
+		goto done;
+	bulk = 1;
+	if ((err = xfa_batch_begin(&im.batch, a)) < 0)
+		goto done;
+	if ((err = read_lines(&im, f, path)) < 0)
+		goto done;
+	if (o->progress)
+		o->progress(out->lines, out->events, o->payload);
+	if (out->first_code) {
+		err = xfa_error_set(out->first_code, "%s: %zu line(s) refused; nothing was imported",
+				    path, json_array_size(out->problems));
+		goto done;
+	}
+	if (im.batch && !o->check_only)
+		err = publish(&im);
+done:
+	xfa_batch_free(im.batch);
+	if (bulk)
+		xfa_store_bulk_end(st);
+	fclose(f);
+	return err;
+}
+
+void xfa_import_result_release(xfa_import_result *r)
+{
+	json_decref(r->cases);
+	json_decref(r->problems);
+	memset(r, 0, sizeof(*r));
+}
