@@ -250,8 +250,11 @@ static int check_duplicates(struct reader *r)
 	xfa_bag *b = r->bag;
 	size_t i, j;
 
-	qsort(b->files, b->n, sizeof(*b->files), file_cmp);
-	qsort(r->dirs, r->ndirs, sizeof(*r->dirs), str_cmp);
+	/* qsort's array must not be NULL, even for no elements (UBSan) */
+	if (b->n)
+		qsort(b->files, b->n, sizeof(*b->files), file_cmp);
+	if (r->ndirs)
+		qsort(r->dirs, r->ndirs, sizeof(*r->dirs), str_cmp);
 	for (i = 0; i + 1 < b->n; i++)
 		if (covers(b->files[i].path, b->files[i + 1].path))
 			return reject(b->files[i + 1].path, !strcmp(b->files[i].path,

@@ -1,0 +1,856 @@
+/* export.c - writing a filing package: choosing and checking the cases,
+ * giving each its 档号 (DA/T 22), streaming their files into a signed
+ * BagIt bag, and the batch of `archived` events that names the package. */
+#define _GNU_SOURCE
+#include "export.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "case.h"
+#include "error.h"
+#include "json.h"
+#include "keyring.h"
+#include "sshsig.h"
+#include "verify.h"
+
+#define CHUNK (1 << 20)
+#define MAX_TRIES 4
+
+/* One case being exported. */
+struct ecase {
+	char id[XFA_CASE_ID_MAX + 1];
+	char dir[256];
+	json_t *doc;             /* case.json as of the export's head */
+	unsigned seq;            /* its last event */
+	char ref[128];           /* 档号 */
+	const char *retention;
+	int reexport, forced;
+	char **commits;          /* commit ids, oldest first */
+	size_t ncommits, capcommits;
+	unsigned archived_seq;
+};
+
+struct exp {
+	xfa_archive *a;
+	xfa_store *st;
+	const xfa_key *key;
+	const xfa_export_opts *o;
+	const xfa_meta *meta;
+	xfa_oid head;
+	char head_hex[XFA_OID_HEX];
+	xfa_stamp now;
+	char now_s[XFA_STAMP_SIZE];
+	struct ecase *c;
+	size_t n, cap;
+	json_t *verify;          /* the verification report */
+	json_t *manifest;        /* data/export.json */
+	unsigned char sha[32];
+	char sha_hex[65];
+	uint64_t bytes;
+};
+
+static void exp_release(struct exp *e)
+{
+	size_t i, j;
+
+	for (i = 0; i < e->n; i++) {
+		json_decref(e->c[i].doc);
+		for (j = 0; j < e->c[i].ncommits; j++)
+			free(e->c[i].commits[j]);
+		free(e->c[i].commits);
+	}
+	free(e->c);
+	e->c = NULL;
+	e->n = e->cap = 0;
+	json_decref(e->verify);
+	json_decref(e->manifest);
+	e->verify = e->manifest = NULL;
+}
+
+/* --- choosing the cases ------------------------------------------------ */
+
+static int add_case(struct exp *e, const char *id)
+{
+	struct ecase *c;
+	xfa_stream s;
+	size_t i;
+	int err;
+
+	for (i = 0; i < e->n; i++)
+		if (!strcmp(e->c[i].id, id))
+			return 0;
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 16;
+		struct ecase *v = realloc(e->c, cap * sizeof(*v));
+		if (!v)
+			return xfa_error_set(XFA_ERROR, "out of memory");
+		e->c = v;
+		e->cap = cap;
+	}
+	c = &e->c[e->n];
+	memset(c, 0, sizeof(*c));
+	if (strlen(id) > XFA_CASE_ID_MAX ||
+	    (err = xfa_case_dir(c->dir, sizeof(c->dir), id)) < 0)
+		return xfa_error_set(XFA_EINVALID, "'%s' is not a case id", id);
+	strcpy(c->id, id);
+	if ((err = xfa_stream_load(&s, e->st, &e->head, c->dir, XFA_CASE_DOC)) < 0)
+		return err;
+	if (!s.seq || !s.doc) {
+		xfa_stream_release(&s);
+		return xfa_error_set(XFA_ENOTFOUND, "no case '%s'", id);
+	}
+	c->doc = json_incref(s.doc);
+	c->seq = s.seq;
+	xfa_stream_release(&s);
+	e->n++;
+	return 0;
+}
+
+static int collect_closed(const char *id, const char *dir, void *payload)
+{
+	struct exp *e = payload;
+	char path[300], *buf = NULL;
+	json_t *doc = NULL;
+	size_t len;
+	int err, want = 0;
+
+	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
+	if ((err = xfa_store_read(&buf, &len, e->st, &e->head, path)) < 0 ||
+	    (err = xfa_json_parse(&doc, buf, len, path)) < 0) {
+		free(buf);
+		return err;
+	}
+	want = xfa_workflow_is_archivable(e->meta->wf, xfa_json_str(doc, "status"));
+	json_decref(doc);
+	free(buf);
+	return want ? add_case(e, id) : 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct ecase *)a)->id, ((const struct ecase *)b)->id);
+}
+
+/* Which cases, and may they be exported? */
+static int choose(struct exp *e)
+{
+	char bad[1024] = "";
+	size_t i, nbad = 0;
+	int err;
+
+	if (e->o->closed) {
+		if ((err = xfa_case_each(e->st, &e->head, collect_closed, e)) < 0)
+			return err;
+	}
+	for (i = 0; i < e->o->nids; i++)
+		if ((err = add_case(e, e->o->ids[i])) < 0)
+			return err;
+	if (!e->n)
+		return xfa_error_set(XFA_EINVALID, "nothing to export: no %s",
+				     e->o->closed ? "archivable case that is not "
+				     "archived yet" : "case named");
+	qsort(e->c, e->n, sizeof(*e->c), by_id);
+	for (i = 0; i < e->n; i++) {
+		const char *st = xfa_json_str(e->c[i].doc, "status");
+		if (st && !strcmp(st, "archived")) {
+			e->c[i].reexport = 1;
+		} else if (!xfa_workflow_is_archivable(e->meta->wf, st)) {
+			e->c[i].forced = 1;
+			nbad++;
+			if (strlen(bad) < sizeof(bad) - 80)
+				snprintf(bad + strlen(bad), sizeof(bad) - strlen(bad),
+					 "%s%s (%s)", nbad > 1 ? ", " : "",
+					 e->c[i].id, st ? st : "?");
+		}
+	}
+	if (nbad && !e->o->force)
+		return xfa_error_set(XFA_EINVALID, "not archivable (only closed, "
+				     "rejected, transferred or withdrawn cases are "
+				     "filed; --force to export anyway): %s", bad);
+	return 0;
+}
+
+/* --- verification ------------------------------------------------------ */
+
+static int run_verify(struct exp *e)
+{
+	const char **ids = calloc(e->n, sizeof(*ids));
+	xfa_verify_opts vo;
+	const json_t *f;
+	size_t i;
+	int err;
+
+	if (!ids)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	for (i = 0; i < e->n; i++)
+		ids[i] = e->c[i].id;
+	memset(&vo, 0, sizeof(vo));
+	vo.cases = ids;
+	vo.ncases = e->n;
+	vo.threads = e->o->threads;
+	err = xfa_verify_run(&e->verify, xfa_store_path(e->st), &vo);
+	free(ids);
+	if (err < 0)
+		return xfa_error_wrap(err, "cannot verify the cases to export");
+	if (json_is_true(json_object_get(e->verify, "ok")))
+		return 0;
+	f = json_array_get(json_object_get(e->verify, "findings"), 0);
+	return xfa_error_set(XFA_EINVALID, "verification failed, nothing "
+			     "exported: %s event %lld: %s: %s (%zu finding(s); "
+			     "run xfa verify)",
+			     f && xfa_json_str(f, "case") ? xfa_json_str(f, "case") : "archive",
+			     f ? xfa_json_int(f, "seq", 0) : 0LL,
+			     f && xfa_json_str(f, "reason") ? xfa_json_str(f, "reason") : "?",
+			     f && xfa_json_str(f, "message") ? xfa_json_str(f, "message") : "",
+			     json_array_size(json_object_get(e->verify, "findings")));
+}
+
+/* --- 档号 ------------------------------------------------------------ */
+
+static const json_t *get_path(const json_t *doc, const char *path)
+{
+	char buf[128], *seg, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (seg = strtok_r(buf, ".", &save); seg && doc;
+	     seg = strtok_r(NULL, ".", &save))
+		doc = json_object_get(doc, seg);
+	return doc;
+}
+
+static int rule_matches(const json_t *when, const json_t *doc)
+{
+	const char *field;
+	const json_t *want, *v;
+	size_t i;
+
+	json_object_foreach((json_t *)when, field, want) {
+		const json_t *have = get_path(doc, field);
+		int hit = 0;
+		if (!have)
+			return 0;
+		if (json_is_array(want)) {
+			json_array_foreach(want, i, v)
+				hit |= json_equal((json_t *)v, (json_t *)have);
+		} else {
+			hit = json_equal((json_t *)want, (json_t *)have);
+		}
+		if (!hit)
+			return 0;
+	}
+	return 1;
+}
+
+/* 保管期限 by the archive's rules, first match wins; default D30. */
+static const char *retention_of(const json_t *conf, const json_t *doc)
+{
+	const json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(conf, "retention"), i, r)
+		if (rule_matches(json_object_get(r, "when"), doc))
+			return xfa_json_str(r, "retention");
+	return xfa_json_str(conf, "retention_default") ?
+	       xfa_json_str(conf, "retention_default") : "D30";
+}
+
+/* The highest item number used so far under each 档号 prefix. */
+static int note_refs(const char *id, const char *dir, void *payload)
+{
+	struct exp *e = payload;
+	char path[300], *buf = NULL;
+	json_t *doc = NULL, *used = e->manifest;
+	const json_t *r;
+	size_t len, i;
+	int err;
+
+	(void)id;
+	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
+	if ((err = xfa_store_read(&buf, &len, e->st, &e->head, path)) < 0 ||
+	    (err = xfa_json_parse(&doc, buf, len, path)) < 0) {
+		free(buf);
+		return err;
+	}
+	json_array_foreach(json_object_get(doc, "archive"), i, r) {
+		const char *ref = xfa_json_str(r, "reference"), *dash;
+		char prefix[96];
+		long long num;
+		if (!ref || !(dash = strrchr(ref, '-')) ||
+		    (size_t)(dash - ref) >= sizeof(prefix))
+			continue;
+		num = strtoll(dash + 1, NULL, 10);
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(dash - ref), ref);
+		if (num > xfa_json_int(used, prefix, 0))
+			json_object_set_new(used, prefix, json_integer(num));
+	}
+	json_decref(doc);
+	free(buf);
+	return 0;
+}
+
+/* The latest 档号 a case was filed under, or NULL. */
+static const char *last_ref(const json_t *doc)
+{
+	const json_t *arc = json_object_get(doc, "archive");
+	size_t n = json_array_size(arc);
+
+	return n ? xfa_json_str(json_array_get(arc, n - 1), "reference") : NULL;
+}
+
+/*
+ * 全宗号-门类代码·年度-保管期限[-机构代码]-件号, numbered without gaps within
+ * fonds, year and retention from the highest number the archive's
+ * `archived` events recorded.  The year is the case's (its id's).
+ */
+static int assign_refs(struct exp *e)
+{
+	const json_t *conf = e->meta->doc;
+	const char *fonds = xfa_json_str(conf, "fonds");
+	const char *cls = xfa_json_str(conf, "class_code");
+	const char *unit = xfa_json_str(conf, "unit_code");
+	size_t i;
+	int err;
+
+	if (!(e->manifest = json_object()))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	if ((err = xfa_case_each(e->st, &e->head, note_refs, e)) < 0)
+		return err;
+	for (i = 0; i < e->n; i++) {
+		struct ecase *c = &e->c[i];
+		const char *old = last_ref(c->doc), *y = strchr(c->id, '-');
+		char prefix[96];
+		long long num;
+
+		c->retention = retention_of(conf, c->doc);
+		if (old && c->reexport) {
+			snprintf(c->ref, sizeof(c->ref), "%s", old);
+			continue;
+		}
+		snprintf(prefix, sizeof(prefix), "%s-%s·%.4s-%s%s%s", fonds ? fonds : "0000",
+			 cls ? cls : "XF", y ? y + 1 : "0000", c->retention,
+			 unit ? "-" : "", unit ? unit : "");
+		num = xfa_json_int(e->manifest, prefix, 0) + 1;
+		if (num > 9999)
+			return xfa_error_set(XFA_EINVALID, "档号 %s: item numbers "
+					     "past 9999", prefix);
+		json_object_set_new(e->manifest, prefix, json_integer(num));
+		snprintf(c->ref, sizeof(c->ref), "%s-%04lld", prefix, num);
+	}
+	json_decref(e->manifest);
+	e->manifest = NULL;
+	return 0;
+}
+
+/* --- commit ids of each case ------------------------------------------ */
+
+static int push_commit(struct ecase *c, const xfa_oid *id)
+{
+	char hex[XFA_OID_HEX];
+
+	if (c->ncommits == c->capcommits) {
+		size_t cap = c->capcommits ? c->capcommits * 2 : 16;
+		char **v = realloc(c->commits, cap * sizeof(*v));
+		if (!v)
+			return xfa_error_set(XFA_ERROR, "out of memory");
+		c->commits = v;
+		c->capcommits = cap;
+	}
+	xfa_oid_fmt(hex, id);
+	if (!(c->commits[c->ncommits] = strdup(hex)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	c->ncommits++;
+	return 0;
+}
+
+/* Commit messages begin "<case> #<seq> ": the case a commit belongs to. */
+static int walk_one(const xfa_oid *id, void *payload)
+{
+	struct exp *e = payload;
+	xfa_commit_info ci;
+	struct ecase key, *c;
+	const char *sp;
+	int err;
+
+	if ((err = xfa_store_commit_info(&ci, e->st, id)) < 0)
+		return err;
+	sp = ci.message ? strstr(ci.message, " #") : NULL;
+	memset(&key, 0, sizeof(key));
+	if (sp && (size_t)(sp - ci.message) <= XFA_CASE_ID_MAX) {
+		memcpy(key.id, ci.message, (size_t)(sp - ci.message));
+		c = bsearch(&key, e->c, e->n, sizeof(*e->c), by_id);
+		err = c ? push_commit(c, id) : 0;
+	}
+	xfa_commit_info_release(&ci);
+	return err;
+}
+
+static int find_commits(struct exp *e)
+{
+	size_t i, j;
+	int err;
+
+	if ((err = xfa_store_walk(e->st, &e->head, walk_one, e)) < 0)
+		return err;
+	for (i = 0; i < e->n; i++)        /* newest first -> oldest first */
+		for (j = 0; j < e->c[i].ncommits / 2; j++) {
+			char *t = e->c[i].commits[j];
+			e->c[i].commits[j] = e->c[i].commits[e->c[i].ncommits - 1 - j];
+			e->c[i].commits[e->c[i].ncommits - 1 - j] = t;
+		}
+	return 0;
+}
+
+/* --- the package's documents ------------------------------------------- */
+
+/* The date of the last event that changed the status (办结日期). */
+static void closed_date(char out[XFA_DATE_SIZE], const json_t *doc)
+{
+	const json_t *ms = json_object_get(doc, "milestones");
+	const char *best = NULL, *k;
+	const json_t *v;
+
+	json_object_foreach((json_t *)ms, k, v)
+		if (json_is_string(v) && (!best || strcmp(json_string_value(v), best) > 0))
+			best = json_string_value(v);
+	if (!best)
+		best = xfa_json_str(doc, "received_at");
+	snprintf(out, XFA_DATE_SIZE, "%.10s", best ? best : "");
+}
+
+static json_t *case_entry(const struct ecase *c)
+{
+	char closed[XFA_DATE_SIZE], recv[XFA_DATE_SIZE];
+	const char *sum = xfa_json_str(c->doc, "summary");
+
+	closed_date(closed, c->doc);
+	snprintf(recv, sizeof(recv), "%.10s", xfa_json_str(c->doc, "received_at") ?
+		 xfa_json_str(c->doc, "received_at") : "");
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:b}",
+			 "id", c->id, "reference", c->ref, "folder", c->ref,
+			 "retention", c->retention,
+			 "status", xfa_json_str(c->doc, "status") ? xfa_json_str(c->doc, "status") : "",
+			 "title", sum ? sum : "", "received", recv, "closed", closed,
+			 "events", (json_int_t)c->seq,
+			 "attachments", (json_int_t)json_array_size(json_object_get(c->doc, "attachments")),
+			 "commits", (json_int_t)c->ncommits,
+			 "reexport", c->reexport, "forced", c->forced);
+}
+
+static int build_manifest(struct exp *e)
+{
+	const json_t *conf = e->meta->doc;
+	char fpr[XFA_FPR_SIZE];
+	const json_t *rec;
+	json_t *cases = json_array();
+	size_t i;
+
+	xfa_pubkey_fingerprint(fpr, xfa_key_public(e->key));
+	rec = xfa_keyring_find(conf, fpr);
+	for (i = 0; cases && i < e->n; i++)
+		if (json_array_append_new(cases, case_entry(&e->c[i])))
+			cases = NULL;
+	e->manifest = json_pack("{s:i, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:b}",
+		"format", 1, "source_organization", xfa_json_str(conf, "name"),
+		"fonds", xfa_json_str(conf, "fonds"), "archive_head", e->head_hex,
+		"exported_at", e->now_s, "archivist", "fingerprint", fpr,
+		"name", rec && xfa_json_str(rec, "name") ? xfa_json_str(rec, "name") : "",
+		"principal", rec ? xfa_keyring_principal(rec) : "",
+		"cases", cases, "forced", e->o->force ? 1 : 0);
+	return e->manifest ? 0 : xfa_error_set(XFA_ERROR, "out of memory");
+}
+
+static int put_json(xfa_bagw *w, const char *path, const json_t *v)
+{
+	char *buf = NULL;
+	size_t len;
+	int err;
+
+	if ((err = xfa_json_dump(&buf, &len, v)) == 0)
+		err = xfa_bagw_file(w, path, buf, len);
+	free(buf);
+	return err;
+}
+
+static int put_str(xfa_bagw *w, const char *path, const char *s)
+{
+	return xfa_bagw_file(w, path, s, strlen(s));
+}
+
+/* --- the cases' files --------------------------------------------------- */
+
+/* Copy the blob at `from` (in the head) to `to`, one chunk at a time. */
+static int copy_blob(struct exp *e, xfa_bagw *w, const char *from, const char *to)
+{
+	xfa_oid blob;
+	uint64_t size, off;
+	char *buf = NULL;
+	size_t len;
+	int err;
+
+	if ((err = xfa_store_stat(&blob, &size, e->st, &e->head, from)) < 0 ||
+	    (err = xfa_store_read_blob(&buf, &len, e->st, &blob, (size_t)size)) < 0)
+		return err;
+	if ((err = xfa_bagw_begin(w, to, len)) < 0)
+		goto done;
+	for (off = 0; off < len && !err; off += CHUNK)
+		err = xfa_bagw_write(w, buf + off, len - off < CHUNK ? len - off : CHUNK);
+	if (!err)
+		err = xfa_bagw_end(w, NULL);
+done:
+	free(buf);
+	return err;
+}
+
+static int write_case(struct exp *e, xfa_bagw *w, const struct ecase *c)
+{
+	char from[512], to[512], **names = NULL, *list = NULL;
+	size_t n = 0, i, len = 0;
+	unsigned s;
+	int err = 0;
+
+	snprintf(from, sizeof(from), "%s/" XFA_CASE_DOC, c->dir);
+	snprintf(to, sizeof(to), "data/%s/" XFA_CASE_DOC, c->ref);
+	if ((err = copy_blob(e, w, from, to)) < 0)
+		return err;
+	for (s = 1; s <= c->seq && !err; s++) {
+		char ev[32];
+		snprintf(ev, sizeof(ev), "%06u", s);
+		snprintf(from, sizeof(from), "%s/events/%s.json", c->dir, ev);
+		snprintf(to, sizeof(to), "data/%s/events/%s.json", c->ref, ev);
+		if ((err = copy_blob(e, w, from, to)) < 0)
+			break;
+		snprintf(from, sizeof(from), "%s/events/%s.sig", c->dir, ev);
+		snprintf(to, sizeof(to), "data/%s/events/%s.sig", c->ref, ev);
+		err = copy_blob(e, w, from, to);
+	}
+	snprintf(from, sizeof(from), "%s/attachments", c->dir);
+	if (!err && (err = xfa_store_list(&names, &n, e->st, &e->head, from)) == XFA_ENOTFOUND) {
+		xfa_error_clear();
+		err = 0;
+	}
+	for (i = 0; i < n && !err; i++) {
+		snprintf(from, sizeof(from), "%s/attachments/%s", c->dir, names[i]);
+		snprintf(to, sizeof(to), "data/%s/attachments/%s", c->ref, names[i]);
+		err = copy_blob(e, w, from, to);
+	}
+	xfa_strv_free(names);
+	for (i = 0; i < c->ncommits && !err; i++) {
+		char *nl = realloc(list, len + 42);
+		if (!nl) {
+			err = xfa_error_set(XFA_ERROR, "out of memory");
+			break;
+		}
+		list = nl;
+		len += (size_t)sprintf(list + len, "%s\n", c->commits[i]);
+	}
+	snprintf(to, sizeof(to), "data/%s/commits.txt", c->ref);
+	if (!err)
+		err = xfa_bagw_file(w, to, list ? list : "", len);
+	free(list);
+	return err;
+}
+
+/* --- the batch's files -------------------------------------------------- */
+
+static int write_batch_files(struct exp *e, xfa_bagw *w)
+{
+	const json_t *conf = e->meta->doc;
+	char *allowed = xfa_keyring_allowed_signers(conf), *csv = NULL, *html = NULL;
+	char *text = NULL;
+	json_t *four = NULL;
+	int err;
+
+	if (!allowed)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	if ((err = put_str(w, "data/keys/allowed_signers", allowed)) < 0 ||
+	    (err = put_json(w, "data/keys/keyring.json", json_object_get(conf, "keys"))) < 0 ||
+	    (err = put_json(w, "data/verify-report.json", e->verify)) < 0 ||
+	    (err = put_json(w, "data/export.json", e->manifest)) < 0 ||
+	    (err = xfa_export_inventory(&csv, &html, e->manifest)) < 0 ||
+	    (err = put_str(w, "data/inventory.csv", csv)) < 0 ||
+	    (err = put_str(w, "data/inventory.html", html)) < 0)
+		goto done;
+	if (!(four = xfa_export_four(e->manifest, e->verify)) ||
+	    !(text = xfa_export_four_text(four))) {
+		err = xfa_error_set(XFA_ERROR, "out of memory");
+		goto done;
+	}
+	if ((err = put_json(w, "data/four-properties.json", four)) == 0)
+		err = put_str(w, "data/four-properties.txt", text);
+done:
+	free(allowed);
+	free(csv);
+	free(html);
+	free(text);
+	json_decref(four);
+	return err;
+}
+
+static int write_bag_info(struct exp *e, xfa_bagw *w)
+{
+	uint64_t bytes, count;
+	char *info = NULL, ids[512] = "";
+	size_t i;
+	int err;
+
+	xfa_bagw_oxum(w, &bytes, &count);
+	for (i = 0; i < e->n && strlen(ids) < sizeof(ids) - 100; i++)
+		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%s",
+			 i ? " " : "", e->c[i].ref);
+	if (i < e->n)
+		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), " ...");
+	if (asprintf(&info,
+		     "Source-Organization: %s\n"
+		     "Bagging-Date: %.10s\n"
+		     "Payload-Oxum: %llu.%llu\n"
+		     "External-Identifier: %s\n"
+		     "External-Description: 归档移交 filing transfer of %zu case(s) "
+		     "from archive head %s\n"
+		     "Bag-Software-Agent: xfa\n",
+		     xfa_json_str(e->meta->doc, "name"), e->now_s,
+		     (unsigned long long)bytes, (unsigned long long)count, ids,
+		     e->n, e->head_hex) < 0)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	err = put_str(w, "bag-info.txt", info);
+	free(info);
+	return err;
+}
+
+static int sign_tagmanifest(char **armor, const unsigned char *msg, size_t len,
+			    void *payload)
+{
+	return xfa_sshsig_sign(armor, payload, XFA_EXPORT_NS, msg, len);
+}
+
+/* The bag's folder: the package's file name without .tar/.zip. */
+static void bag_name(char *out, size_t n, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t len;
+
+	base = base ? base + 1 : path;
+	len = strlen(base);
+	snprintf(out, n, "%.*s", (int)(len > 4 ? len - 4 : len), base);
+	if (!out[0] || out[0] == '.')
+		snprintf(out, n, "bag");
+}
+
+/* Write the whole package to the open file `fd`. */
+static int write_package(struct exp *e, int fd, int format)
+{
+	xfa_bagw *w = NULL;
+	char name[256];
+	size_t i;
+	int err;
+
+	bag_name(name, sizeof(name), e->o->out);
+	if ((err = xfa_bagw_open(&w, fd, format, name, e->now.t)) < 0 &&
+	    (err = xfa_bagw_open(&w, fd, format, "bag", e->now.t)) < 0)
+		return err;
+	for (i = 0; i < e->n && !err; i++)
+		err = write_case(e, w, &e->c[i]);
+	if (!err && (err = write_batch_files(e, w)) == 0 &&
+	    (err = write_bag_info(e, w)) == 0)
+		err = xfa_bagw_finish(w, sign_tagmanifest, (void *)e->key, e->sha,
+				      &e->bytes);
+	xfa_bagw_free(w);
+	if (!err)
+		xfa_hex(e->sha_hex, e->sha, 32);
+	return err;
+}
+
+/* --- the archived events ---------------------------------------------- */
+
+/* Append one `archived` event per archivable case to the batch `b`. */
+static int append_events(struct exp *e, xfa_batch *b)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < e->n && !err; i++) {
+		struct ecase *c = &e->c[i];
+		json_t *arc, *patch;
+		xfa_case_opts co;
+		char note[256];
+
+		if (c->forced)
+			continue;
+		arc = json_deep_copy(json_object_get(c->doc, "archive"));
+		if (!arc)
+			arc = json_array();
+		json_array_append_new(arc, json_pack("{s:s, s:s, s:s}", "package_sha256",
+			e->sha_hex, "at", e->now_s, "reference", c->ref));
+		patch = json_pack("{s:o}", "archive", arc);
+		snprintf(note, sizeof(note), "%s %s: package sha256 %s",
+			 c->reexport ? "再次归档 (second copy)" : "归档", c->ref, e->sha_hex);
+		memset(&co, 0, sizeof(co));
+		co.note = note;
+		co.patch = patch;
+		co.role = "archivist";
+		co.internal = 1;
+		err = xfa_case_move_batch(&c->archived_seq, b, e->key, c->id, "archived", &co);
+		if (err < 0)
+			err = xfa_error_wrap(err, "cannot record case '%s' as archived", c->id);
+		json_decref(patch);
+	}
+	return err;
+}
+
+static json_t *result_of(struct exp *e)
+{
+	json_t *cases = json_array(), *forced = json_array(), *again = json_array();
+	size_t i;
+
+	for (i = 0; i < e->n; i++) {
+		struct ecase *c = &e->c[i];
+		json_array_append_new(cases, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:I}",
+			"id", c->id, "reference", c->ref, "retention", c->retention,
+			"status", xfa_json_str(c->doc, "status"), "reexport", c->reexport,
+			"forced", c->forced, "archived_seq", (json_int_t)c->archived_seq));
+		if (c->forced)
+			json_array_append_new(forced, json_string(c->id));
+		if (c->reexport)
+			json_array_append_new(again, json_string(c->id));
+	}
+	return json_pack("{s:s, s:s, s:I, s:s, s:o, s:o, s:o}", "package", e->o->out,
+			 "sha256", e->sha_hex, "bytes", (json_int_t)e->bytes,
+			 "head", e->head_hex, "cases", cases, "forced", forced,
+			 "reexported", again);
+}
+
+/* Sync the folder holding `path`, so that a rename in it lasts. */
+static int sync_dir(const char *path)
+{
+	char *copy = strdup(path), *dir;
+	int fd, err = 0;
+
+	if (!copy)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	dir = dirname(copy);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0 || fsync(fd) < 0)
+		err = xfa_error_set(XFA_EIO, "'%s': %s", dir, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return err;
+}
+
+static int check_signer(struct exp *e)
+{
+	const char *roles[16];
+	char fpr[XFA_FPR_SIZE];
+	int err;
+
+	xfa_pubkey_fingerprint(fpr, xfa_key_public(e->key));
+	if ((err = xfa_keyring_roles(roles, 16, e->meta->doc, fpr, e->now.t)) < 0)
+		return err;
+	if (!xfa_roles_has(roles, "archivist"))
+		return xfa_error_set(XFA_EAUTH, "key %s does not hold the archivist "
+				     "role: only an archivist exports", fpr);
+	return 0;
+}
+
+/* One attempt on the current head. */
+static int attempt(struct exp *e, int format)
+{
+	char *tmp = NULL;
+	xfa_batch *b = NULL;
+	xfa_oid now_head;
+	int fd = -1, err, linked = 0;
+
+	if ((err = xfa_store_head(&e->head, e->st)) < 0 ||
+	    (err = xfa_archive_meta(&e->meta, e->a)) < 0)
+		return err;
+	xfa_oid_fmt(e->head_hex, &e->head);
+	if ((err = check_signer(e)) < 0 || (err = choose(e)) < 0 ||
+	    (err = run_verify(e)) < 0 || (err = assign_refs(e)) < 0 ||
+	    (err = find_commits(e)) < 0 || (err = build_manifest(e)) < 0)
+		return err;
+	{
+		char *copy = strdup(e->o->out);
+		if (!copy || asprintf(&tmp, "%s/.xfa-export.XXXXXX", dirname(copy)) < 0) {
+			free(copy);
+			return xfa_error_set(XFA_ERROR, "out of memory");
+		}
+		free(copy);
+	}
+	if ((fd = mkstemp(tmp)) < 0) {
+		err = xfa_error_set(XFA_EIO, "cannot create a file beside '%s': %s",
+				    e->o->out, strerror(errno));
+		goto done;
+	}
+	if ((err = write_package(e, fd, format)) < 0)
+		goto done;
+	if (fsync(fd) < 0 || fchmod(fd, 0644) < 0) {
+		err = xfa_error_set(XFA_EIO, "'%s': %s", tmp, strerror(errno));
+		goto done;
+	}
+	if ((err = xfa_batch_begin(&b, e->a)) < 0 || (err = append_events(e, b)) < 0)
+		goto done;
+	if ((err = xfa_store_head(&now_head, e->st)) < 0)
+		goto done;
+	if (!xfa_oid_equal(&now_head, &e->head)) {
+		err = xfa_error_set(XFA_ECONFLICT, "the archive changed during the export");
+		goto done;
+	}
+	if (link(tmp, e->o->out) < 0) {
+		err = xfa_error_set(errno == EEXIST ? XFA_EEXISTS : XFA_EIO,
+				    "'%s': %s", e->o->out, strerror(errno));
+		goto done;
+	}
+	linked = 1;
+	if ((err = sync_dir(e->o->out)) < 0 || (err = xfa_batch_publish(b)) < 0)
+		goto done;
+	linked = 0;
+done:
+	if (linked)
+		unlink(e->o->out);
+	if (fd >= 0) {
+		close(fd);
+		unlink(tmp);
+	}
+	free(tmp);
+	xfa_batch_free(b);
+	return err;
+}
+
+int xfa_export_run(json_t **result, xfa_archive *a, const xfa_key *key,
+		   const xfa_export_opts *o)
+{
+	struct exp e;
+	struct stat sb;
+	int format, err, tries;
+
+	*result = NULL;
+	if ((err = xfa_bag_format_for(&format, o->out)) < 0)
+		return err;
+	if (lstat(o->out, &sb) == 0)
+		return xfa_error_set(XFA_EEXISTS, "'%s' exists: a package is never "
+				     "overwritten", o->out);
+	memset(&e, 0, sizeof(e));
+	e.a = a;
+	e.st = xfa_archive_store(a);
+	e.key = key;
+	e.o = o;
+	for (tries = 0; tries < MAX_TRIES; tries++) {
+		if ((err = xfa_archive_meta(&e.meta, a)) < 0 ||
+		    (err = xfa_stamp_now(&e.now, e.meta->off)) < 0)
+			break;
+		xfa_stamp_format(e.now_s, &e.now);
+		err = attempt(&e, format);
+		if (err == 0 || err != XFA_ECONFLICT)
+			break;
+		exp_release(&e);
+	}
+	if (err == 0 && !(*result = result_of(&e)))
+		err = xfa_error_set(XFA_ERROR, "out of memory");
+	exp_release(&e);
+	return err;
+}

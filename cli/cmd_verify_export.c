@@ -1,0 +1,82 @@
+/* cmd_verify_export.c - xfa verify-export: check a filing package offline. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "error.h"
+#include "export.h"
+#include "json.h"
+
+static const char usage[] =
+	"xfa verify-export FILE.tar|FILE.zip [--max-bytes N] [--max-entry-bytes N] [--max-entries N]";
+
+static int parse_limit(uint64_t *out, const char *opt, const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (!*s || *end || s[0] == '-' || v == 0)
+		return cli_usage(usage, "%s takes a positive number, not '%s'", opt, s);
+	*out = v;
+	return 0;
+}
+
+static void print_report(const json_t *r)
+{
+	const json_t *f, *sg = json_object_get(r, "signer");
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "findings"), i, f)
+		printf("FAIL %s: %s: %s\n", xfa_json_str(f, "file"),
+		       xfa_json_str(f, "reason"), xfa_json_str(f, "message"));
+	if (cli.quiet)
+		return;
+	printf("%s: %s; %lld case(s), %lld event(s), %lld attachment(s), %lld file(s)",
+	       xfa_json_str(r, "package"), json_is_true(json_object_get(r, "ok")) ?
+	       "OK" : "FAILED", xfa_json_int(r, "cases", 0), xfa_json_int(r, "events", 0),
+	       xfa_json_int(r, "attachments", 0), xfa_json_int(r, "files", 0));
+	if (sg)
+		printf("; signed by %s (%s)", xfa_json_str(sg, "principal"),
+		       xfa_json_str(sg, "fingerprint"));
+	printf("\n");
+}
+
+int cmd_verify_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "max-bytes", required_argument, 0, 'b' },
+		{ "max-entry-bytes", required_argument, 0, 'e' },
+		{ "max-entries", required_argument, 0, 'n' },
+		{ 0, 0, 0, 0 }
+	};
+	xfa_bag_limits lim;
+	json_t *rep = NULL;
+	int c, st, err;
+
+	if (cli_help(argc, argv, usage))
+		return cli_done(0);
+	xfa_bag_limits_default(&lim);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		st = c == 'b' ? parse_limit(&lim.total, "--max-bytes", optarg) :
+		     c == 'e' ? parse_limit(&lim.entry, "--max-entry-bytes", optarg) :
+		     c == 'n' ? parse_limit(&lim.entries, "--max-entries", optarg) :
+		     cli_usage(usage, NULL);
+		if (st)
+			return st;
+	}
+	if (optind != argc - 1)
+		return cli_usage(usage, "verify-export takes one package");
+	if ((err = xfa_export_verify(&rep, argv[optind], &lim)) < 0)
+		return cli_done(cli_fail(err, "cannot check '%s'", argv[optind]));
+	if (cli.json)
+		cli_json(rep);
+	else
+		print_report(rep);
+	st = json_is_true(json_object_get(rep, "ok")) ? 0 : EXIT_FINDINGS;
+	json_decref(rep);
+	return cli_done(st);
+}
