@@ -338,10 +338,29 @@ static json_t *register_patch(const struct reg_job *j, const xfa_append_ctx *c)
 	return p;
 }
 
+/*
+ * The office code of new ids: this clone's own (git config xfa.office, set
+ * by `xfa clone --office`; each clone has its own, so ids never collide),
+ * else the archive's configured one, else none.
+ */
+static const char *case_office(char *buf, size_t n, xfa_append_ctx *c)
+{
+	char *v = NULL;
+
+	if (xfa_store_config_get(&v, xfa_archive_store(c->a), "xfa.office") < 0) {
+		xfa_error_clear();
+		return xfa_json_str(c->meta->doc, "office");
+	}
+	snprintf(buf, n, "%s", v);
+	free(v);
+	return buf;
+}
+
 static int build_register(json_t *ev, xfa_append_ctx *c, void *payload)
 {
 	struct reg_job *j = payload;
-	const char *office = xfa_json_str(c->meta->doc, "office");
+	char obuf[16];
+	const char *office = case_office(obuf, sizeof(obuf), c);
 	char dir[200];
 	unsigned top;
 	xfa_stamp recv;
