@@ -393,6 +393,42 @@ static int blob_at(xfa_oid *out, struct vc *c, const xfa_oid *commit,
 }
 
 /*
+ * A resolution (`xfa sync --resolve`, archive/sync.h): a merge whose
+ * message begins "resolve <case> keep local|remote" may hold, in that
+ * case's folder, one parent's folder exactly as it is instead of the
+ * union (the other side's events stay in history, reachable through the
+ * other parent).  *dir receives that folder, or "" when the merge is not
+ * such a resolution; the rest of the tree must still be the union.
+ */
+static void resolved_dir(char *dir, size_t n, struct vc *c)
+{
+	char id[XFA_CASE_ID_MAX + 1];
+	const char *s = c->ci.message;
+	xfa_oid m, p;
+	size_t len;
+	int i;
+
+	dir[0] = '\0';
+	if (!s || strncmp(s, "resolve ", 8))
+		return;
+	s += 8;
+	len = strcspn(s, " \n");
+	if (len > XFA_CASE_ID_MAX || (strncmp(s + len, " keep local", 11) &&
+				      strncmp(s + len, " keep remote", 12)))
+		return;
+	memcpy(id, s, len);
+	id[len] = '\0';
+	if (xfa_case_dir(dir, n, id) == 0 &&
+	    xfa_store_entry_id(&m, c->t->st, &c->ci.id, dir) == 0)
+		for (i = 0; i < 2; i++)
+			if (xfa_store_entry_id(&p, c->t->st, &c->ci.parents[i], dir) == 0 &&
+			    xfa_oid_equal(&m, &p))
+				return;
+	xfa_error_clear();
+	dir[0] = '\0';
+}
+
+/*
  * A merge is the union of its parents when, against each parent, it only
  * adds files or takes the other parent's version of a document.
  */
@@ -400,7 +436,8 @@ static int check_union(struct vc *c, int side)
 {
 	const xfa_oid *other = &c->ci.parents[1 - side];
 	xfa_oid ptree, there;
-	size_t i;
+	char kept[256];
+	size_t i, kl;
 	int err;
 
 	for (i = 0; i < c->nch; i++)
@@ -409,10 +446,14 @@ static int check_union(struct vc *c, int side)
 	if ((err = xfa_store_commit_tree(&ptree, c->t->st, &c->ci.parents[side])) < 0 ||
 	    (err = xfa_store_diff(c->t->st, &ptree, &c->ci.tree, on_change, c)) < 0)
 		return xfa_verify_soft(c, err, NULL, NULL);
+	resolved_dir(kept, sizeof(kept), c);
+	kl = strlen(kept);
 	for (i = 0; i < c->nch; i++) {
 		const struct vchange *x = &c->ch[i];
 		const char *base = strrchr(x->path, '/') ? strrchr(x->path, '/') + 1 : x->path;
 		int doc = !strcmp(base, XFA_CASE_DOC) || !strcmp(base, XFA_META_DOC);
+		if (kl && !strncmp(x->path, kept, kl) && x->path[kl] == '/')
+			continue;        /* a resolution keeps one side's folder */
 		if ((err = blob_at(&there, c, other, x->path)) < 0)
 			return xfa_verify_soft(c, err, NULL, x->path);
 		if (x->status == 'D' || x->status == 'T' || (x->status != 'A' && !doc) ||
