@@ -210,8 +210,8 @@ static int effective_stamp(json_t *ev, const char *text, const xfa_stamp *now)
 			return xfa_error_wrap(XFA_EINVALID, "--effective");
 		s.off = now->off;
 		s.t = (int64_t)day * 86400 + 12 * 3600 - (int64_t)now->off * 60;
-		if (s.t > now->t)
-			s = *now;
+		if (s.t > now->t && day == xfa_stamp_day(now))
+			s = *now;   /* today, before noon: now (a later day is refused below) */
 	} else if (xfa_stamp_parse(&s, text) < 0) {
 		return xfa_error_wrap(XFA_EINVALID, "--effective");
 	}
@@ -462,9 +462,10 @@ static int check_input(const json_t *input)
 	return xfa_schema_check("case-input.schema.json", input, "case document");
 }
 
-int xfa_case_register(char **out_id, char **out_code, xfa_archive *a,
-		      const xfa_key *key, const json_t *input,
-		      const xfa_case_opts *o)
+/* Register directly (a) or inside a batch (b, no attachments). */
+static int register_in(char **out_id, char **out_code, xfa_archive *a,
+		       xfa_batch *b, const xfa_key *key, const json_t *input,
+		       const xfa_case_opts *o)
 {
 	struct reg_job j;
 	xfa_append ap;
@@ -473,7 +474,7 @@ int xfa_case_register(char **out_id, char **out_code, xfa_archive *a,
 
 	*out_id = *out_code = NULL;
 	memset(&j, 0, sizeof(j));
-	if ((err = check_input(input)) < 0 || (err = stage_all(&att, a, o)) < 0)
+	if ((err = check_input(input)) < 0 || (a && (err = stage_all(&att, a, o)) < 0))
 		return err;
 	j.input = input;
 	j.o = o;
@@ -485,7 +486,8 @@ int xfa_case_register(char **out_id, char **out_code, xfa_archive *a,
 	ap.payload = &j;
 	ap.att = att;
 	ap.natt = o->nattach;
-	err = xfa_archive_append(NULL, NULL, a, key, &ap);
+	err = b ? xfa_batch_append(NULL, NULL, b, key, &ap)
+		: xfa_archive_append(NULL, NULL, a, key, &ap);
 	staged_free(att, o->nattach);
 	if (err < 0)
 		return err;
@@ -494,6 +496,22 @@ int xfa_case_register(char **out_id, char **out_code, xfa_archive *a,
 	if (!*out_id || !*out_code)
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	return 0;
+}
+
+int xfa_case_register(char **out_id, char **out_code, xfa_archive *a,
+		      const xfa_key *key, const json_t *input,
+		      const xfa_case_opts *o)
+{
+	return register_in(out_id, out_code, a, NULL, key, input, o);
+}
+
+int xfa_case_register_batch(char **out_id, char **out_code, xfa_batch *b,
+			    const xfa_key *key, const json_t *input,
+			    const xfa_case_opts *o)
+{
+	if (o->nattach)
+		return xfa_error_set(XFA_EINVALID, "a batched registration takes no attachments");
+	return register_in(out_id, out_code, NULL, b, key, input, o);
 }
 
 struct ev_job {
@@ -562,6 +580,18 @@ int xfa_case_move_batch(unsigned *out_seq, xfa_batch *b, const xfa_key *key,
 
 	if (o->nattach)
 		return xfa_error_set(XFA_EINVALID, "a batched move takes no attachments");
+	return case_event(out_seq, NULL, b, key, &j);
+}
+
+int xfa_case_record_batch(unsigned *out_seq, xfa_batch *b, const xfa_key *key,
+			  const char *id, const char *type, const xfa_case_opts *o)
+{
+	struct ev_job j = { id, type, NULL, o, NULL, 0 };
+
+	if (!strcmp(type, "move") || !strcmp(type, "register"))
+		return xfa_error_set(XFA_EINVALID, "'%s' is not a status-free event", type);
+	if (o->nattach)
+		return xfa_error_set(XFA_EINVALID, "a batched event takes no attachments");
 	return case_event(out_seq, NULL, b, key, &j);
 }
 
