@@ -41,6 +41,15 @@ int xfa_case_register(char **out_id, char **out_code, xfa_archive *a,
 		      const xfa_key *key, const json_t *input,
 		      const xfa_case_opts *o);
 
+/*
+ * The same as xfa_case_register, inside a batch (see archive.h; bulk import,
+ * benchmarks): the case is built on the batch's tip and appears only when
+ * the batch is published.  No attachments (XFA_EINVALID).
+ */
+int xfa_case_register_batch(char **out_id, char **out_code, xfa_batch *b,
+			    const xfa_key *key, const json_t *input,
+			    const xfa_case_opts *o);
+
 /* Move case `id` to state `to` under the workflow.  *out_seq: the event number. */
 int xfa_case_move(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
 		  const char *id, const char *to, const xfa_case_opts *o);
@@ -55,6 +64,10 @@ int xfa_case_move_batch(unsigned *out_seq, xfa_batch *b, const xfa_key *key,
 /* Record a status-free event (attach, amend, note, supervise, urge, ...). */
 int xfa_case_record(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
 		    const char *id, const char *type, const xfa_case_opts *o);
+
+/* The same as xfa_case_record, inside a batch; no attachments. */
+int xfa_case_record_batch(unsigned *out_seq, xfa_batch *b, const xfa_key *key,
+			  const char *id, const char *type, const xfa_case_opts *o);
 
 /* The current document of case `id` (new reference).  XFA_ENOTFOUND. */
 int xfa_case_load(json_t **out, xfa_archive *a, const char *id);

@@ -139,6 +139,24 @@ int xfa_txn_publish(xfa_txn *tx, const char *reflog);
 
 void xfa_txn_free(xfa_txn *tx);
 
+/* --- bulk writes ------------------------------------------------------- */
+
+/*
+ * Bulk writing (import, benchmarks): between xfa_store_bulk_begin and
+ * xfa_store_bulk_end every new object of this store goes to memory (a
+ * libgit2 mempack) instead of one loose file each.  xfa_store_bulk_flush
+ * writes the commits made since the last flush, with the trees and blobs
+ * each adds over its parent, into ONE pack file (fsync'd when fsync is on)
+ * and empties the memory.  Flush before publishing a ref that points at
+ * the new commits: xfa_batch_begin, appends, xfa_store_bulk_flush,
+ * xfa_batch_publish.  Begin before, and end after, any transaction or
+ * batch that uses the bulk objects (they belong to the bulk view).
+ * xfa_store_bulk_end drops what was not flushed; NULL-safe to repeat.
+ */
+int xfa_store_bulk_begin(xfa_store *st);
+int xfa_store_bulk_flush(xfa_store *st);
+void xfa_store_bulk_end(xfa_store *st);
+
 /* --- reading history --------------------------------------------------- */
 
 /* One commit, as verification needs it.  Free with xfa_commit_info_release. */
