@@ -98,8 +98,10 @@ static int check_days(xfa_calendar *c)
 	char buf[XFA_DATE_SIZE];
 	size_t i;
 
-	qsort(c->off, c->noff, sizeof(long), cmp_long);
-	qsort(c->on, c->non, sizeof(long), cmp_long);
+	if (c->noff) /* qsort(NULL, 0) is undefined */
+		qsort(c->off, c->noff, sizeof(long), cmp_long);
+	if (c->non)
+		qsort(c->on, c->non, sizeof(long), cmp_long);
 	for (i = 1; i < c->noff; i++)
 		if (c->off[i] == c->off[i - 1]) {
 			xfa_date_format(buf, c->off[i]);

@@ -403,6 +403,46 @@ static int check_refs(const xfa_workflow *wf)
 	return 0;
 }
 
+/* The "report" section: rates name rules and vocabulary ids that exist. */
+static int check_report(const xfa_workflow *wf)
+{
+	const json_t *rep = json_object_get(wf->def, "report"), *r, *v;
+	const json_t *coded = json_object_get(wf->def, "coded_fields");
+	size_t i, j;
+
+	json_array_foreach(json_object_get(rep, "rates"), i, r) {
+		const char *dl = xfa_json_str(r, "deadline");
+		const char *field = xfa_json_str(r, "field");
+		const json_t *voc = NULL, *c;
+		if (dl && !by_id(json_object_get(wf->def, "deadlines"), dl))
+			return bad(wf, "rate '%s': no deadline '%s'",
+				   xfa_json_str(r, "id"), dl);
+		json_array_foreach(coded, j, c)
+			if (field && !strcmp(xfa_json_str(c, "field"), field))
+				voc = vocabulary(wf, xfa_json_str(c, "vocabulary"));
+		if (field && !voc)
+			return bad(wf, "rate '%s': '%s' is not a coded field",
+				   xfa_json_str(r, "id"), field);
+		json_array_foreach(json_object_get(r, "good"), j, v)
+			if (!by_id(voc, json_string_value(v)))
+				return bad(wf, "rate '%s': '%s' is not a value of "
+					   "'%s'", xfa_json_str(r, "id"),
+					   json_string_value(v), field);
+		json_array_foreach(json_object_get(r, "excluded"), j, v)
+			if (!by_id(voc, json_string_value(v)))
+				return bad(wf, "rate '%s': '%s' is not a value of "
+					   "'%s'", xfa_json_str(r, "id"),
+					   json_string_value(v), field);
+	}
+	json_array_foreach(json_object_get(rep, "breakdowns"), i, r)
+		if (xfa_json_str(r, "vocabulary") &&
+		    !vocabulary(wf, xfa_json_str(r, "vocabulary")))
+			return bad(wf, "breakdown '%s': no vocabulary '%s'",
+				   xfa_json_str(r, "field"),
+				   xfa_json_str(r, "vocabulary"));
+	return 0;
+}
+
 int xfa_workflow_load(xfa_workflow **out, const json_t *def)
 {
 	xfa_workflow *wf = NULL;
@@ -427,7 +467,7 @@ int xfa_workflow_load(xfa_workflow **out, const json_t *def)
 		goto done;
 	}
 	if ((err = load_states(wf)) < 0 || (err = load_steps(wf)) < 0 ||
-	    (err = check_refs(wf)) < 0 ||
+	    (err = check_refs(wf)) < 0 || (err = check_report(wf)) < 0 ||
 	    (err = xfa_deadlines_load(&wf->rules, &wf->nrules, wf->def)) < 0)
 		goto done;
 	*out = wf;
@@ -493,6 +533,11 @@ const char *xfa_workflow_label(const xfa_workflow *wf, const char *vocab,
 		item = by_id(vocabulary(wf, vocab), id);
 	s = xfa_json_str(json_object_get(item, "label"), lang);
 	return s ? s : id;
+}
+
+const json_t *xfa_workflow_report(const xfa_workflow *wf)
+{
+	return json_object_get(wf->def, "report");
 }
 
 json_t *xfa_workflow_deadlines(const xfa_workflow *wf, const json_t *doc,

@@ -43,6 +43,14 @@ int xfa_workflow_is_open(const xfa_workflow *wf, const char *state);
 const char *xfa_workflow_label(const xfa_workflow *wf, const char *vocab,
 			       const char *id, const char *lang);
 
+/*
+ * The definition's "report" section (borrowed; NULL if it has none): the
+ * rates (三率) with the deadline or coded field behind each, the breakdowns,
+ * and the case fields counted as 件次 and 人次.  See
+ * schemas/workflow.schema.json; xfa_workflow_load() checked every name.
+ */
+const json_t *xfa_workflow_report(const xfa_workflow *wf);
+
 /* What the workflow needs to know besides the event itself. */
 typedef struct xfa_wf_ctx {
 	const json_t *before;      /* the case document before the event; NULL when registering */

@@ -1,0 +1,149 @@
+# scenarios.sh - the twelve sample cases of domain/scenarios.md, walked
+# through the 2022 workflow with `--effective` dates in 2026 (sourced by
+# tests/e2e/t_scenarios.sh and tests/demo/demo.sh).
+#
+# Needs: $XFA (the binary), $FIX (tests/fixtures), XFA_ARCHIVE and
+# XFA_PASSPHRASE_FILE exported; runs in the current folder (keys/, docs/).
+# scn_archive makes the keys and the archive; scn_walk registers and moves
+# the cases and sets c01 .. c12b (case ids).  Thirteen petitions in all plus
+# one repeat: 12 is two batches at a leader's reception day (12a accepted and
+# left in handling, 12b withdrawn), 3 is followed by a repeat petition (c03r)
+# that can only be rejected.
+
+# scn_key NAME ROLE EMAIL: a key for the role, added to the keyring
+scn_key() {
+	$XFA -q key new --name "$1" --email "$3" --out "keys/$2" > /dev/null
+	$XFA -q keyring add "keys/$2.pub" --role "$2" --as keys/admin.key > /dev/null
+}
+
+scn_archive() {
+	mkdir -p keys docs
+	$XFA -q key new --name 管理员 --email admin@bureau.example --out keys/admin > /dev/null
+	$XFA -q init --name 示范县信访局 --fonds J001 --as keys/admin.key > /dev/null
+	scn_key 登记员 clerk clerk@bureau.example
+	scn_key 承办人 handler handler@unit.example
+	scn_key 分管领导 leader leader@bureau.example
+	scn_key 复查复核员 reviewer reviewer@city.example
+	scn_key 档案员 archivist archivist@bureau.example
+	for f in 授权委托书 处理意见书 延期审批表 复查意见书 复核意见书 评估报告; do
+		printf '%%PDF-1.4\n%% %s (scanned)\n%%%%EOF\n' "$f" > "docs/$f.pdf"
+	done
+}
+
+# scn_new FIXTURE [ARGS...]: register as the clerk, print the id
+scn_new() {
+	f=$1; shift
+	$XFA --json case new "$f" --as keys/clerk.key "$@" |
+		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+
+# mv ID STATE WHEN ROLE [ARGS...]: one move, effective WHEN
+mv() {
+	id=$1 state=$2 when=$3 role=$4; shift 4
+	$XFA -q case move "$id" "$state" --effective "$when" --as "keys/$role.key" "$@"
+}
+
+# The usual path: accept, assign, sign in, reply, close.
+# path ID ACCEPT ASSIGN SIGNIN REPLY CLOSE SATISFACTION UNIT
+path() {
+	mv "$1" accepted "$2" clerk
+	mv "$1" assigned "$3" clerk --set "unit=$8"
+	mv "$1" handling "$4" handler
+	mv "$1" replied "$5" handler --set outcome=support --attach reply:docs/处理意见书.pdf
+	mv "$1" closed "$6" clerk --set "satisfaction=$7"
+}
+
+# derive SRC OUT PYTHON-EXPR: a fixture with some fields changed
+derive() {
+	/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d.update(json.loads(sys.argv[3]))
+for k in [k for k, v in d.items() if v is None]:
+    del d[k]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
+' "$1" "$2" "$3"
+}
+
+scn_walk() {
+	F=$FIX/cases
+	auth="authorization:docs/授权委托书.pdf"
+
+	# 1 集体访: 35 farmers, unpaid wages; replied after ~20 days of mediation
+	c01=$(scn_new $F/01-*.json)
+	path "$c01" 2026-01-13 2026-01-14 2026-01-15 2026-02-04 2026-02-06 satisfied 人社局劳动保障监察大队
+
+	# 2 ordinary claim to 民政局
+	c02=$(scn_new $F/02-*.json)
+	path "$c02" 2026-02-10 2026-02-11 2026-02-12 2026-03-20 2026-03-25 satisfied 民政局
+
+	# 3 复查 and 复核, a 包案领导, then a repeat petition that is rejected
+	c03=$(scn_new $F/03-*.json)
+	mv "$c03" accepted 2026-03-05 clerk
+	mv "$c03" assigned 2026-03-06 clerk --set unit=黄盖淖镇人民政府
+	mv "$c03" handling 2026-03-09 handler
+	mv "$c03" replied 2026-04-20 handler --set outcome=not-support --attach reply:docs/处理意见书.pdf
+	mv "$c03" review_requested 2026-05-08 clerk --note "信访人不服处理意见，申请复查"
+	mv "$c03" reviewed 2026-06-02 reviewer --set outcome=not-support --attach review:docs/复查意见书.pdf
+	mv "$c03" recheck_requested 2026-06-20 clerk --note "信访人不服复查意见，申请复核"
+	mv "$c03" rechecked 2026-07-10 reviewer --set outcome=not-support --attach recheck:docs/复核意见书.pdf
+	mv "$c03" closed 2026-07-15 clerk --set satisfaction=dissatisfied
+	derive $F/03-*.json c03r.json "{\"received_at\": \"2026-08-03T10:00:00+08:00\", \"channel\": \"visit\", \"repeat_of\": \"$c03\", \"summary\": \"袁某再次来访反映同一土地纠纷，事实和理由与原信访事项相同。\"}"
+	c03r=$(scn_new c03r.json)
+	mv "$c03r" rejected 2026-08-05 clerk --set "decision.reason=同一事项已经复核终结，不再受理" --set decision.channel=other
+
+	# 4 代办: the agent files with the signed authorisation form
+	c04=$(scn_new $F/04-*.json --attach "$auth")
+	path "$c04" 2026-04-09 2026-04-10 2026-04-13 2026-05-15 2026-05-20 satisfied 水利局
+
+	# 5 代办, several units, replied within 7 days; no rating given
+	c05=$(scn_new $F/05-*.json --attach "$auth")
+	path "$c05" 2026-05-19T09:00:00+08:00 2026-05-19T15:00:00+08:00 2026-05-20 2026-05-25 2026-05-28 none 扎赉特旗人民政府
+
+	# 6 代办, collective; a leader approves a 30-day extension
+	c06=$(scn_new $F/06-*.json --attach "$auth")
+	mv "$c06" accepted 2026-06-05 clerk
+	mv "$c06" assigned 2026-06-08 clerk --set unit=自然资源与规划局
+	mv "$c06" handling 2026-06-09 handler
+	mv "$c06" handling 2026-07-30 leader --set-json extension_days=30 \
+		--attach approval:docs/延期审批表.pdf --note "需与开发商协商，延期30日"
+	mv "$c06" replied 2026-08-25 handler --set outcome=partial --attach reply:docs/处理意见书.pdf
+	mv "$c06" closed 2026-08-31 clerk --set satisfaction=basic
+
+	# 7 an outside assessor's report attached as evidence
+	c07=$(scn_new $F/07-*.json)
+	mv "$c07" accepted 2026-06-23 clerk
+	mv "$c07" assigned 2026-06-24 clerk --set "unit=方正县某镇人民政府"
+	mv "$c07" handling 2026-06-25 handler
+	$XFA -q case record "$c07" attach --effective 2026-07-20 --as keys/handler.key \
+		--attach assessment:docs/评估报告.pdf
+	mv "$c07" replied 2026-08-10 handler --set outcome=support --attach reply:docs/处理意见书.pdf
+	mv "$c07" closed 2026-08-12 clerk --set satisfaction=satisfied
+
+	# 8 不予受理 with the legal channel (诉讼); decided late (day 18 of 15)
+	c08=$(scn_new $F/08-*.json)
+	mv "$c08" rejected 2026-07-24 clerk
+
+	# 9 township-level handling; the on-site survey made the reply late
+	c09=$(scn_new $F/09-*.json)
+	path "$c09" 2026-08-05 2026-08-06 2026-08-07 2026-10-12 2026-10-15 satisfied 方正镇人民政府
+
+	# 10 online, very short cycle; no rating given
+	c10=$(scn_new $F/10-*.json)
+	path "$c10" 2026-08-28T09:10:00+08:00 2026-08-28T10:00:00+08:00 2026-08-28T14:00:00+08:00 \
+		2026-08-29T16:00:00+08:00 2026-09-02 none 某社区居委会
+
+	# 11 代办, police as the unit
+	c11=$(scn_new $F/11-*.json --attach "$auth")
+	path "$c11" 2026-09-11 2026-09-14 2026-09-15 2026-10-20 2026-10-23 satisfied 公安局
+
+	# 12 a leader's reception day: 12a accepted and still in handling,
+	# 12b (city planning) explained and withdrawn at the visitor's request
+	c12a=$(scn_new $F/12-*.json)
+	mv "$c12a" accepted 2026-01-20T14:00:00+08:00 clerk
+	mv "$c12a" assigned 2026-01-21 clerk --set unit=人社局
+	mv "$c12a" handling 2026-01-22 handler
+	derive $F/12-*.json c12b.json '{"petitioners": [{"name": "林某", "address": "某市铁东区"}], "headcount": 1, "batches": 1, "category": "urban-planning", "summary": "领导接访日来访，林某对城市规划调整有异议。", "facts": null, "demands": "要求公开规划调整依据。", "unit": null, "instructions": null}'
+	c12b=$(scn_new c12b.json)
+	mv "$c12b" withdrawn 2026-01-20T15:30:00+08:00 clerk --note "经接访领导解释，信访人当场表示理解并撤回"
+}
