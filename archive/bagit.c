@@ -194,7 +194,8 @@ static int manifest_text(char **out, size_t *out_len, struct bag_list *l,
 	char *buf = NULL;
 	int err = 0;
 
-	qsort(l->v, l->n, sizeof(*l->v), line_cmp);
+	if (l->n) /* qsort(NULL, 0) is undefined */
+		qsort(l->v, l->n, sizeof(*l->v), line_cmp);
 	for (i = 0; i < l->n && !err; i++) {
 		const char *h = alg512 ? l->v[i].sha512 : l->v[i].sha256;
 		size_t hl = strlen(h);

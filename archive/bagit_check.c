@@ -193,7 +193,8 @@ static void check_manifest(struct check *c, const xfa_bag_file *man, int tag,
 	}
 	for (i = 0; i < (size_t)n; i++)
 		check_line(c, man, &v[i], tag, alg512);
-	qsort(v, (size_t)n, sizeof(*v), mline_cmp);
+	if (n > 0) /* qsort(NULL, 0) is undefined */
+		qsort(v, (size_t)n, sizeof(*v), mline_cmp);
 	for (i = 1; i < (size_t)n; i++)
 		if (!strcmp(v[i].path, v[i - 1].path))
 			found(c, man->path, "bad-manifest", "'%s' is listed twice", v[i].path);
