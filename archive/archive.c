@@ -195,7 +195,7 @@ static int append_on(xfa_oid *out_commit, unsigned *out_seq, xfa_archive *a,
 {
 	xfa_append_ctx c;
 	xfa_meta meta;
-	xfa_oid base;
+	xfa_oid base, blob;
 	xfa_signer sg;
 	const json_t *rec;
 	json_t *newdoc = NULL;
@@ -206,17 +206,27 @@ static int append_on(xfa_oid *out_commit, unsigned *out_seq, xfa_archive *a,
 	memset(&sg, 0, sizeof(sg));
 	c.a = a;
 	c.tx = tx;
-	if ((err = xfa_txn_base(&base, c.tx)) < 0 ||
-	    (err = xfa_meta_load(&meta, a->st, &base)) < 0)
+	if ((err = xfa_txn_base(&base, c.tx)) < 0)
 		goto done;
-	has_meta = 1;
+	/* archive.json unchanged since the archive loaded it: borrow that copy
+	 * (its blob id names the workflow and calendar too); batches of many
+	 * appends would otherwise parse the workflow once per event */
+	if (a->has_meta &&
+	    xfa_store_stat(&blob, NULL, a->st, &base, XFA_META_DIR "/" XFA_META_DOC) == 0 &&
+	    xfa_oid_equal(&blob, &a->meta.doc_blob)) {
+		c.meta = &a->meta;
+	} else {
+		if ((err = xfa_meta_load(&meta, a->st, &base)) < 0)
+			goto done;
+		has_meta = 1;
+		c.meta = &meta;
+	}
 	c.base = &base;
-	c.meta = &meta;
 	xfa_pubkey_fingerprint(sg.fpr, xfa_key_public(key));
-	if ((err = xfa_stamp_now(&c.now, meta.off)) < 0 ||
-	    (err = xfa_keyring_roles(c.roles, 16, meta.doc, sg.fpr, c.now.t)) < 0)
+	if ((err = xfa_stamp_now(&c.now, c.meta->off)) < 0 ||
+	    (err = xfa_keyring_roles(c.roles, 16, c.meta->doc, sg.fpr, c.now.t)) < 0)
 		goto done;
-	rec = xfa_keyring_find(meta.doc, sg.fpr);
+	rec = xfa_keyring_find(c.meta->doc, sg.fpr);
 	sg.key = key;
 	sg.name = xfa_json_str(rec, "name");
 	sg.principal = xfa_keyring_principal(rec);

@@ -9,6 +9,7 @@
 #include "cmds.h"
 #include "error.h"
 #include "file.h"
+#include "index.h"
 #include "json.h"
 #include "keyring.h"
 
@@ -363,65 +364,34 @@ static int case_log(xfa_archive *a, int argc, char **argv)
 	return 0;
 }
 
+/* case list reads the derived index (archive/index.c), brought up to date
+ * with the head first; XFA_INDEX=off scans the archive instead. */
 struct list_job {
-	xfa_store *st;
-	const xfa_oid *head;
 	const xfa_meta *m;
-	const char *status, *unit, *category, *lead;
-	int overdue;
 	long today;
 	json_t *rows;
 };
 
-/* Is any deadline of `doc` past due and not met? */
-static int is_overdue(const struct list_job *j, const json_t *doc)
-{
-	json_t *dl = xfa_workflow_deadlines(j->m->wf, doc, j->m->cal, j->today), *d;
-	size_t i;
-	int late = 0;
-
-	json_array_foreach(dl, i, d)
-		if (json_is_false(json_object_get(d, "met")) && !xfa_json_str(d, "done"))
-			late = 1;
-	json_decref(dl);
-	return late && !xfa_workflow_is_archivable(j->m->wf, xfa_json_str(doc, "status")) &&
-	       !xfa_workflow_is_terminal(j->m->wf, xfa_json_str(doc, "status"));
-}
-
-static int eq_or_null(const char *want, const char *have)
-{
-	return !want || (have && !strcmp(want, have));
-}
-
-static int list_one(const char *id, const char *dir, void *payload)
+static int list_row(const xfa_index_row *r, void *payload)
 {
 	struct list_job *j = payload;
-	char path[300], *buf = NULL;
-	json_t *doc = NULL;
-	size_t len;
-	int err;
+	char dir[200];
+	json_t *o;
 
-	(void)id;
-	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
-	if ((err = xfa_store_read(&buf, &len, j->st, j->head, path)) < 0 ||
-	    (err = xfa_json_parse(&doc, buf, len, path)) < 0) {
-		free(buf);
-		return err;
-	}
-	free(buf);
-	if (eq_or_null(j->status, xfa_json_str(doc, "status")) &&
-	    eq_or_null(j->unit, xfa_json_str(doc, "unit")) &&
-	    eq_or_null(j->category, xfa_json_str(doc, "category")) &&
-	    eq_or_null(j->lead, xfa_json_str(doc, "lead")) &&
-	    (!j->overdue || is_overdue(j, doc)))
-		json_array_append(j->rows, doc);
-	json_decref(doc);
+	if (xfa_case_dir(dir, sizeof(dir), r->id) < 0)
+		dir[0] = '\0';
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", r->id,
+		      "status", r->status, "unit", r->unit, "category", r->category,
+		      "lead", r->lead, "received_at", r->received_at, "summary", r->summary,
+		      "overdue", xfa_index_row_overdue(r, j->today), "path", dir);
+	if (!o || json_array_append_new(j->rows, o) < 0)
+		return xfa_error_set(XFA_ERROR, "out of memory");
 	return 0;
 }
 
 static void list_human(const struct list_job *j)
 {
-	json_t *doc;
+	json_t *row;
 	size_t i;
 	int zh = strcmp(cli.lang, "en") != 0;
 
@@ -431,25 +401,13 @@ static void list_human(const struct list_job *j)
 	cli_cell(zh ? "分类" : "category", 14);
 	cli_cell(zh ? "责任单位" : "unit", 20);
 	printf("%s\n", zh ? "概要" : "summary");
-	json_array_foreach(j->rows, i, doc) {
-		const char *sum = xfa_json_str(doc, "summary");
-		char cut[64];
-		size_t n = 0, k = 0;
-		cli_cell(xfa_json_str(doc, "id"), 16);
-		cli_cell(cli_label(j->m, "state", xfa_json_str(doc, "status")), 12);
-		printf("%.10s ", xfa_json_str(doc, "received_at"));
-		cli_cell(cli_label(j->m, "category", xfa_json_str(doc, "category")), 14);
-		cli_cell(xfa_json_str(doc, "unit"), 20);
-		/* the first 16 characters of the summary */
-		while (sum && sum[n] && k < 16 && n < sizeof(cut) - 5) {
-			n++;
-			while (sum[n] && ((unsigned char)sum[n] & 0xc0) == 0x80)
-				n++;
-			k++;
-		}
-		snprintf(cut, sizeof(cut), "%.*s%s", (int)n, sum ? sum : "",
-			 sum && sum[n] ? "…" : "");
-		printf("%s\n", cut);
+	json_array_foreach(j->rows, i, row) {
+		cli_cell(xfa_json_str(row, "id"), 16);
+		cli_cell(cli_label(j->m, "state", xfa_json_str(row, "status")), 12);
+		printf("%.10s ", xfa_json_str(row, "received_at"));
+		cli_cell(cli_label(j->m, "category", xfa_json_str(row, "category")), 14);
+		cli_cell(xfa_json_str(row, "unit"), 20);
+		printf("%s\n", xfa_json_str(row, "summary"));
 	}
 }
 
@@ -463,35 +421,40 @@ static int case_list(xfa_archive *a, int argc, char **argv)
 		{ "overdue", no_argument, 0, 'o' },
 		{ 0, 0, 0, 0 }
 	};
+	const char *env = getenv("XFA_INDEX");
+	xfa_index_filter q;
+	xfa_index *ix = NULL;
 	struct list_job j;
-	xfa_oid head;
 	int c, err;
 
 	memset(&j, 0, sizeof(j));
+	memset(&q, 0, sizeof(q));
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': j.status = optarg; break;
-		case 'u': j.unit = optarg; break;
-		case 'c': j.category = optarg; break;
-		case 'l': j.lead = optarg; break;
-		case 'o': j.overdue = 1; break;
+		case 's': q.status = optarg; break;
+		case 'u': q.unit = optarg; break;
+		case 'c': q.category = optarg; break;
+		case 'l': q.lead = optarg; break;
+		case 'o': q.overdue = 1; break;
 		default: return cli_usage(usage, NULL);
 		}
 	}
 	if (optind != argc)
 		return cli_usage(usage, "case list takes no arguments");
-	if ((err = xfa_archive_meta(&j.m, a)) < 0 ||
-	    (err = xfa_store_head(&head, xfa_archive_store(a))) < 0)
+	if ((err = xfa_archive_meta(&j.m, a)) < 0)
 		return cli_fail(err, "cannot list cases");
-	if (j.status && !xfa_workflow_has_state(j.m->wf, j.status))
-		return cli_usage(usage, "'%s' is not a state of workflow %s", j.status,
+	if (q.status && !xfa_workflow_has_state(j.m->wf, q.status))
+		return cli_usage(usage, "'%s' is not a state of workflow %s", q.status,
 				 xfa_workflow_id(j.m->wf));
-	j.st = xfa_archive_store(a);
-	j.head = &head;
-	j.today = today(j.m);
+	if ((err = xfa_index_open(&ix, NULL, a, env && !strcmp(env, "off") ?
+				  XFA_INDEX_NOFILE : 0)) < 0)
+		return cli_fail(err, "cannot list cases");
+	q.today = j.today = today(j.m);
 	j.rows = json_array();
-	if ((err = xfa_case_each(j.st, &head, list_one, &j)) < 0) {
+	err = xfa_index_query(ix, &q, list_row, &j);
+	xfa_index_free(ix);
+	if (err < 0) {
 		json_decref(j.rows);
 		return cli_fail(err, "cannot list cases");
 	}

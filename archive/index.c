@@ -1,0 +1,704 @@
+/* index.c - the derived case index: a sorted binary file beside the
+ * repository, mapped read-only for queries, updated from the tree changes
+ * since the indexed head and written atomically.
+ *
+ * File layout (little-endian, this machine's byte order; a file written on
+ * another kind of machine fails the checks and is rebuilt):
+ *   header   64 bytes: "XFAIDX1\n", u32 version, u32 nrec, u64 strbytes,
+ *            20-byte head commit, u32 zero, u64 checksum of the rest,
+ *            u64 file size
+ *   records  nrec x 32 bytes, sorted by case id: u32 string offsets of id,
+ *            status, unit, category, lead, received_at, summary; i32 the
+ *            first day the case is overdue (INT32_MAX: never)
+ *   strings  NUL-terminated, deduplicated; offset 0 is ""
+ */
+#define _XOPEN_SOURCE 700
+#include "index.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "case.h"
+#include "error.h"
+#include "file.h"
+#include "json.h"
+#include "workflow.h"
+
+#define MAGIC "XFAIDX1\n"
+#define VERSION 1
+#define NF 7                      /* string fields of a record */
+#define SUMMARY_CHARS 16
+
+enum { F_ID, F_STATUS, F_UNIT, F_CATEGORY, F_LEAD, F_RECEIVED, F_SUMMARY };
+
+struct hdr {
+	char magic[8];
+	uint32_t version, nrec;
+	uint64_t strbytes;
+	unsigned char head[20];
+	uint32_t zero;
+	uint64_t sum;
+	uint64_t size;
+};
+
+struct rec {
+	uint32_t f[NF];
+	int32_t od;
+};
+
+struct xfa_index {
+	unsigned char *base;
+	size_t size;
+	int mapped;
+	const struct hdr *h;
+	const struct rec *recs;
+	const char *str;
+};
+
+/* A case while building: strings point into a mapped index or own a block. */
+struct ent {
+	const char *f[NF];
+	int32_t od;
+	char *block;              /* owned strings, or NULL */
+	int dead;
+};
+
+struct ents {
+	struct ent *v;
+	size_t n, cap;
+};
+
+_Static_assert(sizeof(struct hdr) == 64, "index header is 64 bytes");
+_Static_assert(sizeof(struct rec) == 32, "index record is 32 bytes");
+
+/* A fast 64-bit checksum (not cryptographic: the index is never trusted). */
+static uint64_t checksum(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x100000001B3ull;
+		h ^= h >> 29;
+	}
+	for (; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001B3ull;
+	return h;
+}
+
+/* --- rows from documents ------------------------------------------------ */
+
+/* The first day `doc` counts as overdue (cf. cmd_case's is_overdue). */
+static int32_t overdue_from(const xfa_meta *m, const json_t *doc)
+{
+	const char *status = xfa_json_str(doc, "status");
+	json_t *early, *late, *d;
+	int32_t best = INT32_MAX;
+	size_t i;
+
+	if (!status || xfa_workflow_is_archivable(m->wf, status) ||
+	    xfa_workflow_is_terminal(m->wf, status))
+		return INT32_MAX;
+	/* late whatever the day (stopped after the due date): always */
+	early = xfa_workflow_deadlines(m->wf, doc, m->cal, -1000000L);
+	json_array_foreach(early, i, d)
+		if (json_is_false(json_object_get(d, "met")) && !xfa_json_str(d, "done"))
+			best = INT32_MIN;
+	json_decref(early);
+	if (best == INT32_MIN)
+		return best;
+	/* open and not done: late from the day after the due date */
+	late = xfa_workflow_deadlines(m->wf, doc, m->cal, 10000000L);
+	json_array_foreach(late, i, d) {
+		long day;
+		if (json_is_false(json_object_get(d, "met")) && !xfa_json_str(d, "done") &&
+		    xfa_day_parse(&day, xfa_json_str(d, "due")) == 0 && day + 1 < best)
+			best = (int32_t)(day + 1);
+	}
+	json_decref(late);
+	return best;
+}
+
+/* The first SUMMARY_CHARS characters of `s`, with "…" if cut. */
+static void cut_summary(char *out, size_t n, const char *s)
+{
+	size_t i = 0, k = 0;
+
+	if (!s)
+		s = "";
+	while (s[i] && k < SUMMARY_CHARS && i + 8 < n) {
+		i++;
+		while (s[i] && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		k++;
+	}
+	snprintf(out, n, "%.*s%s", (int)i, s, s[i] ? "…" : "");
+}
+
+/* Fill `e` from case document `doc`; its strings go into one owned block. */
+static int ent_from_doc(struct ent *e, const xfa_meta *m, const json_t *doc)
+{
+	const char *v[NF];
+	char sum[128];
+	size_t len = 0, i;
+	char *p;
+
+	memset(e, 0, sizeof(*e));
+	cut_summary(sum, sizeof(sum), xfa_json_str(doc, "summary"));
+	v[F_ID] = xfa_json_str(doc, "id");
+	v[F_STATUS] = xfa_json_str(doc, "status");
+	v[F_UNIT] = xfa_json_str(doc, "unit");
+	v[F_CATEGORY] = xfa_json_str(doc, "category");
+	v[F_LEAD] = xfa_json_str(doc, "lead");
+	v[F_RECEIVED] = xfa_json_str(doc, "received_at");
+	v[F_SUMMARY] = sum;
+	if (!v[F_ID])
+		return xfa_error_set(XFA_EINVALID, "a case document without an id");
+	for (i = 0; i < NF; i++)
+		len += strlen(v[i] ? v[i] : "") + 1;
+	if (!(p = e->block = malloc(len)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	for (i = 0; i < NF; i++) {
+		size_t l = strlen(v[i] ? v[i] : "") + 1;
+		memcpy(p, v[i] ? v[i] : "", l);
+		e->f[i] = p;
+		p += l;
+	}
+	e->od = overdue_from(m, doc);
+	return 0;
+}
+
+static int ents_push(struct ents *es, const struct ent *e)
+{
+	if (es->n == es->cap) {
+		size_t cap = es->cap ? es->cap * 2 : 1024;
+		struct ent *v = realloc(es->v, cap * sizeof(*v));
+		if (!v)
+			return xfa_error_set(XFA_ERROR, "out of memory");
+		es->v = v;
+		es->cap = cap;
+	}
+	es->v[es->n++] = *e;
+	return 0;
+}
+
+static void ents_release(struct ents *es)
+{
+	size_t i;
+
+	for (i = 0; i < es->n; i++)
+		free(es->v[i].block);
+	free(es->v);
+	memset(es, 0, sizeof(*es));
+}
+
+static int ent_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ent *)a)->f[F_ID], ((const struct ent *)b)->f[F_ID]);
+}
+
+/* Read case.json of the case in `dir` at `commit` into an entry. */
+static int ent_read(struct ent *e, xfa_store *st, const xfa_oid *commit,
+		    const xfa_meta *m, const char *dir)
+{
+	char path[300], *buf = NULL;
+	json_t *doc = NULL;
+	size_t len;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
+	if ((err = xfa_store_read(&buf, &len, st, commit, path)) == 0 &&
+	    (err = xfa_json_parse(&doc, buf, len, path)) == 0)
+		err = ent_from_doc(e, m, doc);
+	json_decref(doc);
+	free(buf);
+	return err;
+}
+
+struct scan {
+	struct ents *es;
+	xfa_store *st;
+	const xfa_oid *head;
+	const xfa_meta *m;
+};
+
+static int scan_one(const char *id, const char *dir, void *payload)
+{
+	struct scan *s = payload;
+	struct ent e;
+	int err;
+
+	(void)id;
+	if ((err = ent_read(&e, s->st, s->head, s->m, dir)) < 0)
+		return err;
+	if ((err = ents_push(s->es, &e)) < 0)
+		free(e.block);
+	return err;
+}
+
+/* --- the file ----------------------------------------------------------- */
+
+/* Intern table: offsets of strings already in the string area. */
+struct strtab {
+	char *buf;
+	size_t len, cap;
+	uint32_t *slot;           /* offset + 1; 0 = empty */
+	size_t nslot, used;
+};
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static int tab_grow(struct strtab *t)
+{
+	size_t n = t->nslot ? t->nslot * 2 : 4096, i;
+	uint32_t *s = calloc(n, sizeof(*s));
+
+	if (!s)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	for (i = 0; i < t->nslot; i++)
+		if (t->slot[i]) {
+			size_t j = str_hash(t->buf + t->slot[i] - 1) & (n - 1);
+			while (s[j])
+				j = (j + 1) & (n - 1);
+			s[j] = t->slot[i];
+		}
+	free(t->slot);
+	t->slot = s;
+	t->nslot = n;
+	return 0;
+}
+
+/* The offset of `s` in the string area, adding it if new. */
+static int intern(uint32_t *out, struct strtab *t, const char *s)
+{
+	size_t l = strlen(s) + 1, j;
+	int err;
+
+	if (!*s) {
+		*out = 0;
+		return 0;
+	}
+	if ((t->used + 1) * 2 > t->nslot && (err = tab_grow(t)) < 0)
+		return err;
+	for (j = str_hash(s) & (t->nslot - 1); t->slot[j]; j = (j + 1) & (t->nslot - 1))
+		if (!strcmp(t->buf + t->slot[j] - 1, s)) {
+			*out = t->slot[j] - 1;
+			return 0;
+		}
+	if (t->len + l > UINT32_MAX - 1)
+		return xfa_error_set(XFA_ERROR, "the index outgrew 4 GB of text");
+	if (t->len + l > t->cap) {
+		size_t cap = (t->len + l) * 2;
+		char *b = realloc(t->buf, cap);
+		if (!b)
+			return xfa_error_set(XFA_ERROR, "out of memory");
+		t->buf = b;
+		t->cap = cap;
+	}
+	memcpy(t->buf + t->len, s, l);
+	*out = (uint32_t)t->len;
+	t->slot[j] = (uint32_t)t->len + 1;
+	t->len += l;
+	t->used++;
+	return 0;
+}
+
+/* Lay out the live entries of `es` (sorted) as an index image in *out. */
+static int serialize(unsigned char **out, size_t *out_len, const struct ents *es,
+		     const xfa_oid *head)
+{
+	struct strtab t;
+	struct hdr h;
+	struct rec *recs = NULL;
+	unsigned char *img = NULL;
+	size_t i, k, n = 0, size;
+	int err = 0;
+
+	memset(&t, 0, sizeof(t));
+	*out = NULL;
+	if (!(t.buf = malloc(t.cap = 4096)) ||
+	    !(recs = calloc(es->n ? es->n : 1, sizeof(*recs)))) {
+		err = xfa_error_set(XFA_ERROR, "out of memory");
+		goto done;
+	}
+	t.buf[0] = '\0';
+	t.len = 1;
+	for (i = 0; i < es->n && !err; i++) {
+		if (es->v[i].dead)
+			continue;
+		for (k = 0; k < NF && !err; k++)
+			err = intern(&recs[n].f[k], &t, es->v[i].f[k] ? es->v[i].f[k] : "");
+		recs[n++].od = es->v[i].od;
+	}
+	if (err)
+		goto done;
+	size = sizeof(h) + n * sizeof(*recs) + t.len;
+	if (!(img = malloc(size))) {
+		err = xfa_error_set(XFA_ERROR, "out of memory");
+		goto done;
+	}
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, MAGIC, 8);
+	h.version = VERSION;
+	h.nrec = (uint32_t)n;
+	h.strbytes = t.len;
+	memcpy(h.head, head->id, 20);
+	h.size = size;
+	memcpy(img + sizeof(h), recs, n * sizeof(*recs));
+	memcpy(img + sizeof(h) + n * sizeof(*recs), t.buf, t.len);
+	h.sum = checksum(img + sizeof(h), size - sizeof(h));
+	memcpy(img, &h, sizeof(h));
+	*out = img;
+	*out_len = size;
+done:
+	free(t.buf);
+	free(t.slot);
+	free(recs);
+	return err;
+}
+
+/* Point `ix` at an image; 0, or XFA_EINVALID if its structure is wrong. */
+static int attach(xfa_index *ix, unsigned char *base, size_t size)
+{
+	const struct hdr *h = (const struct hdr *)base;
+
+	ix->base = base;
+	ix->size = size;
+	if (size < sizeof(*h) + 1 || memcmp(h->magic, MAGIC, 8) || h->version != VERSION ||
+	    h->size != size || h->strbytes < 1 ||
+	    (uint64_t)h->nrec * sizeof(struct rec) + h->strbytes + sizeof(*h) != size ||
+	    base[size - 1] != '\0' || base[sizeof(*h) + (size_t)h->nrec * sizeof(struct rec)])
+		return xfa_error_set(XFA_EINVALID, "the case index is damaged");
+	ix->h = h;
+	ix->recs = (const struct rec *)(base + sizeof(*h));
+	ix->str = (const char *)(base + sizeof(*h) + (size_t)h->nrec * sizeof(struct rec));
+	return 0;
+}
+
+static const char *field(const xfa_index *ix, uint32_t off)
+{
+	return off < ix->h->strbytes ? ix->str + off : "";
+}
+
+/* Map the file at `path`.  XFA_ENOTFOUND if it is missing. */
+static int map_file(xfa_index *ix, const char *path)
+{
+	struct stat sb;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), err;
+
+	if (fd < 0)
+		return xfa_error_set(XFA_ENOTFOUND, "no case index");
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size < 64) {
+		close(fd);
+		return xfa_error_set(XFA_EINVALID, "the case index is damaged");
+	}
+	p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return xfa_error_set(XFA_EIO, "cannot map the case index");
+	ix->mapped = 1;
+	if ((err = attach(ix, p, (size_t)sb.st_size)) < 0) {
+		munmap(p, (size_t)sb.st_size);
+		memset(ix, 0, sizeof(*ix));
+	}
+	return err;
+}
+
+static void detach(xfa_index *ix)
+{
+	if (ix->mapped)
+		munmap(ix->base, ix->size);
+	else
+		free(ix->base);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* --- updating ----------------------------------------------------------- */
+
+/* Entries borrowing the strings of mapped index `ix`. */
+static int ents_from_index(struct ents *es, const xfa_index *ix)
+{
+	struct ent e;
+	uint32_t i;
+	size_t k;
+	int err;
+
+	memset(&e, 0, sizeof(e));
+	for (i = 0; i < ix->h->nrec; i++) {
+		for (k = 0; k < NF; k++)
+			e.f[k] = field(ix, ix->recs[i].f[k]);
+		e.od = ix->recs[i].od;
+		if ((err = ents_push(es, &e)) < 0)
+			return err;
+	}
+	return 0;
+}
+
+struct changed {
+	char **ids;
+	size_t n, cap;
+};
+
+/* Collect the case ids whose case.json differs between the two trees. */
+static int note_change(const xfa_change *c, void *payload)
+{
+	struct changed *ch = payload;
+	const char *end, *start;
+	char *id;
+
+	if (strncmp(c->path, "cases/", 6))
+		return 0;
+	end = strrchr(c->path, '/');
+	if (!end || strcmp(end + 1, XFA_CASE_DOC))
+		return 0;
+	for (start = end; start > c->path && start[-1] != '/'; start--)
+		;
+	if (ch->n == ch->cap) {
+		size_t cap = ch->cap ? ch->cap * 2 : 64;
+		char **v = realloc(ch->ids, cap * sizeof(*v));
+		if (!v)
+			return xfa_error_set(XFA_ERROR, "out of memory");
+		ch->ids = v;
+		ch->cap = cap;
+	}
+	if (!(id = strndup(start, (size_t)(end - start))))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	ch->ids[ch->n++] = id;
+	return 0;
+}
+
+/* Apply the changes between `from` and `head` to sorted entries `es`. */
+static int apply_changes(struct ents *es, xfa_store *st, const xfa_meta *m,
+			 const xfa_oid *from, const xfa_oid *head)
+{
+	struct changed ch;
+	xfa_oid ta, tb;
+	size_t i, old_n = es->n;
+	int err;
+
+	memset(&ch, 0, sizeof(ch));
+	if ((err = xfa_store_commit_tree(&ta, st, from)) < 0 ||
+	    (err = xfa_store_commit_tree(&tb, st, head)) < 0 ||
+	    (err = xfa_store_diff(st, &ta, &tb, note_change, &ch)) < 0)
+		goto done;
+	for (i = 0; i < ch.n && !err; i++) {
+		struct ent key, *hit, e;
+		char dir[200];
+		key.f[F_ID] = ch.ids[i];
+		hit = bsearch(&key, es->v, old_n, sizeof(*es->v), ent_cmp);
+		if (hit)
+			hit->dead = 1;
+		if (xfa_case_dir(dir, sizeof(dir), ch.ids[i]) < 0)
+			continue;
+		err = ent_read(&e, st, head, m, dir);
+		if (err == XFA_ENOTFOUND) {     /* the case left the archive */
+			err = 0;
+			continue;
+		}
+		if (!err && (err = ents_push(es, &e)) < 0)
+			free(e.block);
+	}
+	if (!err)
+		qsort(es->v, es->n, sizeof(*es->v), ent_cmp);
+done:
+	for (i = 0; i < ch.n; i++)
+		free(ch.ids[i]);
+	free(ch.ids);
+	xfa_error_clear();
+	return err;
+}
+
+/* --- opening ------------------------------------------------------------ */
+
+static void index_path(char *out, size_t n, xfa_archive *a)
+{
+	const char *repo = xfa_store_path(xfa_archive_store(a));
+	size_t l = strlen(repo);
+
+	snprintf(out, n, "%s%s" XFA_INDEX_FILE, repo, l && repo[l - 1] == '/' ? "" : "/");
+}
+
+/* Build the image for `head`: from `old` (mapped, at old head) or a scan. */
+static int build(unsigned char **img, size_t *len, xfa_archive *a,
+		 const xfa_oid *head, const xfa_index *old)
+{
+	struct ents es;
+	struct scan s;
+	const xfa_meta *m;
+	xfa_oid from;
+	int err;
+
+	memset(&es, 0, sizeof(es));
+	if ((err = xfa_archive_meta(&m, a)) < 0)
+		return err;
+	if (old) {
+		memcpy(from.id, old->h->head, 20);
+		if ((err = ents_from_index(&es, old)) == 0)
+			err = apply_changes(&es, xfa_archive_store(a), m, &from, head);
+	} else {
+		s.es = &es;
+		s.st = xfa_archive_store(a);
+		s.head = head;
+		s.m = m;
+		if ((err = xfa_case_each(s.st, head, scan_one, &s)) == 0)
+			qsort(es.v, es.n, sizeof(*es.v), ent_cmp);
+	}
+	if (!err)
+		err = serialize(img, len, &es, head);
+	ents_release(&es);
+	return err;
+}
+
+/* Can the mapped index be brought forward to `head`?  1, 0, or a code. */
+static int usable_base(const xfa_index *ix, xfa_archive *a, const xfa_oid *head)
+{
+	xfa_oid from;
+
+	if (checksum(ix->base + sizeof(*ix->h), ix->size - sizeof(*ix->h)) != ix->h->sum)
+		return 0;
+	memcpy(from.id, ix->h->head, 20);
+	return xfa_store_is_ancestor(xfa_archive_store(a), &from, head);
+}
+
+int xfa_index_open(xfa_index **out, int *how, xfa_archive *a, int flags)
+{
+	xfa_index *ix = calloc(1, sizeof(*ix)), old;
+	unsigned char *img = NULL;
+	char path[4200];
+	xfa_oid head;
+	size_t len = 0;
+	int err, state = XFA_INDEX_REBUILT, base = 0;
+
+	*out = NULL;
+	memset(&old, 0, sizeof(old));
+	if (!ix)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	if ((err = xfa_store_head(&head, xfa_archive_store(a))) < 0)
+		goto fail;
+	index_path(path, sizeof(path), a);
+	if (!(flags & XFA_INDEX_NOFILE) && map_file(&old, path) == 0) {
+		if (!memcmp(old.h->head, head.id, 20)) {
+			*ix = old;
+			state = XFA_INDEX_CURRENT;
+			goto done;
+		}
+		if ((base = usable_base(&old, a, &head)) < 0)
+			base = 0;
+		state = base ? XFA_INDEX_UPDATED : XFA_INDEX_REBUILT;
+	}
+	if (flags & XFA_INDEX_NOFILE)
+		state = XFA_INDEX_SCANNED;
+	err = build(&img, &len, a, &head, base ? &old : NULL);
+	detach(&old);
+	if (err < 0 || (err = attach(ix, img, len)) < 0)
+		goto fail;
+	/* derived data: if it cannot be saved, it is rebuilt next time */
+	if (!(flags & XFA_INDEX_NOFILE) && xfa_file_write_atomic(path, img, len, 0644, 0) < 0)
+		xfa_error_clear();
+done:
+	xfa_error_clear();
+	if (how)
+		*how = state;
+	*out = ix;
+	return 0;
+fail:
+	detach(&old);
+	if (img && ix->base != img)
+		free(img);
+	ix->base = NULL;
+	free(ix);
+	return err;
+}
+
+void xfa_index_free(xfa_index *ix)
+{
+	if (!ix)
+		return;
+	if (ix->base)
+		detach(ix);
+	free(ix);
+}
+
+size_t xfa_index_count(const xfa_index *ix)
+{
+	return ix->h->nrec;
+}
+
+static void row_of(xfa_index_row *r, const xfa_index *ix, const struct rec *rc)
+{
+	r->id = field(ix, rc->f[F_ID]);
+	r->status = field(ix, rc->f[F_STATUS]);
+	r->unit = field(ix, rc->f[F_UNIT]);
+	r->category = field(ix, rc->f[F_CATEGORY]);
+	r->lead = field(ix, rc->f[F_LEAD]);
+	r->received_at = field(ix, rc->f[F_RECEIVED]);
+	r->summary = field(ix, rc->f[F_SUMMARY]);
+	r->overdue_from = rc->od;
+}
+
+int xfa_index_row_overdue(const xfa_index_row *r, long today)
+{
+	return r->overdue_from != INT32_MAX && today >= (long)r->overdue_from;
+}
+
+static int match(const xfa_index *ix, uint32_t off, const char *want)
+{
+	return !want || !strcmp(field(ix, off), want);
+}
+
+int xfa_index_query(const xfa_index *ix, const xfa_index_filter *q,
+		    int (*fn)(const xfa_index_row *r, void *payload),
+		    void *payload)
+{
+	xfa_index_row r;
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < ix->h->nrec; i++) {
+		const struct rec *rc = &ix->recs[i];
+		if (!match(ix, rc->f[F_STATUS], q->status) ||
+		    !match(ix, rc->f[F_UNIT], q->unit) ||
+		    !match(ix, rc->f[F_CATEGORY], q->category) ||
+		    !match(ix, rc->f[F_LEAD], q->lead) ||
+		    (q->overdue && !(rc->od != INT32_MAX && q->today >= (long)rc->od)))
+			continue;
+		row_of(&r, ix, rc);
+		if ((err = fn(&r, payload)) != 0)
+			return err;
+	}
+	return 0;
+}
+
+int xfa_index_get(xfa_index_row *out, const xfa_index *ix, const char *id)
+{
+	uint32_t lo = 0, hi = ix->h->nrec;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(field(ix, ix->recs[mid].f[F_ID]), id);
+		if (!c) {
+			row_of(out, ix, &ix->recs[mid]);
+			return 0;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return xfa_error_set(XFA_ENOTFOUND, "no case '%s'", id);
+}

@@ -1,0 +1,77 @@
+/* index.h - the derived case index beside the repository (<archive>/xfa-index):
+ * one record per case for fast listing, brought up to date from the commits
+ * since the indexed head, rebuilt when missing, corrupt or stale.  Derived
+ * data: rebuildable from refs/heads/main at any time, never read by verify. */
+#ifndef XFA_INDEX_H
+#define XFA_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "archive.h"
+
+/* The index file's name inside the archive's folder. */
+#define XFA_INDEX_FILE "xfa-index"
+
+typedef struct xfa_index xfa_index;
+
+/* One case as the index knows it.  Strings are borrowed from the index. */
+typedef struct xfa_index_row {
+	const char *id;
+	const char *status;
+	const char *unit;         /* "" when not set */
+	const char *category;
+	const char *lead;
+	const char *received_at;
+	const char *summary;      /* its first 16 characters, "…" if cut */
+	int32_t overdue_from;     /* first day it counts as overdue; INT32_MAX: never */
+} xfa_index_row;
+
+/* A filter; NULL fields match anything. */
+typedef struct xfa_index_query {
+	const char *status, *unit, *category, *lead;
+	int overdue;              /* only cases overdue on day `today` */
+	long today;               /* days since 1970-01-01 */
+} xfa_index_filter;
+
+/* How xfa_index_open found the file (for tests and messages). */
+enum {
+	XFA_INDEX_CURRENT = 0,    /* up to date already */
+	XFA_INDEX_UPDATED = 1,    /* brought forward from an older head */
+	XFA_INDEX_REBUILT = 2,    /* missing, corrupt or stale: built anew */
+	XFA_INDEX_SCANNED = 3     /* built in memory only (XFA_INDEX_NOFILE) */
+};
+
+/* Flags of xfa_index_open. */
+#define XFA_INDEX_NOFILE 1    /* scan the archive; neither read nor write the file */
+
+/*
+ * The index of `a` at its current head: read from the file when current,
+ * else updated (only the cases whose folders changed since the indexed
+ * head are read again) or rebuilt, and written back atomically.  If the
+ * file cannot be written (read-only archive) the up-to-date index is still
+ * returned.  `how` (may be NULL) receives an XFA_INDEX_* state.  Free with
+ * xfa_index_free.  Returns 0 or a code.
+ */
+int xfa_index_open(xfa_index **out, int *how, xfa_archive *a, int flags);
+
+void xfa_index_free(xfa_index *ix);
+
+/* Number of cases indexed. */
+size_t xfa_index_count(const xfa_index *ix);
+
+/*
+ * Call `fn` for each case matching `q`, in id order; stops when fn returns
+ * non-zero and returns that.
+ */
+int xfa_index_query(const xfa_index *ix, const xfa_index_filter *q,
+		    int (*fn)(const xfa_index_row *r, void *payload),
+		    void *payload);
+
+/* The row of case `id`.  XFA_ENOTFOUND if the index has no such case. */
+int xfa_index_get(xfa_index_row *out, const xfa_index *ix, const char *id);
+
+/* Is `r` overdue on day `today`? */
+int xfa_index_row_overdue(const xfa_index_row *r, long today);
+
+#endif
