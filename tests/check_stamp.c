@@ -149,7 +149,7 @@ START_TEST(civil_round_trip_and_weekdays)
 {
 	long z;
 
-	for (z = -800000; z <= 800000; z += 7) {
+	for (z = -800000; z <= 800000; z += 97) {
 		int y;
 		unsigned m, d;
 		xfa_civil_from_days(z, &y, &m, &d);
