@@ -489,6 +489,14 @@ static int check_ids(const struct plan *p, const char *const *ids, size_t nids)
 {
 	size_t i, j;
 
+	for (j = 0; j < nids; j++) {
+		for (i = 0; i < p->nrs; i++)
+			if (p->rstate[i] == 2 && !strcmp(ids[j], stream_name(p->rs[i])))
+				break;
+		if (i == p->nrs)
+			return xfa_error_set(XFA_ENOTFOUND, "case %s is not in conflict "
+					     "with the remote", ids[j]);
+	}
 	for (i = 0; i < p->nrs; i++) {
 		if (p->rstate[i] != 2)
 			continue;
@@ -501,14 +509,6 @@ static int check_ids(const struct plan *p, const char *const *ids, size_t nids)
 		if (j == nids)
 			return xfa_error_set(XFA_EINVALID, "case %s is in conflict too: "
 				"name it with another --resolve", stream_name(p->rs[i]));
-	}
-	for (j = 0; j < nids; j++) {
-		for (i = 0; i < p->nrs; i++)
-			if (p->rstate[i] == 2 && !strcmp(ids[j], stream_name(p->rs[i])))
-				break;
-		if (i == p->nrs)
-			return xfa_error_set(XFA_ENOTFOUND, "case %s is not in conflict "
-					     "with the remote", ids[j]);
 	}
 	return 0;
 }
@@ -581,6 +581,9 @@ static int merge_publish(xfa_sync_result *res, xfa_archive *a, struct plan *p,
 		memset(&o, 0, sizeof(o));
 		o.note = json_string_value(n);
 		if ((err = xfa_case_record(&seq, a, key, id, "note", &o)) < 0)
+			goto done;
+		snprintf(msg, sizeof(msg), "refs/xfa/conflicts/%s/%s", remote, id);
+		if ((err = xfa_store_del_ref(p->st, msg)) < 0)
 			goto done;
 	}
 	err = xfa_store_head(&res->head, p->st);
