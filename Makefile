@@ -27,7 +27,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 DEB_PKGS = build-essential pkg-config libgit2-dev libsodium-dev libarchive-dev \
            libjansson-dev check git openssh-client libarchive-tools \
            python3 python3-jsonschema json-schema-test-suite valgrind clang \
-           libclang-rt-14-dev
+           libclang-rt-14-dev chromium fonts-wqy-zenhei
 
 LIB_SRC  = $(sort $(wildcard archive/*.c))
 CLI_SRC  = $(sort $(wildcard cli/*.c))

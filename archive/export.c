@@ -329,6 +329,12 @@ static int assign_refs(struct exp *e)
 		long long num;
 
 		c->retention = retention_of(conf, c->doc);
+		if (c->forced) {
+			/* not filed: no 档号, so no number is used up; the
+			 * folder is the case id */
+			snprintf(c->ref, sizeof(c->ref), "%s", c->id);
+			continue;
+		}
 		if (old && c->reexport) {
 			snprintf(c->ref, sizeof(c->ref), "%s", old);
 			continue;
@@ -432,8 +438,8 @@ static json_t *case_entry(const struct ecase *c)
 	closed_date(closed, c->doc);
 	snprintf(recv, sizeof(recv), "%.10s", xfa_json_str(c->doc, "received_at") ?
 		 xfa_json_str(c->doc, "received_at") : "");
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:b}",
-			 "id", c->id, "reference", c->ref, "folder", c->ref,
+	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:b}",
+			 "id", c->id, "reference", c->forced ? NULL : c->ref, "folder", c->ref,
 			 "retention", c->retention,
 			 "status", xfa_json_str(c->doc, "status") ? xfa_json_str(c->doc, "status") : "",
 			 "title", sum ? sum : "", "received", recv, "closed", closed,

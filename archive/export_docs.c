@@ -104,7 +104,8 @@ static const char html_head[] =
 	"<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
 	"<title>归档文件目录</title>\n<style>\n"
 	"@page { size: A4 portrait; margin: 20mm 15mm; }\n"
-	"body { font-family: \"Noto Serif CJK SC\", \"Source Han Serif SC\", SimSun, serif;"
+	"body { font-family: \"Noto Serif CJK SC\", \"Source Han Serif SC\", SimSun,"
+	" \"WenQuanYi Zen Hei\", \"Noto Sans CJK SC\", serif;"
 	" font-size: 10.5pt; color: #000; margin: 0; }\n"
 	"h1 { font-size: 16pt; text-align: center; margin: 0 0 4mm; }\n"
 	"p.meta { margin: 0 0 4mm; font-size: 9pt; }\n"
@@ -114,8 +115,9 @@ static const char html_head[] =
 	"th, td { border: 0.5pt solid #000; padding: 1.5mm; vertical-align: top;"
 	" word-wrap: break-word; overflow-wrap: anywhere; }\n"
 	"th { background: #eee; font-weight: bold; }\n"
-	"col.n { width: 8mm; } col.ref { width: 46mm; } col.d { width: 21mm; }"
-	" col.r { width: 13mm; } col.c { width: 11mm; }\n"
+	"col.n { width: 9mm; } col.ref { width: 44mm; } col.d { width: 23mm; }"
+	" col.r { width: 15mm; } col.c { width: 10mm; }\n"
+	"td.d, td.ref { white-space: nowrap; font-size: 9.5pt; }\n"
 	"@media print { th { background: none; } }\n"
 	"</style>\n</head>\n<body>\n";
 
@@ -161,7 +163,7 @@ int xfa_export_inventory(char **csv, char **html, const json_t *m)
 		csv_field(&c, retention_zh(xfa_json_str(k, "retention")), 0);
 		csv_field(&c, cnt, 0);
 		csv_field(&c, note, 1);
-		sb_printf(&h, "<tr><td>%s</td><td>", num);
+		sb_printf(&h, "<tr><td>%s</td><td class=\"ref\">", num);
 		html_text(&h, xfa_json_str(k, "reference"));
 		sb_puts(&h, "</td><td>");
 		html_text(&h, xfa_json_str(k, "title"));
@@ -171,9 +173,9 @@ int xfa_export_inventory(char **csv, char **html, const json_t *m)
 			sb_puts(&h, " · ");
 			html_text(&h, note);
 		}
-		sb_puts(&h, "</small></td><td>");
+		sb_puts(&h, "</small></td><td class=\"d\">");
 		html_text(&h, xfa_json_str(k, "received"));
-		sb_puts(&h, "</td><td>");
+		sb_puts(&h, "</td><td class=\"d\">");
 		html_text(&h, xfa_json_str(k, "closed"));
 		sb_puts(&h, "</td><td>");
 		html_text(&h, retention_zh(xfa_json_str(k, "retention")));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "error.h"
 #include "event.h"
@@ -323,12 +324,15 @@ int xfa_export_verify(json_t **report, const char *path,
 		      const xfa_bag_limits *lim)
 {
 	struct vx v;
+	struct stat sb;
 	xfa_bag *b = NULL;
 	json_t *rep;
 	int err;
 
 	*report = NULL;
 	memset(&v, 0, sizeof(v));
+	if (stat(path, &sb) < 0)
+		return xfa_error_set(XFA_ENOTFOUND, "'%s': no such file", path);
 	if (!(v.findings = json_array()) ||
 	    !(rep = json_pack("{s:s}", "package", path))) {
 		json_decref(v.findings);
