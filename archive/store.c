@@ -6,9 +6,14 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/repository.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "error.h"
 
@@ -579,19 +584,52 @@ int xfa_txn_next(xfa_oid *out, xfa_txn *tx, const xfa_ident *who,
 	return 0;
 }
 
+/*
+ * A writer killed inside git_reference_create_matching leaves
+ * refs/heads/main.lock behind, and every later compare-and-swap would fail
+ * with GIT_ELOCKED forever.  So xfa writers publish under an exclusive
+ * flock on "<repo>/xfa-publish.lock" (the kernel drops it when a process
+ * dies): a main.lock seen while holding it belongs to no live xfa, and once
+ * it is two seconds old (no other git process holds a ref lock that long)
+ * it is removed.  Returns the flock's fd (or -1: then publish unguarded).
+ */
+static int publish_guard(const xfa_store *st)
+{
+	char path[4096];
+	struct stat sb;
+	const char *dir = git_repository_path(st->repo);
+	int fd;
+
+	snprintf(path, sizeof(path), "%sxfa-publish.lock", dir);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return -1;
+	if (flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s" XFA_MAIN_REF ".lock", dir);
+	if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    time(NULL) - sb.st_mtime >= 2)
+		unlink(path);
+	return fd;
+}
+
 int xfa_txn_publish(xfa_txn *tx, const char *reflog)
 {
 	git_reference *ref = NULL;
 	git_oid zero;
-	int err;
+	int err, guard;
 
 	if (!tx->has_base)
 		return xfa_error_set(XFA_EINVALID, "nothing to publish");
 	if (tx->had_head && git_oid_equal(&tx->head, &tx->base))
 		return 0;
 	memset(&zero, 0, sizeof(zero));
+	guard = publish_guard(tx->st);
 	err = git_reference_create_matching(&ref, tx->st->repo, XFA_MAIN_REF,
 			&tx->base, 1, tx->had_head ? &tx->head : &zero, reflog);
+	if (guard >= 0)
+		close(guard);
 	git_reference_free(ref);
 	if (err == GIT_EMODIFIED || err == GIT_ELOCKED ||
 	    (err == GIT_ENOTFOUND && tx->had_head))
