@@ -103,6 +103,10 @@ $(BUILD)/sshsign: $(BUILD)/tests/e2e/sshsign.o $(BUILD)/libxfa.a
 $(BUILD)/bench_verify: $(BUILD)/tests/bench/verify.o $(BUILD)/libxfa.a
 	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(BUILD)/libxfa.a $(LIBS)
 
+# Benchmark of xfa export and verify-export (tests/bench/export.c).
+$(BUILD)/bench_export: $(BUILD)/tests/bench/export.o $(BUILD)/libxfa.a
+	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(BUILD)/libxfa.a $(LIBS)
+
 check-schema-suite:
 	/usr/bin/python3 tests/schemas_selftest.py schemas
 
