@@ -5,8 +5,10 @@
  * File layout (little-endian, this machine's byte order; a file written on
  * another kind of machine fails the checks and is rebuilt):
  *   header   64 bytes: "XFAIDX1\n", u32 version, u32 nrec, u64 strbytes,
- *            20-byte head commit, u32 zero, u64 checksum of the rest,
- *            u64 file size
+ *            20-byte head commit, u32 zero, u64 checksum of everything
+ *            after the header, u64 checksum of the header's first 48 bytes
+ *            and the records (checked on every open; the whole file is
+ *            checked before an update)
  *   records  nrec x 32 bytes, sorted by case id: u32 string offsets of id,
  *            status, unit, category, lead, received_at, summary; i32 the
  *            first day the case is overdue (INT32_MAX: never)
@@ -43,8 +45,8 @@ struct hdr {
 	uint64_t strbytes;
 	unsigned char head[20];
 	uint32_t zero;
-	uint64_t sum;
-	uint64_t size;
+	uint64_t sum;             /* records and strings */
+	uint64_t sum_recs;        /* header bytes 0-47 and records */
 };
 
 struct rec {
@@ -357,10 +359,11 @@ static int serialize(unsigned char **out, size_t *out_len, const struct ents *es
 	h.nrec = (uint32_t)n;
 	h.strbytes = t.len;
 	memcpy(h.head, head->id, 20);
-	h.size = size;
 	memcpy(img + sizeof(h), recs, n * sizeof(*recs));
 	memcpy(img + sizeof(h) + n * sizeof(*recs), t.buf, t.len);
 	h.sum = checksum(img + sizeof(h), size - sizeof(h));
+	h.sum_recs = checksum((const unsigned char *)&h, 48) ^
+		     checksum(img + sizeof(h), n * sizeof(*recs));
 	memcpy(img, &h, sizeof(h));
 	*out = img;
 	*out_len = size;
@@ -379,9 +382,11 @@ static int attach(xfa_index *ix, unsigned char *base, size_t size)
 	ix->base = base;
 	ix->size = size;
 	if (size < sizeof(*h) + 1 || memcmp(h->magic, MAGIC, 8) || h->version != VERSION ||
-	    h->size != size || h->strbytes < 1 ||
+	    h->strbytes < 1 ||
 	    (uint64_t)h->nrec * sizeof(struct rec) + h->strbytes + sizeof(*h) != size ||
-	    base[size - 1] != '\0' || base[sizeof(*h) + (size_t)h->nrec * sizeof(struct rec)])
+	    base[size - 1] != '\0' || base[sizeof(*h) + (size_t)h->nrec * sizeof(struct rec)] ||
+	    (checksum(base, 48) ^ checksum(base + sizeof(*h), (size_t)h->nrec *
+					   sizeof(struct rec))) != h->sum_recs)
 		return xfa_error_set(XFA_EINVALID, "the case index is damaged");
 	ix->h = h;
 	ix->recs = (const struct rec *)(base + sizeof(*h));
