@@ -1,8 +1,11 @@
 /* bench_exec.c - run a command N times and report its wall time (median,
  * p99) and the peak RSS of the children (wait4 rusage), as one JSON line.
  *
- *   bench_exec [-n N] [-l LABEL] [-x JSON] [-a ARGFILE] [-o OUTFILE] -- CMD ARG...
+ *   bench_exec [-n N] [-T SECONDS] [-l LABEL] [-x JSON] [-a ARGFILE] [-o OUTFILE]
+ *              -- CMD ARG...
  *
+ * -T: stop early once SECONDS have passed (after at least 3 runs); the
+ * line's "n" says how many runs were made.
  * -a: line i of ARGFILE replaces every "{}" argument of run i (e.g. case
  * ids for `xfa case move {} accepted`).  -o: the children's stdout is
  * appended there (default /dev/null).  -x: extra JSON members for the line,
@@ -76,20 +79,22 @@ int main(int argc, char **argv)
 {
 	const char *label = "exec", *extra = "", *argfile = NULL, *outfile = "/dev/null";
 	size_t n = 10, nsub = 0, i, failures = 0;
+	double budget = 0, start;
 	char **subs = NULL, **cmd, **av;
 	double *t;
 	long rss = 0;
 	int c, outfd, ncmd;
 
-	while ((c = getopt(argc, argv, "+n:l:x:a:o:")) != -1) {
+	while ((c = getopt(argc, argv, "+n:T:l:x:a:o:")) != -1) {
 		switch (c) {
 		case 'n': n = (size_t)strtoul(optarg, NULL, 10); break;
+		case 'T': budget = atof(optarg); break;
 		case 'l': label = optarg; break;
 		case 'x': extra = optarg; break;
 		case 'a': argfile = optarg; break;
 		case 'o': outfile = optarg; break;
 		default:
-			fprintf(stderr, "usage: bench_exec [-n N] [-l LABEL] [-x JSON] "
+			fprintf(stderr, "usage: bench_exec [-n N] [-T SECONDS] [-l LABEL] [-x JSON] "
 				"[-a ARGFILE] [-o OUTFILE] -- CMD ARG...\n");
 			return 64;
 		}
@@ -113,9 +118,12 @@ int main(int argc, char **argv)
 	av = calloc((size_t)ncmd + 1, sizeof(*av));
 	if (!t || !av)
 		return 70;
+	start = bench_now_ms();
 	for (i = 0; i < n; i++) {
 		struct rusage ru;
 		int st, k;
+		if (budget > 0 && i >= 3 && bench_now_ms() - start > budget * 1e3)
+			break;
 		for (k = 0; k < ncmd; k++)
 			av[k] = subs && !strcmp(cmd[k], "{}") ? subs[i] : cmd[k];
 		t[i] = run_once(av, outfd, i, &st, &ru);
@@ -125,7 +133,7 @@ int main(int argc, char **argv)
 			rss = ru.ru_maxrss;
 	}
 	{
-		bench_stats s = bench_summary(t, n);
+		bench_stats s = bench_summary(t, i);
 		char x[1024];
 		snprintf(x, sizeof(x), "%s%s\"failures\":%zu", extra, *extra ? "," : "",
 			 failures);

@@ -106,7 +106,14 @@ def summary(rows):
                    "%.0f" % r["events_per_s"],
                    "%.0f" % lim if lim else "-",
                    "%.1f%%" % (100 * r["events_per_s"] / lim) if lim else "-", mb(r)])
-    table("Batch writes (in-process, %s per pack, fsync off): events/s next to the Ed25519"
+    for r in pick(rows, "import"):
+        lim = edall["sign_per_s"] / 2 if edall else None
+        rate = r["events"] * 1e3 / r["median_ms"]
+        fb.append(["xfa import", r["events"], "%.1f" % (r["median_ms"] / 1e3), "%.0f" % rate,
+                   "%.0f" % lim if lim else "-",
+                   "%.1f%%" % (100 * rate / lim) if lim else "-", mb(r)])
+    table("Batch writes (fill: in-process, %s per pack, fsync off; xfa import: fsync on):"
+          " events/s next to the Ed25519"
           " signing limit on all cores / 2 signatures per event"
           % (fills[0]["chunk"] if fills else "-"),
           ["to size", "events", "seconds", "events/s", "limit/s", "of limit", "peak MB"], fb)
@@ -156,6 +163,9 @@ def summary(rows):
         print("\nMachine: %s x %s, Linux %s; git %s, %s, libgit2 %s, libsodium %s%s"
               % (m.get("nproc"), m.get("cpu"), m.get("kernel"), m.get("git"), m.get("openssh"),
                  m.get("libgit2"), m.get("libsodium"), " (quick run)" if m.get("quick") else ""))
+        loads = [m.get("loadavg")] + [r.get("loadavg") for r in pick(rows, "size")]
+        print("Load average (1/5/15 min) at start and after each size: %s"
+              % "; ".join(x for x in loads if x))
     return out
 
 

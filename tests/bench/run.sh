@@ -23,7 +23,7 @@ set -eu
 B=${1:?usage: run.sh BUILD [--quick]}
 QUICK=0
 [ "${2:-}" = "--quick" ] && QUICK=1
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=${BENCH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 B=$(cd "$B" && pwd)
 XFA=$B/xfa
 BB=$B/bench
@@ -36,14 +36,20 @@ for p in bench_write bench_exec bench_crypto; do
 	[ -x "$BB/$p" ] || { echo "run.sh: $BB/$p not built (make bench builds it)" >&2; exit 1; }
 done
 
+# N: library calls per size and fsync mode; NCLI: `xfa` processes at the
+# first size (the issue-2 figure) and NCLI2 at the others; T: seconds one
+# repeated CLI step may take before it stops early (bench_exec -T).
 if [ $QUICK = 1 ]; then
-	SIZES="1000 10000"; N=50; NCLI=20; NLIST=3; GIT_SIZES="1000"; NGIT=10
-	NVER=30; CRYPTO_S=0.5
+	SIZES="1000 10000"; N=20; NCLI=5; NCLI2=5; NLIST=2; GIT_SIZES="1000"; NGIT=5
+	NVER=20; CRYPTO_S=0.3; T=5; NIMP=200
 else
-	SIZES="1000 100000 1000000"; N=200; NCLI=200; NLIST=10; GIT_SIZES="1000 10000"
-	NGIT=50; NVER=200; CRYPTO_S=2
+	SIZES="1000 100000 1000000"; N=200; NCLI=200; NCLI2=50; NLIST=5
+	GIT_SIZES="1000 10000"; NGIT=50; NVER=200; CRYPTO_S=2; T=300
+	NIMP=5000
 fi
+# BENCH_SIZES="1000 100000" and BENCH_T=SECONDS override the defaults.
 [ -n "${BENCH_SIZES:-}" ] && SIZES=$BENCH_SIZES
+[ -n "${BENCH_T:-}" ] && T=$BENCH_T
 
 # A leftover from an interrupted run; normally the work folder is removed at
 # the end, so that no measured write follows a mass delete (PERF-NOTES 5).
@@ -56,7 +62,7 @@ export LC_ALL=C.UTF-8
 printf 'bench passphrase\n' > pass
 chmod 600 pass
 export XFA_PASSPHRASE_FILE="$W/pass"
-export XFA_ARCHIVE="$W/archive.xfa"
+export XFA_ARCHIVE="$W/archive.xfa" XFA
 INPUT=$ROOT/tests/fixtures/cases/02-civil-affairs.json
 
 say() { printf '== %s (%ss)\n' "$*" $(( $(date +%s) - T0 )) >&2; }
@@ -66,8 +72,9 @@ note() { printf '{"step":"note","text":"%s"}\n' "$*" >> "$RES"; echo "note: $*" 
 
 # --- the machine ----------------------------------------------------------
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-printf '{"step":"machine","nproc":%s,"cpu":"%s","kernel":"%s","git":"%s","openssh":"%s","libgit2":"%s","libsodium":"%s","quick":%s,"date":"%s"}\n' \
-	"$(nproc)" "$cpu" "$(uname -r)" "$(git --version | cut -d' ' -f3)" \
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+printf '{"step":"machine","nproc":%s,"cpu":"%s","loadavg":"%s","kernel":"%s","git":"%s","openssh":"%s","libgit2":"%s","libsodium":"%s","quick":%s,"date":"%s"}\n' \
+	"$(nproc)" "$cpu" "$(load)" "$(uname -r)" "$(git --version | cut -d' ' -f3)" \
 	"$(ssh -V 2>&1 | cut -d' ' -f1 | tr -d ,)" \
 	"$(pkg-config --modversion libgit2 2>/dev/null || echo '?')" \
 	"$(pkg-config --modversion libsodium 2>/dev/null || echo '?')" \
@@ -79,7 +86,9 @@ say "keys and archive"
 $XFA key new --name 管理员 --email admin@bench.example --out admin > /dev/null
 $XFA key new --name 登记员 --email clerk@bench.example --out clerk > /dev/null
 $XFA init "$XFA_ARCHIVE" --name 基准测试信访局 --fonds B001 --as admin.key > /dev/null
+$XFA key new --name 承办人 --email handler@bench.example --out handler > /dev/null
 $XFA keyring add clerk.pub --role clerk --as admin.key > /dev/null
+$XFA keyring add handler.pub --role handler --as admin.key > /dev/null
 $XFA keyring allowed-signers > allowed
 "$BB/bench_write" unlock clerk.key pass -n $([ $QUICK = 1 ] && echo 3 || echo 10) | rec >/dev/null
 say "Ed25519 limits"
@@ -87,6 +96,7 @@ say "Ed25519 limits"
 
 # --- per size: fill, in-process and CLI writes, queries ---------------------
 have=1   # cases in the archive (the first is registered by the CLI below)
+events=1 # case events (registrations and moves)
 $XFA case new "$INPUT" --as clerk.key > /dev/null
 for S in $SIZES; do
 	add=$((S - have))
@@ -96,6 +106,7 @@ for S in $SIZES; do
 			-b $([ $add -lt 5000 ] && echo $add || echo 5000) -f 0 |
 			sed "s/^{/{\"size\":$S,/" | rec >/dev/null
 		have=$S
+		events=$((events + add))
 	fi
 	for f in 1 0; do
 		say "library register/move at $S, fsync=$f, n=$N"
@@ -103,26 +114,27 @@ for S in $SIZES; do
 			-n $N -s $S -f $f | rec >/dev/null
 	done
 	say "CLI case new / move at $S, n=$NCLI"
-	: > ids.out
-	ex -n $NCLI -l register -x "\"size\":$S,\"fsync\":1,\"via\":\"cli\"" -o ids.out \
-		-- "$XFA" case new "$INPUT" --as clerk.key > /dev/null
-	grep -o '^[A-Z]*-[0-9]*-[0-9]*' ids.out > ids
-	ex -n $NCLI -l move -x "\"size\":$S,\"fsync\":1,\"via\":\"cli\"" -a ids \
-		-- "$XFA" case move '{}' accepted --as clerk.key > /dev/null
-	: > ids.out
-	ex -n $NCLI -l register -x "\"size\":$S,\"fsync\":0,\"via\":\"cli\"" -o ids.out \
-		-- "$XFA" --no-fsync case new "$INPUT" --as clerk.key > /dev/null
-	grep -o '^[A-Z]*-[0-9]*-[0-9]*' ids.out > ids
-	ex -n $NCLI -l move -x "\"size\":$S,\"fsync\":0,\"via\":\"cli\"" -a ids \
-		-- "$XFA" --no-fsync case move '{}' accepted --as clerk.key > /dev/null
-	have=$((have + 2 * N + 2 * NCLI))
+	for f in 1 0; do
+		nf=$([ $f = 1 ] && echo "" || echo --no-fsync)
+		: > ids.out
+		ex -n $NCLI -T $T -l register -x "\"size\":$S,\"fsync\":$f,\"via\":\"cli\"" \
+			-o ids.out -- "$XFA" $nf case new "$INPUT" --as clerk.key > /dev/null
+		grep -o '^[A-Z]*-[0-9]*-[0-9]*' ids.out > ids
+		have=$((have + $(wc -l < ids)))
+		events=$((events + 2 * $(wc -l < ids)))
+		ex -n "$(wc -l < ids)" -T $T -l move -x "\"size\":$S,\"fsync\":$f,\"via\":\"cli\"" \
+			-a ids -- "$XFA" $nf case move '{}' accepted --as clerk.key > /dev/null
+	done
+	NCLI=$NCLI2
+	have=$((have + 2 * N))
+	events=$((events + 4 * N))
 	say "queries at $S"
 	last=$(tail -1 ids)
-	ex -n $NLIST -l list -x "\"size\":$S,\"what\":\"xfa case list --status accepted\"" \
+	ex -n $NLIST -T $T -l list -x "\"size\":$S,\"what\":\"xfa case list --status accepted\"" \
 		-- "$XFA" case list --status accepted > /dev/null || true
-	ex -n $NLIST -l show -x "\"size\":$S,\"what\":\"xfa case show ID\"" \
+	ex -n $NLIST -T $T -l show -x "\"size\":$S,\"what\":\"xfa case show ID\"" \
 		-- "$XFA" case show "$last" > /dev/null || true
-	printf '{"step":"size","size":%s,"cases":%s}\n' $S $have >> "$RES"
+	printf '{"step":"size","size":%s,"cases":%s,"loadavg":"%s"}\n' $S $have "$(load)" >> "$RES"
 done
 
 # --- stock git + OpenSSH: what a user would do instead ----------------------
@@ -139,20 +151,22 @@ for S in $GIT_SIZES; do
 	git -C "$g" config user.signingkey "$W/git_key"
 	git -C "$g" config gpg.ssh.allowedSignersFile "$W/git_allowed"
 	# the same layout as xfa: cases/YYYY/ab/cd/ID/{case.json,events/000001.json,.sig}
-	awk -v n=$S -v dir="$g" -v input="$INPUT" 'BEGIN {
-		while ((getline l < input) > 0) doc = doc l "\n"
+	awk -v n=$S -v dir="$g" 'BEGIN {
 		for (i = 1; i <= n; i++) {
 			id = sprintf("XF-2026-%06d", i)
-			d = sprintf("%s/cases/2026/%02d/%02d/%s", dir, int(i / 10000), int(i / 100) % 100, id)
-			printf "%s/events\n", d
+			printf "%s/cases/2026/%02d/%02d/%s/events\n", dir, int(i / 10000), int(i / 100) % 100, id
 		}
 	}' > dirs
 	xargs mkdir -p < dirs
-	while read -r d; do
-		cp "$INPUT" "$d/case.json"
-		printf '{"seq":1,"case":"%s"}\n' "${d##*/}" > "$d/events/000001.json"
-		printf 'sig %s\n' "${d##*/}" > "$d/events/000001.sig"
-	done < dirs
+	# three files per case, written by one awk (no process per file)
+	awk -v input="$INPUT" '
+		BEGIN { while ((getline l < input) > 0) doc = doc l "\n" }
+		{
+			d = substr($0, 1, length($0) - 7); id = d; sub(/.*\//, "", id)
+			f = d "/case.json"; printf "%s", doc > f; close(f)
+			f = $0 "/000001.json"; printf "{\"seq\":1,\"case\":\"%s\"}\n", id > f; close(f)
+			f = $0 "/000001.sig"; printf "sig %s\n", id > f; close(f)
+		}' dirs
 	git -C "$g" add -A
 	git -C "$g" commit -q -m "$S cases"
 	cat > gitstep.sh <<EOF
@@ -166,7 +180,7 @@ printf 'sig %s\n' \$id > \$d/events/000001.sig
 git add \$d
 git commit -q -S -m "\$id #1 register"
 EOF
-	(cd "$g" && ex -n $NGIT -l git_commit -x "\"size\":$S,\"what\":\"git add + git commit -S (gpg.format=ssh)\"" \
+	(cd "$g" && ex -n $NGIT -T $T -l git_commit -x "\"size\":$S,\"what\":\"git add + git commit -S (gpg.format=ssh)\"" \
 		-- sh "$W/gitstep.sh") > /dev/null
 	cat > gitmove.sh <<EOF
 set -e
@@ -178,7 +192,8 @@ printf '{"status":"accepted"}\n' >> \$d/case.json
 git add \$d
 git commit -q -S -m "\$id #2 move"
 EOF
-	(cd "$g" && ex -n $NGIT -l git_move -x "\"size\":$S,\"what\":\"git add + git commit -S, a second event\"" \
+	ng=$(ls "$g/cases/2026/99/99" | wc -l)
+	(cd "$g" && ex -n $ng -T $T -l git_move -x "\"size\":$S,\"what\":\"git add + git commit -S, a second event\"" \
 		-- sh "$W/gitmove.sh") > /dev/null
 	rm -f dirs
 done
@@ -186,15 +201,15 @@ done
 # --- verification: stock git over the archive's own commits -----------------
 say "git verify-commit / log --show-signature over $NVER archive commits"
 git --git-dir="$XFA_ARCHIVE" rev-list -n $NVER refs/heads/main > commits
-ex -n $NVER -l git_verify_commit -a commits -x "\"what\":\"git verify-commit, one commit\"" \
+ex -n $NVER -T $T -l git_verify_commit -a commits -x "\"what\":\"git verify-commit, one commit\"" \
 	-- git --git-dir="$XFA_ARCHIVE" -c gpg.format=ssh -c gpg.ssh.allowedSignersFile="$W/allowed" \
-	verify-commit '{}' > /dev/null
+	verify-commit '{}' > /dev/null 2>&1
 ex -n 1 -l git_log_show_signature -x "\"commits\":$NVER" \
 	-- git --git-dir="$XFA_ARCHIVE" -c gpg.format=ssh -c gpg.ssh.allowedSignersFile="$W/allowed" \
-	log --show-signature -n $NVER refs/heads/main > /dev/null
+	log --show-signature -n $NVER refs/heads/main > /dev/null 2>&1
 if "$XFA" help 2>&1 | grep -q '^ *verify\|xfa verify'; then
 	say "xfa verify over the whole archive ($have cases)"
-	ex -n 1 -l xfa_verify -x "\"cases\":$have,\"events\":$((have + N * 2 + NCLI * 2))" \
+	ex -n 1 -l xfa_verify -x "\"cases\":$have,\"events\":$events" \
 		-- "$XFA" verify > /dev/null || note "xfa verify exited non-zero"
 else
 	note "xfa verify: not built"
@@ -213,8 +228,17 @@ for src in "$ROOT"/tests/bench/*.c; do
 		note "$name: not built"
 	fi
 done
-if "$XFA" help 2>&1 | grep -q 'import'; then
-	note "xfa import exists: its rate is measured by its own program if present"
+if "$XFA" help 2>&1 | grep -q '^ *import'; then
+	say "xfa import of $NIMP cases (a fresh archive)"
+	fpr() { ssh-keygen -lf "$1" | cut -d' ' -f2; }
+	/usr/bin/python3 "$ROOT/tests/e2e/import_gen.py" $NIMP "$(fpr clerk.pub)" "$(fpr handler.pub)" > import.jsonl
+	nev=$(/usr/bin/python3 -c 'import json,sys; print(sum(1 + len(json.loads(l)["events"]) for l in open(sys.argv[1])))' import.jsonl)
+	$XFA init "$W/import.xfa" --name 导入测试 --fonds B002 --as admin.key > /dev/null
+	$XFA -C "$W/import.xfa" keyring add clerk.pub --role clerk --as admin.key > /dev/null
+	$XFA -C "$W/import.xfa" keyring add handler.pub --role handler --as admin.key > /dev/null
+	ex -n 1 -l import -x "\"cases\":$NIMP,\"events\":$nev,\"what\":\"xfa import (fsync on, incl. 2 key unlocks)\"" \
+		-- "$XFA" -C "$W/import.xfa" import import.jsonl --key clerk.key --key handler.key > /dev/null ||
+		note "xfa import exited non-zero"
 else
 	note "xfa import: not built; the fill rate (in-process batches) stands in"
 fi
