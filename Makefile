@@ -99,10 +99,6 @@ check-e2e: $(BUILD)/xfa $(BUILD)/sshsign
 $(BUILD)/sshsign: $(BUILD)/tests/e2e/sshsign.o $(BUILD)/libxfa.a
 	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(BUILD)/libxfa.a $(LIBS)
 
-# Benchmark of xfa verify (tests/bench/verify.c), run by tests/bench/run.sh.
-$(BUILD)/bench_verify: $(BUILD)/tests/bench/verify.o $(BUILD)/libxfa.a
-	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(BUILD)/libxfa.a $(LIBS)
-
 # Benchmark of xfa export and verify-export (tests/bench/export.c).
 $(BUILD)/bench_export: $(BUILD)/tests/bench/export.o $(BUILD)/libxfa.a
 	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(BUILD)/libxfa.a $(LIBS)
