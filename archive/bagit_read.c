@@ -6,6 +6,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,7 +282,7 @@ static int read_all(struct reader *r, const char *path)
 	archive_read_support_format_zip(r->ar);
 	if (archive_read_open_filename(r->ar, path, BLOCK) != ARCHIVE_OK) {
 		const char *m = archive_error_string(r->ar);
-		return xfa_error_set(m && strstr(m, "No such file") ? XFA_ENOTFOUND
+		return xfa_error_set(archive_errno(r->ar) == ENOENT ? XFA_ENOTFOUND
 				     : XFA_EINVALID, "'%s': %s", path,
 				     m ? m : "not a tar or zip package");
 	}
