@@ -1,21 +1,24 @@
 #!/usr/bin/python3
-"""import_gen.py N CLERK_FPR HANDLER_FPR [EVENTS] - print N import lines
-(schemas/import-line.schema.json): cases received in 2025 with up to EVENTS
-events each (default 5: register, accept, assign, sign-in, note), spread
-over a few units, categories and end states, for tests and measurements."""
+"""import_gen.py N CLERK_FPR HANDLER_FPR [EVENTS [YEAR [FIRST]]] - print N
+import lines (schemas/import-line.schema.json): cases received in YEAR
+(default 2025) with up to EVENTS events each (default 5: register, accept,
+assign, sign-in, note), spread over a few units, categories and end states,
+numbered from FIRST (default 0), for tests and measurements."""
 import json
 import sys
 
 n = int(sys.argv[1])
 clerk, handler = sys.argv[2], sys.argv[3]
 events = int(sys.argv[4]) if len(sys.argv) > 4 else 5
+year = int(sys.argv[5]) if len(sys.argv) > 5 else 2025
+first = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 UNITS = ["民政局", "人社局", "住建局", "自然资源局", "公安局"]
 CATS = ["civil-affairs", "unpaid-wages", "urban-planning", "land-dispute", "public-order"]
-for i in range(n):
+for i in range(first, first + n):
     day = 1 + i % 28
     month = 1 + (i // 28) % 9
-    recv = "2025-%02d-%02dT09:30:00+08:00" % (month, day)
-    d = lambda k: "2025-%02d-%02dT1%d:00:00+08:00" % (month + 1 + k // 3, day, k % 10)
+    recv = "%d-%02d-%02dT09:30:00+08:00" % (year, month, day)
+    d = lambda k: "%d-%02d-%02dT1%d:00:00+08:00" % (year, month + 1 + k // 3, day, k % 10)
     case = {
         "channel": ["visit", "letter", "phone", "online"][i % 4],
         "received_at": recv,
