@@ -230,25 +230,44 @@ static long today(const xfa_meta *m)
 	return xfa_stamp_day(&now);
 }
 
+/* How deadline `d` stands: met, late, not yet due, or not applicable (a
+ * window left unused, or a duty of a case that stopped before its date). */
+static const char *deadline_state(const json_t *d, int zh)
+{
+	const json_t *met = json_object_get(d, "met");
+
+	if (json_is_true(met))
+		return zh ? "按期" : "met";
+	if (json_is_false(met))
+		return zh ? "逾期" : "late";
+	if (json_is_integer(json_object_get(d, "days_left")))
+		return zh ? "未到期" : "not yet due";
+	if (!strcmp(xfa_json_str(d, "enforce") ? xfa_json_str(d, "enforce") : "", "refuse"))
+		return zh ? "未使用" : "not used";
+	return zh ? "不适用" : "n/a";
+}
+
 static void show_deadlines(const xfa_meta *m, const json_t *dl)
 {
 	json_t *d;
 	size_t i;
-	int zh = strcmp(cli.lang, "en") != 0;
+	int zh = strcmp(cli.lang, "en") != 0, w = 0, n;
 
+	json_array_foreach(dl, i, d)
+		if ((n = cli_width(cli_label(m, "deadline", xfa_json_str(d, "id")))) > w)
+			w = n;
 	json_array_foreach(dl, i, d) {
-		json_t *met = json_object_get(d, "met");
-		const char *state = json_is_true(met) ? (zh ? "按期" : "met")
-			: json_is_false(met) ? (zh ? "逾期" : "late") : (zh ? "未到期" : "open");
+		long long left = xfa_json_int(d, "days_left", 0);
 		printf("  ");
-		cli_cell(cli_label(m, "deadline", xfa_json_str(d, "id")), 14);
-		printf(" %s  ", xfa_json_str(d, "due"));
-		cli_cell(state, 8);
+		cli_cell(cli_label(m, "deadline", xfa_json_str(d, "id")), w + 2);
+		printf("%s  ", xfa_json_str(d, "due"));
+		cli_cell(deadline_state(d, zh), zh ? 8 : 12);
 		if (xfa_json_str(d, "done"))
-			printf(" %s %s", zh ? "完成" : "done", xfa_json_str(d, "done"));
+			printf("%s %s", zh ? "完成于" : "done", xfa_json_str(d, "done"));
+		else if (json_is_integer(json_object_get(d, "days_left")) && left < 0)
+			printf(zh ? "已逾期 %lld 日" : "%lld days late", -left);
 		else if (json_is_integer(json_object_get(d, "days_left")))
-			printf(" %s %lld", zh ? "剩余天数" : "days left",
-			       xfa_json_int(d, "days_left", 0));
+			printf(zh ? "剩余 %lld 日" : "%lld days left", left);
 		putchar('\n');
 	}
 }
@@ -389,24 +408,43 @@ static int list_row(const xfa_index_row *r, void *payload)
 	return 0;
 }
 
+/* Columns the widest cell of `key` takes (a label of `vocab` if given). */
+static int col_width(const struct list_job *j, const char *head,
+		     const char *key, const char *vocab)
+{
+	json_t *row;
+	size_t i;
+	int w = cli_width(head), n;
+
+	json_array_foreach(j->rows, i, row) {
+		const char *s = xfa_json_str(row, key);
+		n = cli_width(vocab ? cli_label(j->m, vocab, s) : s ? s : "");
+		w = n > w ? n : w;
+	}
+	return w + 2;
+}
+
 static void list_human(const struct list_job *j)
 {
 	json_t *row;
 	size_t i;
 	int zh = strcmp(cli.lang, "en") != 0;
+	const char *h[] = { zh ? "案件编号" : "case", zh ? "状态" : "status",
+			    zh ? "收到" : "received", zh ? "分类" : "category",
+			    zh ? "责任单位" : "unit" };
+	int w[] = { col_width(j, h[0], "id", NULL), col_width(j, h[1], "status", "state"),
+		    12, col_width(j, h[3], "category", "category"),
+		    col_width(j, h[4], "unit", NULL) };
 
-	cli_cell(zh ? "案件编号" : "case", 16);
-	cli_cell(zh ? "状态" : "status", 12);
-	cli_cell(zh ? "收到" : "received", 11);
-	cli_cell(zh ? "分类" : "category", 14);
-	cli_cell(zh ? "责任单位" : "unit", 20);
+	for (i = 0; i < 5; i++)
+		cli_cell(h[i], w[i]);
 	printf("%s\n", zh ? "概要" : "summary");
 	json_array_foreach(j->rows, i, row) {
-		cli_cell(xfa_json_str(row, "id"), 16);
-		cli_cell(cli_label(j->m, "state", xfa_json_str(row, "status")), 12);
-		printf("%.10s ", xfa_json_str(row, "received_at"));
-		cli_cell(cli_label(j->m, "category", xfa_json_str(row, "category")), 14);
-		cli_cell(xfa_json_str(row, "unit"), 20);
+		cli_cell(xfa_json_str(row, "id"), w[0]);
+		cli_cell(cli_label(j->m, "state", xfa_json_str(row, "status")), w[1]);
+		printf("%-*.10s", w[2], xfa_json_str(row, "received_at"));
+		cli_cell(cli_label(j->m, "category", xfa_json_str(row, "category")), w[3]);
+		cli_cell(xfa_json_str(row, "unit"), w[4]);
 		printf("%s\n", xfa_json_str(row, "summary"));
 	}
 }

@@ -170,9 +170,10 @@ static void rates_human(const xfa_meta *m, const json_t *r)
 	       xfa_json_str(r, "from") ? xfa_json_str(r, "from") : "-",
 	       xfa_json_str(r, "to") ? xfa_json_str(r, "to") : "-",
 	       xfa_json_str(r, "as_of"));
-	printf(zh() ? "登记 %lld 件（%lld 件初次信访事项），%lld 件次，%lld 人次\n"
-		    : "%lld registrations (%lld matters), %lld visits or letters, %lld people\n",
-	       xfa_json_int(r, "cases", 0), xfa_json_int(r, "matters", 0),
+	printf(zh() ? "登记 %lld 件（其中重复信访 %lld 件），%lld 件次，%lld 人次\n"
+		    : "%lld registrations (%lld repeats), %lld visits or letters, %lld people\n",
+	       xfa_json_int(r, "cases", 0),
+	       xfa_json_int(r, "cases", 0) - xfa_json_int(r, "matters", 0),
 	       xfa_json_int(r, "times", 0), xfa_json_int(r, "people", 0));
 	json_array_foreach(json_object_get(rep, "rates"), i, def) {
 		const json_t *x = json_object_get(json_object_get(r, "rates"),

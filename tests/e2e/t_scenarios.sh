@@ -94,6 +94,8 @@ $XFA case show "$c09" > show.txt
 grep -q '办理期限.*2026-10-08.*逾期' show.txt || { cat show.txt; die "show lacks the late handling deadline"; }
 grep -q '受理期限.*2026-08-19.*按期' show.txt || { cat show.txt; die "show lacks the met acceptance deadline"; }
 grep -q '^状态 *已办结' show.txt || { cat show.txt; die "show lacks the Chinese state"; }
+grep -q '异议期限.*2026-08-13.*未使用' show.txt || { cat show.txt; die "show: an unused window"; }
+$XFA case show "$c12a" | grep -q '办理期限.*2026-03-23.*逾期' || die "show: 12a late"
 $XFA --lang en case show "$c09" > show.txt
 grep -q 'handling.*2026-10-08.*late' show.txt || { cat show.txt; die "English show lacks the late deadline"; }
 grep -q '^status *closed' show.txt || { cat show.txt; die "English show lacks the state"; }
@@ -202,6 +204,7 @@ assert R["on_time"]["percent"] == 66.67      # 2 / 3 = 0.6666...
 assert (R["satisfaction"]["numerator"], R["satisfaction"]["denominator"]) == (2, 2)
 PY
 $XFA report rates --as-of 2026-12-01 > rates.txt
+grep -q '登记 14 件（其中重复信访 1 件），15 件次，76 人次' rates.txt || { cat rates.txt; die "human counts"; }
 grep -q '及时受理率 *92.31% *12 / 13' rates.txt || { cat rates.txt; die "human rates"; }
 grep -q '按期办结率 *81.82% *9 / 11' rates.txt || { cat rates.txt; die "human rates"; }
 grep -q '群众满意率 *87.50% *7 / 8' rates.txt || { cat rates.txt; die "human rates"; }
