@@ -67,12 +67,13 @@ def summary(rows):
                 mov = one(rows, "move", size=s, via=via, fsync=f)
                 if reg or mov:
                     writes.append([s, via, "on" if f else "off", ms(reg), ms(reg, "p99_ms"),
-                                   ms(mov), ms(mov, "p99_ms"),
+                                   ms(reg, "min_ms"), ms(mov), ms(mov, "p99_ms"), ms(mov, "min_ms"),
                                    max(mb(reg), mb(mov), key=lambda x: (x != "-", len(x), x)),
                                    (reg or mov)["n"]])
     table("Register / move one case (ms; library = in-process call, key already unlocked;"
           " cli = one `xfa` process incl. key unlock)",
-          ["cases", "via", "fsync", "reg med", "reg p99", "move med", "move p99", "peak MB", "n"],
+          ["cases", "via", "fsync", "reg med", "reg p99", "reg min", "move med", "move p99",
+           "move min", "peak MB", "n"],
           writes)
     u = one(rows, "unlock")
     if u:
@@ -135,13 +136,19 @@ def summary(rows):
         per = xv["median_ms"] / max(1, xv.get("events", 1))
         vb.append(["xfa verify (whole archive, %d events)" % xv.get("events", 0),
                    "%.3f" % per, "%.0f" % (1e3 / per), mb(xv)])
-    for r in rows:
-        if str(r.get("step", "")).startswith("verify:"):
-            vb.append([r["step"], "-", str(r.get("events_per_s", r.get("rate", "-"))), mb(r)])
+    bv = [r for r in rows if str(r.get("step", "")).startswith("verify:") and r.get("events_per_s")]
+    for r in bv:
+        vb.append(["tests/bench/verify (%s events, %s threads)" % (r.get("events"), r.get("threads")),
+                   "%.3f" % (1e3 / r["events_per_s"]), "%.0f" % r["events_per_s"], mb(r)])
     if edall:
         vb.append(["Ed25519 verify limit, %d threads, 2 sigs/event" % edall["threads"],
                    "%.3f" % (2e3 / edall["verify_per_s"]), "%.0f" % (edall["verify_per_s"] / 2), "-"])
     table("Verification (per commit / event)", ["what", "ms each", "per second", "peak MB"], vb)
+    for r in bv:
+        if r.get("ratio") is not None:
+            print("  tests/bench/verify: %.0f events/s = %.0f%% of the Ed25519 bound measured beside it"
+                  " (%.0f verifications/s / 2)" % (r["events_per_s"], 100 * r["ratio"],
+                                                   r.get("ed25519_verify_per_s", 0)))
     if gv and xv:
         per = xv["median_ms"] / max(1, xv.get("events", 1))
         print("  xfa verify is %.0fx faster per commit than git verify-commit" % (gv["median_ms"] / per))
