@@ -535,6 +535,16 @@ const char *xfa_workflow_label(const xfa_workflow *wf, const char *vocab,
 	return s ? s : id;
 }
 
+const char *xfa_workflow_internal_state(const xfa_workflow *wf)
+{
+	size_t i;
+
+	for (i = 0; i < wf->nsteps; i++)
+		if (wf->steps[i].internal && wf->steps[i].to)
+			return wf->steps[i].to;
+	return NULL;
+}
+
 const json_t *xfa_workflow_report(const xfa_workflow *wf)
 {
 	return json_object_get(wf->def, "report");

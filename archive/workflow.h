@@ -44,6 +44,13 @@ const char *xfa_workflow_label(const xfa_workflow *wf, const char *vocab,
 			       const char *id, const char *lang);
 
 /*
+ * The state the first "internal" transition enters (in xinfang-2022:
+ * "archived", which only `xfa export` may take), or NULL.  Borrowed.  So
+ * that export need not name the state in C.
+ */
+const char *xfa_workflow_internal_state(const xfa_workflow *wf);
+
+/*
  * The definition's "report" section (borrowed; NULL if it has none): the
  * rates (三率) with the deadline or coded field behind each, the breakdowns,
  * and the case fields counted as 件次 and 人次.  See

@@ -366,6 +366,41 @@ START_TEST(refuses_broken_definitions)
 }
 END_TEST
 
+/* The "report" section: rates name rules and values that exist. */
+START_TEST(report_section_checked)
+{
+	const json_t *rep = xfa_workflow_report(wf);
+
+	ck_assert_ptr_nonnull(rep);
+	ck_assert_int_eq(json_array_size(json_object_get(rep, "rates")), 3);
+	ck_assert_str_eq(xfa_workflow_internal_state(wf), "archived");
+	expect(load_edited("{\"report\": {\"rates\": [{\"id\": \"x\", "
+			   "\"label\": {\"zh\": \"x\", \"en\": \"x\"}, "
+			   "\"deadline\": \"nowhere\"}], \"breakdowns\": []}}"),
+	       XFA_EINVALID, "no deadline 'nowhere'");
+	expect(load_edited("{\"report\": {\"rates\": [{\"id\": \"x\", "
+			   "\"label\": {\"zh\": \"x\", \"en\": \"x\"}, "
+			   "\"field\": \"satisfaction\", \"good\": [\"thrilled\"]}], "
+			   "\"breakdowns\": []}}"),
+	       XFA_EINVALID, "'thrilled' is not a value");
+	expect(load_edited("{\"report\": {\"rates\": [{\"id\": \"x\", "
+			   "\"label\": {\"zh\": \"x\", \"en\": \"x\"}, "
+			   "\"field\": \"summary\", \"good\": []}], "
+			   "\"breakdowns\": []}}"),
+	       XFA_EINVALID, "not a coded field");
+	/* schema: a rate needs either a deadline or a field with good values */
+	expect(load_edited("{\"report\": {\"rates\": [{\"id\": \"x\", "
+			   "\"label\": {\"zh\": \"x\", \"en\": \"x\"}}], "
+			   "\"breakdowns\": []}}"), XFA_EINVALID, "");
+	expect(load_edited("{\"report\": {\"rates\": [], \"breakdowns\": "
+			   "[{\"field\": \"channel\", \"vocabulary\": \"nope\", "
+			   "\"label\": {\"zh\": \"x\", \"en\": \"x\"}}]}}"),
+	       XFA_EINVALID, "no vocabulary 'nope'");
+	/* a bureau without rates: no report section at all */
+	OK(load_edited("{\"report\": null}"));
+}
+END_TEST
+
 /* ---- the table of SPEC section 4 ---- */
 
 START_TEST(register_completes_the_event)
@@ -1107,6 +1142,7 @@ Suite *workflow_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, loads_shipped_definition);
 	tcase_add_test(tc, refuses_broken_definitions);
+	tcase_add_test(tc, report_section_checked);
 	tcase_add_test(tc, register_completes_the_event);
 	tcase_add_test(tc, main_path_through_recheck_and_archive);
 	tcase_add_test(tc, moves_resolve_by_target_state);
