@@ -56,7 +56,7 @@ START_TEST(replay)
 	ck_assert(json_equal(d1, copy));   /* the old document is borrowed, untouched */
 	want = json_pack("{s:{s:i, s:i}, s:s, s:[{s:s}, {s:s}]}", "nested", "a", 1, "b", 2,
 			 "status", "registered", "attachments", "name", "a.pdf", "name", "b.pdf");
-	ck_assert_msg(json_equal(d2, want), "%s", json_dumps(d2, 0));
+	ck_assert(json_equal(d2, want));
 	json_decref(want);
 	/* an event with no patch, state or attachments changes nothing */
 	d3 = xfa_event_replay(d2, ev3);

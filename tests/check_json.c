@@ -240,8 +240,7 @@ START_TEST(merge_patch_rfc7396_examples)
 
 		ck_assert(t && p && want);
 		got = xfa_json_merge_patch(t, p);   /* t is stolen */
-		ck_assert_msg(got && json_equal(got, want), "example %zu: %s", i,
-			      got ? json_dumps(got, JSON_ENCODE_ANY) : "NULL");
+		ck_assert_msg(got && json_equal(got, want), "RFC 7396 example %zu", i);
 		ck_assert_msg(json_equal(p, pcopy), "example %zu changed the patch", i);
 		json_decref(got);
 		json_decref(p);
