@@ -1231,6 +1231,69 @@ static int on_push_update(const char *ref, const char *status, void *data)
 	return 0;
 }
 
+/*
+ * A push to a bare repository on a local path (or file://): the receiving
+ * repository fetches from us (objects arrive as one pack, fsync'ed once,
+ * where libgit2's local push writes and syncs every object loose), then its
+ * ref moves by compare-and-swap if it is a fast-forward.  1 if the remote is
+ * not such a repository (push normally), 0, or a code.
+ */
+static int push_local(xfa_store *st, const char *url, const char *src,
+		      const char *dst)
+{
+	static const char tmp[] = "refs/xfa/incoming/push";
+	git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
+	git_repository *dest = NULL;
+	git_remote *r = NULL;
+	git_reference *ref = NULL;
+	char spec[600], *specs[1] = { spec };
+	git_strarray arr = { specs, 1 };
+	git_oid want, have, zero;
+	int err, has;
+
+	if (!strncmp(url, "file://", 7))
+		url += 7;
+	if (strstr(url, "://") || git_repository_open_bare(&dest, url) < 0) {
+		git_error_clear();
+		return 1;
+	}
+	memset(&zero, 0, sizeof(zero));
+	if ((err = git_reference_name_to_id(&want, st->repo, src)) < 0) {
+		err = git_fail(err, src);
+		goto done;
+	}
+	has = git_reference_name_to_id(&have, dest, dst) == 0;
+	if (has && git_oid_equal(&have, &want)) {
+		err = 0;
+		goto done;
+	}
+	snprintf(spec, sizeof(spec), "+%s:%s", src, tmp);
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	fo.update_fetchhead = 0;
+	if ((err = git_remote_create_anonymous(&r, dest, git_repository_path(st->repo))) < 0 ||
+	    (err = git_remote_fetch(r, &arr, &fo, NULL)) < 0) {
+		err = git_fail(err, "cannot push to the remote");
+		goto done;
+	}
+	git_reference_remove(dest, tmp);
+	if (has && git_graph_descendant_of(dest, &want, &have) != 1) {
+		err = xfa_error_set(XFA_ECONFLICT, "push to '%s' refused: not a fast-forward", url);
+		goto done;
+	}
+	err = git_reference_create_matching(&ref, dest, dst, &want, 1,
+					    has ? &have : &zero, "xfa sync: push");
+	if (err == GIT_EMODIFIED || err == GIT_ELOCKED || (err == GIT_ENOTFOUND && has))
+		err = xfa_error_set(XFA_ECONFLICT, "push to '%s' refused: "
+				    "the remote moved meanwhile", url);
+	else if (err < 0)
+		err = git_fail(err, "cannot push to the remote");
+done:
+	git_reference_free(ref);
+	git_remote_free(r);
+	git_repository_free(dest);
+	return err;
+}
+
 int xfa_store_push(xfa_store *st, const char *remote, const char *src,
 		   const char *dst)
 {
@@ -1245,6 +1308,11 @@ int xfa_store_push(xfa_store *st, const char *remote, const char *src,
 		if (err == GIT_ENOTFOUND || err == GIT_EINVALIDSPEC)
 			return xfa_error_set(XFA_ENOTFOUND, "no remote '%s'", remote);
 		return git_fail(err, remote);
+	}
+	if (git_remote_url(r) &&
+	    (err = push_local(st, git_remote_url(r), src, dst)) <= 0) {
+		git_remote_free(r);
+		return err;
 	}
 	snprintf(spec, sizeof(spec), "%s:%s", src, dst);  /* never '+' */
 	po.callbacks.push_update_reference = on_push_update;
