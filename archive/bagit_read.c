@@ -131,6 +131,8 @@ static int read_data(struct reader *r, xfa_bag_file *f, const char *name,
 	while ((rc = archive_read_data_block(r->ar, &buf, &len, &off)) == ARCHIVE_OK) {
 		if ((uint64_t)off != f->size)
 			return reject(name, "holes in the data (sparse)");
+		if (!len)        /* zip hands empty entries a NULL block */
+			continue;
 		if (len > r->lim->entry - f->size)
 			return reject(name, "larger than the limit for one entry");
 		if (len > r->lim->total - r->bag->bytes)

@@ -20,7 +20,6 @@
 #include "sshsig.h"
 #include "verify.h"
 
-#define CHUNK (1 << 20)
 #define MAX_TRIES 4
 
 /* One case being exported. */
@@ -491,27 +490,24 @@ static int put_str(xfa_bagw *w, const char *path, const char *s)
 
 /* --- the cases' files --------------------------------------------------- */
 
-/* Copy the blob at `from` (in the head) to `to`, one chunk at a time. */
+static int piece(const void *data, size_t len, void *w)
+{
+	return xfa_bagw_write(w, data, len);
+}
+
+/* Copy the blob at `from` (in the head) to `to`, streamed: one piece at a
+ * time, never the whole attachment in memory. */
 static int copy_blob(struct exp *e, xfa_bagw *w, const char *from, const char *to)
 {
 	xfa_oid blob;
-	uint64_t size, off;
-	char *buf = NULL;
-	size_t len;
+	uint64_t size;
 	int err;
 
 	if ((err = xfa_store_stat(&blob, &size, e->st, &e->head, from)) < 0 ||
-	    (err = xfa_store_read_blob(&buf, &len, e->st, &blob, (size_t)size)) < 0)
+	    (err = xfa_bagw_begin(w, to, size)) < 0 ||
+	    (err = xfa_store_blob_stream(e->st, &blob, piece, w)) < 0)
 		return err;
-	if ((err = xfa_bagw_begin(w, to, len)) < 0)
-		goto done;
-	for (off = 0; off < len && !err; off += CHUNK)
-		err = xfa_bagw_write(w, buf + off, len - off < CHUNK ? len - off : CHUNK);
-	if (!err)
-		err = xfa_bagw_end(w, NULL);
-done:
-	free(buf);
-	return err;
+	return xfa_bagw_end(w, NULL);
 }
 
 static int write_case(struct exp *e, xfa_bagw *w, const struct ecase *c)

@@ -201,7 +201,9 @@ int xfa_store_read_blob(char **out, size_t *out_len, xfa_store *st,
 
 	*out = NULL;
 	if ((err = git_blob_lookup(&b, st->repo, (const git_oid *)blob->id)) < 0)
-		return git_fail(err, "cannot read blob");
+		/* a tree names it: a missing blob is a damaged archive */
+		return git_fail(err == GIT_ENOTFOUND ? GIT_ERROR : err,
+				"cannot read blob");
 	n = (size_t)git_blob_rawsize(b);
 	if (n > max) {
 		git_blob_free(b);
@@ -218,6 +220,69 @@ int xfa_store_read_blob(char **out, size_t *out_len, xfa_store *st,
 	if (out_len)
 		*out_len = n;
 	return 0;
+}
+
+#define STREAM_PIECE (1 << 20)
+
+/* A blob read whole (packed objects), passed on in pieces. */
+static int blob_pieces(xfa_store *st, const xfa_oid *blob,
+		       int (*fn)(const void *, size_t, void *), void *payload)
+{
+	git_blob *b = NULL;
+	const char *p;
+	size_t n, off;
+	int err = 0;
+
+	if ((err = git_blob_lookup(&b, st->repo, (const git_oid *)blob->id)) < 0)
+		/* a tree names it: a missing blob is a damaged archive */
+		return git_fail(err == GIT_ENOTFOUND ? GIT_ERROR : err,
+				"cannot read blob");
+	p = git_blob_rawcontent(b);
+	n = (size_t)git_blob_rawsize(b);
+	for (off = 0; off < n && !err; off += STREAM_PIECE)
+		err = fn(p + off, n - off < STREAM_PIECE ? n - off : STREAM_PIECE, payload);
+	git_blob_free(b);
+	return err;
+}
+
+int xfa_store_blob_stream(xfa_store *st, const xfa_oid *blob,
+			  int (*fn)(const void *data, size_t len, void *payload),
+			  void *payload)
+{
+	git_odb *odb = NULL;
+	git_odb_stream *s = NULL;
+	git_object_t type;
+	size_t size, got = 0;
+	char *buf = NULL;
+	int err = 0, n;
+
+	if (git_repository_odb(&odb, st->repo) < 0)
+		return git_fail(-1, "cannot open the object database");
+	if (git_odb_open_rstream(&s, &size, &type, odb, (const git_oid *)blob->id) < 0 ||
+	    type != GIT_OBJECT_BLOB || !(buf = malloc(STREAM_PIECE))) {
+		/* no backend streams it (packed): read it whole */
+		if (s)
+			git_odb_stream_free(s);
+		git_odb_free(odb);
+		free(buf);
+		git_error_clear();
+		return blob_pieces(st, blob, fn, payload);
+	}
+	while (!err && got < size) {
+		n = git_odb_stream_read(s, buf, STREAM_PIECE);
+		if (n <= 0)
+			err = xfa_error_set(XFA_EIO, "cannot read blob: %s",
+					    n < 0 && git_error_last() ? git_error_last()->message
+					    : "short object");
+		else {
+			got += (size_t)n;
+			err = fn(buf, (size_t)n, payload);
+		}
+	}
+	free(buf);
+	git_odb_stream_free(s);
+	git_odb_free(odb);
+	return err;
 }
 
 int xfa_store_read(char **out, size_t *out_len, xfa_store *st,

@@ -55,6 +55,17 @@ int xfa_store_read(char **out, size_t *out_len, xfa_store *st,
 int xfa_store_read_blob(char **out, size_t *out_len, xfa_store *st,
 			const xfa_oid *blob, size_t max);
 
+/*
+ * Pass the bytes of blob `blob` to `fn` in pieces (at most 1 MiB each), in
+ * order, without holding the whole blob in memory where the object
+ * database can stream it (loose objects); packed objects are read whole
+ * and passed in pieces.  Stops and returns fn's value if it is non-zero.
+ * Returns 0, XFA_ENOTFOUND or XFA_EIO.  (Added for export.)
+ */
+int xfa_store_blob_stream(xfa_store *st, const xfa_oid *blob,
+			  int (*fn)(const void *data, size_t len, void *payload),
+			  void *payload);
+
 /* The id and size of the blob at `path` in `commit`, without reading it. */
 int xfa_store_stat(xfa_oid *out_blob, uint64_t *out_size, xfa_store *st,
 		   const xfa_oid *commit, const char *path);

@@ -214,6 +214,41 @@ START_TEST(test_verify_damaged_package)
 }
 END_TEST
 
+struct collect {
+	unsigned char *p;
+	size_t len, pieces;
+};
+
+static int collect(const void *data, size_t len, void *payload)
+{
+	struct collect *c = payload;
+
+	ck_assert_uint_le(len, 1 << 20);
+	memcpy(c->p + c->len, data, len);
+	c->len += len;
+	c->pieces++;
+	return 0;
+}
+
+START_TEST(test_blob_stream)
+{
+	size_t n = (3 << 20) + 12345, i;
+	unsigned char *data = malloc(n);
+	struct collect c = { malloc(n), 0, 0 };
+	xfa_oid id;
+
+	for (i = 0; i < n; i++)
+		data[i] = (unsigned char)(i * 2654435761u >> 13);
+	ck_assert_int_eq(xfa_store_put_blob(&id, xfa_archive_store(fx.a), data, n), 0);
+	ck_assert_int_eq(xfa_store_blob_stream(xfa_archive_store(fx.a), &id, collect, &c), 0);
+	ck_assert_uint_eq(c.len, n);
+	ck_assert_uint_ge(c.pieces, 4);
+	ck_assert_mem_eq(c.p, data, n);
+	free(data);
+	free(c.p);
+}
+END_TEST
+
 Suite *export_suite(void); /* found by the runner: see the Makefile */
 Suite *export_suite(void)
 {
@@ -225,6 +260,7 @@ Suite *export_suite(void)
 	tcase_add_test(tc, test_export_numbers_and_events);
 	tcase_add_test(tc, test_refusals_write_nothing);
 	tcase_add_test(tc, test_verify_damaged_package);
+	tcase_add_test(tc, test_blob_stream);
 	suite_add_tcase(s, tc);
 	return s;
 }
