@@ -569,7 +569,8 @@ static int build_report(json_t **out, struct vrun *r, const char *path)
 	const char *root = r->sh.root[0] ? r->sh.root : xfa_json_str(r->meta.doc, "root");
 	size_t i;
 
-	qsort(r->sh.f, r->sh.n, sizeof(*r->sh.f), by_order);
+	if (r->sh.n)  /* qsort(NULL, 0, ...) is undefined */
+		qsort(r->sh.f, r->sh.n, sizeof(*r->sh.f), by_order);
 	for (i = 0; errs && dls && i < r->sh.n; i++)
 		json_array_append_new(r->sh.f[i].reason >= 0 ? errs : dls,
 				      finding_json(&r->sh.f[i]));
