@@ -12,7 +12,8 @@
  * the same number of signatures (two per event: the event's and its
  * commit's).  Prints one JSON line: events verified per second, the Ed25519
  * rate, the signature-bound event rate (Ed25519 rate / 2), their ratio, and
- * the peak RSS of the verification.  Not a test: figures only. */
+ * the peak RSS of the verification; and the same per CPU-second, which
+ * a loaded machine does not skew.  Not a test: figures only. */
 #define _XOPEN_SOURCE 700
 #include <pthread.h>
 #include <stdio.h>
@@ -209,13 +210,25 @@ static void *sig_worker(void *arg)
 	return NULL;
 }
 
-/* Verifications per second of `total` Ed25519 signatures on `threads`. */
-static double ed25519_rate(size_t total, int threads)
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Verifications per second of `total` Ed25519 signatures on `threads`
+ * (wall clock); *per_cpu: per CPU-second, which the machine's load does
+ * not change.
+ */
+static double ed25519_rate(size_t total, int threads, double *per_cpu)
 {
 	unsigned char msg[400], sig[64];
 	struct sigjob *j = calloc((size_t)threads, sizeof(*j));
 	xfa_key *k = NULL;
-	double t0, ms;
+	double t0, ms, c0;
 	int i;
 
 	if (!j || xfa_key_generate(&k) < 0)
@@ -223,6 +236,7 @@ static double ed25519_rate(size_t total, int threads)
 	memset(msg, 'x', sizeof(msg));     /* about an event's size */
 	xfa_key_sign(sig, k, msg, sizeof(msg));
 	t0 = bench_now_ms();
+	c0 = cpu_seconds();
 	for (i = 0; i < threads; i++) {
 		j[i].pk = xfa_key_public(k);
 		j[i].msg = msg;
@@ -234,6 +248,7 @@ static double ed25519_rate(size_t total, int threads)
 	for (i = 0; i < threads; i++)
 		pthread_join(j[i].tid, NULL);
 	ms = bench_now_ms() - t0;
+	*per_cpu = (double)total / (cpu_seconds() - c0);
 	xfa_key_free(k);
 	free(j);
 	return (double)total * 1e3 / ms;
@@ -242,7 +257,7 @@ static double ed25519_rate(size_t total, int threads)
 /* --- verification in a child ------------------------------------------- */
 
 struct vresult {
-	double seconds;
+	double seconds, cpu;
 	long long commits, events, signatures, findings;
 };
 
@@ -292,6 +307,8 @@ static void verify_measured(struct vresult *r, long *rss_kb, const char *path,
 	if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 		die("verify child");
 	*rss_kb = ru.ru_maxrss;
+	r->cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 int main(int argc, char **argv)
@@ -300,7 +317,7 @@ int main(int argc, char **argv)
 	struct vresult r;
 	struct opts o;
 	char dir[256], path[300];
-	double t0, build_s = 0, ed, bound;
+	double t0, build_s = 0, ed, ed_cpu, bound;
 	long rss;
 
 	parse(&o, argc, argv);
@@ -322,17 +339,21 @@ int main(int argc, char **argv)
 		build_s = (bench_now_ms() - t0) / 1e3;
 	}
 	verify_measured(&r, &rss, path, o.threads);
-	ed = ed25519_rate((size_t)(r.events * 2), o.threads);
+	ed = ed25519_rate((size_t)(r.events * 2), o.threads, &ed_cpu);
 	bound = ed / 2;
 	printf("{\"step\":\"verify\",\"cases\":%zu,\"events_per_case\":%zu,"
 	       "\"threads\":%d,\"commits\":%lld,\"events\":%lld,\"signatures\":%lld,"
 	       "\"findings\":%lld,\"build_seconds\":%.3f,\"seconds\":%.3f,"
 	       "\"events_per_s\":%.1f,\"ed25519_verify_per_s\":%.1f,"
 	       "\"signature_bound_events_per_s\":%.1f,\"ratio\":%.3f,"
+	       "\"cpu_seconds\":%.3f,\"events_per_cpu_s\":%.1f,"
+	       "\"ed25519_verify_per_cpu_s\":%.1f,\"cpu_ratio\":%.3f,"
 	       "\"maxrss_kb\":%ld,\"archive\":\"%s\"}\n",
 	       o.cases, o.per_case, o.threads, r.commits, r.events, r.signatures,
 	       r.findings, build_s, r.seconds, (double)r.events / r.seconds, ed,
-	       bound, (double)r.events / r.seconds / bound, rss, path);
+	       bound, (double)r.events / r.seconds / bound, r.cpu,
+	       (double)r.events / r.cpu, ed_cpu, (double)r.events / r.cpu / (ed_cpu / 2),
+	       rss, path);
 	if (!o.archive && !o.keep) {
 		char cmd[400];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
