@@ -39,6 +39,7 @@ int cmd_lookup(int argc, char **argv)
 	xfa_archive *a = NULL;
 	json_t *doc = NULL, *evs = NULL, *pub = NULL, *s;
 	char *id = NULL;
+	const char *key;
 	size_t i;
 	int st, err;
 
@@ -61,6 +62,12 @@ int cmd_lookup(int argc, char **argv)
 	} else {
 		printf("%s  %s  %s\n", id, cli_label(m, "state", xfa_json_str(doc, "status")),
 		       xfa_json_str(doc, "unit") ? xfa_json_str(doc, "unit") : "");
+		json_object_foreach(json_object_get(pub, "due"), key, s) {
+			printf("  ");
+			cli_cell(cli_label(m, "deadline", key), 14);
+			printf(" %s %s\n", strcmp(cli.lang, "en") ? "到期" : "due",
+			       json_string_value(s) ? json_string_value(s) : "");
+		}
 		json_array_foreach(json_object_get(pub, "timeline"), i, s) {
 			printf("  %s  ", xfa_json_str(s, "date"));
 			cli_cell(cli_label(m, "event", xfa_json_str(s, "event")), 10);

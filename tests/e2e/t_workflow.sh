@@ -111,7 +111,14 @@ unchanged 65 $XFA case new "$F"/04-*.json --attach evidence:docs/form.pdf --as k
 # the form must carry the name the case document gives it
 unchanged 65 $XFA case new "$F"/04-*.json --attach authorization:docs/form.pdf --as keys/clerk.key
 unchanged 77 $XFA case new "$F"/02-*.json --as keys/handler.key
+# the form's scope (权限) and term (期限) must be recorded
 cp docs/form.pdf 授权委托书.pdf
+$PY -c '
+import json, sys
+d = json.load(open(sys.argv[1])); del d["proxy"]["scope"]
+json.dump(d, open("noscope.json", "w"), ensure_ascii=False)' "$(ls "$F"/04-*.json)"
+unchanged 65 $XFA case new noscope.json --attach authorization:授权委托书.pdf --as keys/clerk.key
+err_has "scope"
 p=$(new_case "$F"/04-*.json --attach authorization:授权委托书.pdf)
 $XFA --json case show "$p" | $PY -c '
 import json, sys
