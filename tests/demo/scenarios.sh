@@ -117,6 +117,9 @@ scn_walk() {
 	mv "$c07" handling 2026-06-25 handler
 	$XFA -q case record "$c07" attach --effective 2026-07-20 --as keys/handler.key \
 		--attach assessment:docs/评估报告.pdf
+	$XFA -q case record "$c07" amend --effective 2026-07-21 --as keys/clerk.key \
+		--set "facts=镇政府告知菌厂用地将被征收，陈某因此停止备料；后征收未实施，当季生产已无法进行。评估报告认定损失约3.2万元。" \
+		--note "据评估报告补充损失金额"
 	mv "$c07" replied 2026-08-10 handler --set outcome=support --attach reply:docs/处理意见书.pdf
 	mv "$c07" closed 2026-08-12 clerk --set satisfaction=satisfied
 
@@ -143,6 +146,11 @@ scn_walk() {
 	mv "$c12a" accepted 2026-01-20T14:00:00+08:00 clerk
 	mv "$c12a" assigned 2026-01-21 clerk --set unit=人社局
 	mv "$c12a" handling 2026-01-22 handler
+	# overdue since 03-23: the bureau supervises (督办) and urges (催办)
+	$XFA -q case record "$c12a" supervise --effective 2026-04-01 --as keys/leader.key \
+		--note "逾期未办结，挂牌督办，请人社局十日内报送办理结果"
+	$XFA -q case record "$c12a" urge --effective 2026-04-15 --as keys/clerk.key \
+		--note "电话催办"
 	derive $F/12-*.json c12b.json '{"petitioners": [{"name": "林某", "address": "某市铁东区"}], "headcount": 1, "batches": 1, "category": "urban-planning", "summary": "领导接访日来访，林某对城市规划调整有异议。", "facts": null, "demands": "要求公开规划调整依据。", "unit": null, "instructions": null}'
 	c12b=$(scn_new c12b.json)
 	mv "$c12b" withdrawn 2026-01-20T15:30:00+08:00 clerk --note "经接访领导解释，信访人当场表示理解并撤回"

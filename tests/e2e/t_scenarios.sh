@@ -89,6 +89,14 @@ case_is "$c12b" withdrawn "accept=2026-02-04" "accept:-"
 $XFA --json case show "$c06" | $PY -c 'import json,sys; assert json.load(sys.stdin)["case"]["extensions"] == 1'
 $XFA --json case show "$c03r" | $PY -c 'import json,sys; c=json.load(sys.stdin)["case"]; assert c["repeat_of"] == sys.argv[1]' "$c03"
 
+$XFA --json case show "$c12a" | $PY -c 'import json,sys; c=json.load(sys.stdin)["case"]; assert c["escalations"] == 2, c.get("escalations")'
+$XFA case log "$c12a" | grep -q '督办' || die "case log lacks the supervision"
+$XFA --json case show "$c07" | $PY -c '
+import json, sys
+c = json.load(sys.stdin)["case"]
+assert "3.2万元" in c["facts"], c["facts"]
+assert sorted(a["kind"] for a in c["attachments"]) == ["assessment", "reply"], c["attachments"]'
+
 say "case show: due dates and whether met, in Chinese and English"
 $XFA case show "$c09" > show.txt
 grep -q '办理期限.*2026-10-08.*逾期' show.txt || { cat show.txt; die "show lacks the late handling deadline"; }
