@@ -158,8 +158,26 @@ def summary(rows):
         q.append([r["step"], r["size"], ms(r), ms(r, "p99_ms"), r["n"], r.get("failures", 0), mb(r)])
     table("Queries (one `xfa` process, ms)", ["what", "cases", "median", "p99", "n", "failed", "peak MB"], q)
 
+    ex = []
+    for r in pick(rows, "export:export"):
+        ex.append(["xfa export", "%.0f" % r["mb"], "%.1f" % r["export_mb_per_s"],
+                   "%.1f" % r["sha256_mb_per_s"],
+                   "%.0f%%" % (100 * r["export_mb_per_s"] / r["sha256_mb_per_s"]), mb(r)])
+        ex.append(["xfa verify-export", "%.0f" % r["mb"], "%.1f" % r["verify_export_mb_per_s"],
+                   "%.1f" % r["sha256_mb_per_s"],
+                   "%.0f%%" % (100 * r["verify_export_mb_per_s"] / r["sha256_mb_per_s"]), "-"])
+    table("Export (tests/bench/export.c; SHA-256 of libsodium measured beside it)",
+          ["what", "MB", "MB/s", "SHA-256 MB/s", "of SHA-256", "peak MB"], ex)
+    sy = []
+    for r in rows:
+        if str(r.get("step", "")).startswith("sync:") and r.get("seconds"):
+            sy.append([r["step"][5:], r.get("events", "-"), "%.1f" % float(r["seconds"]),
+                       "%.0f" % (float(r["events"]) / float(r["seconds"])) if r.get("events") else "-",
+                       r.get("result", "")])
+    table("Sync (tests/bench/sync.sh: xfa sync through a bare county repository, incl. key unlock)",
+          ["step", "events", "seconds", "events/s", "result"], sy)
     other = [r for r in rows if ":" in str(r.get("step", "")) and
-             not str(r.get("step", "")).startswith("verify:")]
+             not str(r.get("step", "")).startswith(("verify:", "export:", "sync:"))]
     if other:
         print("\nOther programs in tests/bench/")
         for r in other:

@@ -41,11 +41,11 @@ done
 # repeated CLI step may take before it stops early (bench_exec -T).
 if [ $QUICK = 1 ]; then
 	SIZES="1000 10000"; N=20; NCLI=5; NCLI2=5; NLIST=2; GIT_SIZES="1000"; NGIT=5
-	NVER=20; CRYPTO_S=0.3; T=5; NIMP=200
+	NVER=20; CRYPTO_S=0.3; T=5; NIMP=200; EXPORT_MB=32; SYNC_EVENTS=500
 else
 	SIZES="1000 100000 1000000"; N=200; NCLI=200; NCLI2=50; NLIST=5
 	GIT_SIZES="1000 10000"; NGIT=50; NVER=200; CRYPTO_S=2; T=300
-	NIMP=5000
+	NIMP=5000; EXPORT_MB=256; SYNC_EVENTS=10000
 fi
 # BENCH_SIZES="1000 100000" and BENCH_T=SECONDS override the defaults.
 [ -n "${BENCH_SIZES:-}" ] && SIZES=$BENCH_SIZES
@@ -220,18 +220,38 @@ for src in "$ROOT"/tests/bench/*.c; do
 	name=$(basename "$src" .c)
 	case $name in bench_write|bench_exec|bench_crypto) continue ;; esac
 	case $name in
-	verify) args="--archive $XFA_ARCHIVE" ;;   # h-verify's: verify this archive
+	verify) args="--archive $XFA_ARCHIVE" ;;   # verify this archive
+	export) args="-m $EXPORT_MB -d $W" ;;      # a package of EXPORT_MB MB
 	*) args="$XFA_ARCHIVE $W $([ $QUICK = 1 ] && echo --quick)" ;;
 	esac
-	if [ -x "$BB/$name" ]; then
+	if [ $QUICK = 1 ] && [ "$name" = export ]; then
+		note "$name: skipped in --quick (make bench runs it)"
+	elif [ -x "$BB/$name" ]; then
 		say "$name (tests/bench/$name.c)"
 		# shellcheck disable=SC2086
 		"$BB/$name" $args 2> "$name.err" |
-			grep '^{' | sed "s/^{\"step\":\"/{\"step\":\"$name:/" | rec >/dev/null ||
+			grep '^{' | sed "s/\"step\":\"/\"step\":\"$name:/" | rec >/dev/null ||
 			note "$name exited non-zero (see $W/$name.err)"
 	else
 		note "$name: not built"
 	fi
+done
+for sh in "$ROOT"/tests/bench/*.sh; do
+	name=$(basename "$sh" .sh)
+	[ "$name" = run ] && continue
+	if [ $QUICK = 1 ]; then
+		note "$name.sh: skipped in --quick (make bench runs it)"
+		continue
+	fi
+	case $name in
+	sync) args=$SYNC_EVENTS ;;                 # events carried by xfa sync
+	*) args="" ;;
+	esac
+	say "$name (tests/bench/$name.sh $args)"
+	# shellcheck disable=SC2086
+	sh "$sh" "$B" $args 2> "$name.err" | grep '^{' |
+		sed "s/\"step\":\"/\"step\":\"$name:/" | rec >/dev/null ||
+		note "$name.sh exited non-zero (see $W/$name.err)"
 done
 if "$XFA" help 2>&1 | grep -q '^ *import'; then
 	say "xfa import of $NIMP cases (a fresh archive)"
