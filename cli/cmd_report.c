@@ -12,9 +12,11 @@
  * option).  It prints its result (honouring cli.json and cli.lang) and
  * returns an exit status; cmd_report() calls cli_done().
  *
- * report_ledger and report_stats (issue 9) are declared weak below: define
- * them in cli/cmd_report_stats.c and they appear, with no edit here.  Any
- * other subcommand: add its prototype and one line to `subs`.
+ * The type and the shared helpers are in cli/cmd_report.h.  report_ledger
+ * and report_stats (issue 9) are declared there, weak: define them in
+ * cli/cmd_report_stats.c (including cmd_report.h) and they appear, with no
+ * edit here.  Any other subcommand: add its prototype to cmd_report.h and
+ * one line to `subs`.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_report.h"
 #include "cmds.h"
 #include "error.h"
 #include "json.h"
@@ -29,12 +32,7 @@
 #include "stamp.h"
 #include "workflow.h"
 
-typedef int report_fn(xfa_archive *a, const xfa_meta *m, int argc, char **argv);
-
-int report_day(long *out, const char *opt, const char *arg);
 static report_fn report_overdue, report_rates;
-report_fn report_ledger __attribute__((weak));
-report_fn report_stats __attribute__((weak));
 
 static const struct {
 	const char *name;
