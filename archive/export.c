@@ -213,61 +213,13 @@ static int run_verify(struct exp *e)
 
 /* --- 档号 ------------------------------------------------------------ */
 
-static const json_t *get_path(const json_t *doc, const char *path)
-{
-	char buf[128], *seg, *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (seg = strtok_r(buf, ".", &save); seg && doc;
-	     seg = strtok_r(NULL, ".", &save))
-		doc = json_object_get(doc, seg);
-	return doc;
-}
-
-static int rule_matches(const json_t *when, const json_t *doc)
-{
-	const char *field;
-	const json_t *want, *v;
-	size_t i;
-
-	json_object_foreach((json_t *)when, field, want) {
-		const json_t *have = get_path(doc, field);
-		int hit = 0;
-		if (!have)
-			return 0;
-		if (json_is_array(want)) {
-			json_array_foreach(want, i, v)
-				hit |= json_equal((json_t *)v, (json_t *)have);
-		} else {
-			hit = json_equal((json_t *)want, (json_t *)have);
-		}
-		if (!hit)
-			return 0;
-	}
-	return 1;
-}
-
-/* 保管期限 by the archive's rules, first match wins; default D30. */
-static const char *retention_of(const json_t *conf, const json_t *doc)
-{
-	const json_t *r;
-	size_t i;
-
-	json_array_foreach(json_object_get(conf, "retention"), i, r)
-		if (rule_matches(json_object_get(r, "when"), doc))
-			return xfa_json_str(r, "retention");
-	return xfa_json_str(conf, "retention_default") ?
-	       xfa_json_str(conf, "retention_default") : "D30";
-}
-
 /* The highest item number used so far under each 档号 prefix. */
 static int note_refs(const char *id, const char *dir, void *payload)
 {
 	struct exp *e = payload;
 	char path[300], *buf = NULL;
 	json_t *doc = NULL, *used = e->manifest;
-	const json_t *r;
-	size_t len, i;
+	size_t len;
 	int err;
 
 	(void)id;
@@ -277,30 +229,10 @@ static int note_refs(const char *id, const char *dir, void *payload)
 		free(buf);
 		return err;
 	}
-	json_array_foreach(json_object_get(doc, "archive"), i, r) {
-		const char *ref = xfa_json_str(r, "reference"), *dash;
-		char prefix[96];
-		long long num;
-		if (!ref || !(dash = strrchr(ref, '-')) ||
-		    (size_t)(dash - ref) >= sizeof(prefix))
-			continue;
-		num = strtoll(dash + 1, NULL, 10);
-		snprintf(prefix, sizeof(prefix), "%.*s", (int)(dash - ref), ref);
-		if (num > xfa_json_int(used, prefix, 0))
-			json_object_set_new(used, prefix, json_integer(num));
-	}
+	xfa_export_note_refs(used, doc);
 	json_decref(doc);
 	free(buf);
 	return 0;
-}
-
-/* The latest 档号 a case was filed under, or NULL. */
-static const char *last_ref(const json_t *doc)
-{
-	const json_t *arc = json_object_get(doc, "archive");
-	size_t n = json_array_size(arc);
-
-	return n ? xfa_json_str(json_array_get(arc, n - 1), "reference") : NULL;
 }
 
 /*
@@ -311,9 +243,6 @@ static const char *last_ref(const json_t *doc)
 static int assign_refs(struct exp *e)
 {
 	const json_t *conf = e->meta->doc;
-	const char *fonds = xfa_json_str(conf, "fonds");
-	const char *cls = xfa_json_str(conf, "class_code");
-	const char *unit = xfa_json_str(conf, "unit_code");
 	size_t i;
 	int err;
 
@@ -321,36 +250,24 @@ static int assign_refs(struct exp *e)
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	if ((err = xfa_case_each(e->st, &e->head, note_refs, e)) < 0)
 		return err;
-	for (i = 0; i < e->n; i++) {
+	for (i = 0; i < e->n && !err; i++) {
 		struct ecase *c = &e->c[i];
-		const char *old = last_ref(c->doc), *y = strchr(c->id, '-');
-		char prefix[96];
-		long long num;
+		const char *old = xfa_export_last_ref(c->doc);
 
-		c->retention = retention_of(conf, c->doc);
-		if (c->forced) {
+		c->retention = xfa_export_retention(conf, c->doc);
+		if (c->forced)
 			/* not filed: no 档号, so no number is used up; the
 			 * folder is the case id */
 			snprintf(c->ref, sizeof(c->ref), "%s", c->id);
-			continue;
-		}
-		if (old && c->reexport) {
+		else if (old && c->reexport)
 			snprintf(c->ref, sizeof(c->ref), "%s", old);
-			continue;
-		}
-		snprintf(prefix, sizeof(prefix), "%s-%s·%.4s-%s%s%s", fonds ? fonds : "0000",
-			 cls ? cls : "XF", y ? y + 1 : "0000", c->retention,
-			 unit ? "-" : "", unit ? unit : "");
-		num = xfa_json_int(e->manifest, prefix, 0) + 1;
-		if (num > 9999)
-			return xfa_error_set(XFA_EINVALID, "档号 %s: item numbers "
-					     "past 9999", prefix);
-		json_object_set_new(e->manifest, prefix, json_integer(num));
-		snprintf(c->ref, sizeof(c->ref), "%s-%04lld", prefix, num);
+		else
+			err = xfa_export_next_ref(c->ref, sizeof(c->ref), conf, c->id,
+						  c->retention, e->manifest);
 	}
 	json_decref(e->manifest);
 	e->manifest = NULL;
-	return 0;
+	return err;
 }
 
 /* --- commit ids of each case ------------------------------------------ */

@@ -62,6 +62,25 @@ int xfa_export_verify(json_t **report, const char *path,
 
 /* --- shared by export.c and export_docs.c (not for other callers) ---- */
 
+/* 保管期限 of case document `doc` by the rules of archive document `conf`
+ * ("retention", first match wins; else "retention_default"; else D30). */
+const char *xfa_export_retention(const json_t *conf, const json_t *doc);
+
+/* Record in `used` ({"<档号 prefix>": highest item number}) the 档号 of
+ * every package case document `doc` was filed in. */
+void xfa_export_note_refs(json_t *used, const json_t *doc);
+
+/* The latest 档号 case document `doc` was filed under, or NULL; borrowed. */
+const char *xfa_export_last_ref(const json_t *doc);
+
+/*
+ * The next 档号 for case `id` (全宗号-门类代码·年度-保管期限[-机构代码]-件号,
+ * the year being the case id's): one more than the prefix's number in
+ * `used`, which is updated.  Returns 0 or XFA_EINVALID (past 9999).
+ */
+int xfa_export_next_ref(char *out, size_t n, const json_t *conf, const char *id,
+			const char *retention, json_t *used);
+
 /* Inventory 归档文件目录 as CSV and as an A4 HTML page, malloc'd. */
 int xfa_export_inventory(char **csv, char **html, const json_t *manifest);
 

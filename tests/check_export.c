@@ -249,6 +249,48 @@ START_TEST(test_blob_stream)
 }
 END_TEST
 
+START_TEST(test_reference_rules)
+{
+	json_t *conf = json_pack("{s:s, s:s, s:s, s:[{s:{s:b}, s:s}, {s:{s:[s,s]}, s:s}],"
+				 " s:s}", "fonds", "J001", "class_code", "XF", "unit_code", "BGS",
+				 "retention", "when", "collective", 1, "retention", "Y",
+				 "when", "level", "county", "city", "retention", "D10",
+				 "retention_default", "D30");
+	json_t *group = json_pack("{s:b, s:s}", "collective", 1, "level", "county");
+	json_t *county = json_pack("{s:s}", "level", "city");
+	json_t *plain = json_pack("{s:s}", "level", "township");
+	json_t *used = json_object();
+	json_t *filed = json_pack("{s:[{s:s}, {s:s}]}", "archive",
+				  "reference", "J001-XF·2026-D30-BGS-0007",
+				  "reference", "J001-XF·2026-D30-BGS-0003");
+	char ref[128];
+
+	ck_assert_str_eq(xfa_export_retention(conf, group), "Y");     /* first match */
+	ck_assert_str_eq(xfa_export_retention(conf, county), "D10");
+	ck_assert_str_eq(xfa_export_retention(conf, plain), "D30");
+	json_object_del(conf, "retention_default");
+	json_object_del(conf, "retention");
+	ck_assert_str_eq(xfa_export_retention(conf, group), "D30");
+	xfa_export_note_refs(used, filed);
+	ck_assert_str_eq(xfa_export_last_ref(filed), "J001-XF·2026-D30-BGS-0003");
+	ck_assert_int_eq(xfa_export_next_ref(ref, sizeof(ref), conf, "XF-2026-000042",
+					     "D30", used), 0);
+	ck_assert_str_eq(ref, "J001-XF·2026-D30-BGS-0008");
+	ck_assert_int_eq(xfa_export_next_ref(ref, sizeof(ref), conf, "XF-2025-000001",
+					     "Y", used), 0);
+	ck_assert_str_eq(ref, "J001-XF·2025-Y-BGS-0001");
+	json_object_set_new(used, "J001-XF·2025-Y-BGS", json_integer(9999));
+	ck_assert_int_eq(xfa_export_next_ref(ref, sizeof(ref), conf, "XF-2025-000002",
+					     "Y", used), XFA_EINVALID);
+	json_decref(conf);
+	json_decref(group);
+	json_decref(county);
+	json_decref(plain);
+	json_decref(used);
+	json_decref(filed);
+}
+END_TEST
+
 Suite *export_suite(void); /* found by the runner: see the Makefile */
 Suite *export_suite(void)
 {
@@ -261,6 +303,7 @@ Suite *export_suite(void)
 	tcase_add_test(tc, test_refusals_write_nothing);
 	tcase_add_test(tc, test_verify_damaged_package);
 	tcase_add_test(tc, test_blob_stream);
+	tcase_add_test(tc, test_reference_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }
