@@ -104,9 +104,14 @@ int xfa_store_create(xfa_store **out, const char *path)
 		     GIT_REPOSITORY_INIT_MKPATH;
 	opts.initial_head = "main";
 	if ((err = git_repository_init_ext(&repo, path, &opts)) < 0) {
-		if (err == GIT_EEXISTS)
+		if (err == GIT_EEXISTS &&
+		    git_repository_open_ext(NULL, path, GIT_REPOSITORY_OPEN_NO_SEARCH |
+					    GIT_REPOSITORY_OPEN_BARE, NULL) == 0)
 			return xfa_error_set(XFA_EEXISTS,
 				"'%s': a repository already exists there", path);
+		if (err == GIT_EEXISTS)   /* e.g. a file where a folder should be */
+			return xfa_error_set(XFA_EEXISTS,
+				"'%s': something that is not a folder is in the way", path);
 		return git_fail(err, path);
 	}
 	return store_new(out, repo, path);
