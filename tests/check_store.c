@@ -70,8 +70,17 @@ START_TEST(create_and_open)
 	xfa_oid head;
 
 	ck_assert_str_eq(xfa_store_path(st), repo);
+	ck_assert(git_ok("rev-parse --is-bare-repository"));
+	ck_assert(git_ok("symbolic-ref HEAD"));
+	{
+		char cmd[300];
+		snprintf(cmd, sizeof(cmd),
+			 "test \"$(git --git-dir=%s symbolic-ref HEAD)\" = refs/heads/main", repo);
+		ck_assert_int_eq(system(cmd), 0);
+	}
 	ck_assert_int_eq(xfa_store_head(&head, st), XFA_ENOTFOUND);
 	ck_assert_int_eq(xfa_store_create(&other, repo), XFA_EEXISTS);
+	ck_assert(strstr(xfa_error_last(), "a repository already exists"));
 	ck_assert_ptr_null(other);
 	ck_assert_int_eq(xfa_store_open(&other, repo), 0);
 	xfa_store_free(other);
@@ -85,14 +94,14 @@ START_TEST(create_and_open)
 	ck_assert_int_eq(xfa_store_open(&other, path), XFA_ENOTFOUND);
 	ck_assert_int_eq(xfa_store_create(&other, path), 0);
 	xfa_store_free(other);
-	ck_assert(git_ok("rev-parse --is-bare-repository"));
-	ck_assert(git_ok("symbolic-ref HEAD"));
-	{
-		char cmd[300];
-		snprintf(cmd, sizeof(cmd),
-			 "test \"$(git --git-dir=%s symbolic-ref HEAD)\" = refs/heads/main", repo);
-		ck_assert_int_eq(system(cmd), 0);
-	}
+	/* a path through a plain file: something is in the way, but no repository */
+	snprintf(path, sizeof(path), "%s/plain", dir);
+	fx_spit(path, "x", 1);
+	snprintf(path, sizeof(path), "%s/plain/r.git", dir);
+	ck_assert_int_eq(xfa_store_create(&other, path), XFA_EEXISTS);
+	ck_assert(strstr(xfa_error_last(), path));
+	ck_assert(strstr(xfa_error_last(), "not a folder"));
+	ck_assert_ptr_null(other);
 }
 END_TEST
 
