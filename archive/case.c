@@ -234,7 +234,9 @@ static json_t *doc_at(xfa_store *st, const xfa_oid *commit, const char *id)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
 	if (xfa_store_read(&buf, &len, st, commit, path) < 0) {
-		xfa_error_set(XFA_ENOTFOUND, "no case '%s'", id);
+		/* a damaged or missing object is not "no such case" */
+		if (xfa_error_code() == XFA_ENOTFOUND)
+			xfa_error_set(XFA_ENOTFOUND, "no case '%s'", id);
 		return NULL;
 	}
 	xfa_json_parse(&doc, buf, len, path);

@@ -1258,6 +1258,93 @@ int xfa_store_remote_url(char **out, xfa_store *st, const char *name)
 	return *out ? 0 : xfa_error_set(XFA_ERROR, "out of memory");
 }
 
+/* Send the objects of `want` that `dest` lacks (all but `have`'s history)
+ * as one pack, built in memory and indexed once on the receiving side. */
+static int send_pack(git_repository *dest, git_repository *src, const git_oid *want,
+		     const git_oid *have)
+{
+	git_packbuilder *pb = NULL;
+	git_revwalk *w = NULL;
+	git_odb *odb = NULL;
+	git_odb_writepack *wp = NULL;
+	git_indexer_progress prog;
+	git_buf buf = GIT_BUF_INIT;
+	int err;
+
+	memset(&prog, 0, sizeof(prog));
+	if ((err = git_packbuilder_new(&pb, src)) < 0 ||
+	    (err = git_revwalk_new(&w, src)) < 0 ||
+	    (err = git_revwalk_push(w, want)) < 0 ||
+	    (have && (err = git_revwalk_hide(w, have)) < 0) ||
+	    (err = git_packbuilder_insert_walk(pb, w)) < 0 ||
+	    (err = git_packbuilder_write_buf(&buf, pb)) < 0 ||
+	    (err = git_repository_odb(&odb, dest)) < 0 ||
+	    (err = git_odb_write_pack(&wp, odb, NULL, NULL)) < 0 ||
+	    (err = wp->append(wp, buf.ptr, buf.size, &prog)) < 0 ||
+	    (err = wp->commit(wp, &prog)) < 0)
+		err = git_fail(err, "cannot push to the remote");
+	if (wp)
+		wp->free(wp);
+	git_odb_free(odb);
+	git_buf_dispose(&buf);
+	git_revwalk_free(w);
+	git_packbuilder_free(pb);
+	return err;
+}
+
+/* Does repository `r` hold object `id`? */
+static int has_object(git_repository *r, const git_oid *id)
+{
+	git_odb *odb = NULL;
+	int yes;
+
+	if (git_repository_odb(&odb, r) < 0)
+		return 0;
+	yes = git_odb_exists(odb, id);
+	git_odb_free(odb);
+	return yes;
+}
+
+/*
+ * A fetch from a bare repository on a local path (or file://): its main's
+ * objects that we lack come over as one pack (see send_pack), then ref
+ * `into` is set.  1 if the remote is not such a repository, 0, or a code.
+ */
+static int fetch_local(xfa_store *st, const char *url, const char *into)
+{
+	git_repository *src = NULL;
+	git_reference *ref = NULL;
+	git_oid want, mine;
+	int err, hide = 0;
+
+	if (!strncmp(url, "file://", 7))
+		url += 7;
+	if (strstr(url, "://") || git_repository_open_bare(&src, url) < 0) {
+		git_error_clear();
+		return 1;
+	}
+	if (git_reference_name_to_id(&want, src, XFA_MAIN_REF) < 0) {
+		err = xfa_error_set(XFA_ENOTFOUND, "'%s' has no history", url);
+		goto done;
+	}
+	if (!has_object(st->repo, &want)) {
+		if (git_reference_name_to_id(&mine, st->repo, XFA_MAIN_REF) == 0 &&
+		    has_object(src, &mine))
+			hide = 1;
+		else if (git_reference_name_to_id(&mine, st->repo, into) == 0 &&
+			 has_object(src, &mine))
+			hide = 1;
+		if ((err = send_pack(st->repo, src, &want, hide ? &mine : NULL)) < 0)
+			goto done;
+	}
+	if ((err = git_reference_create(&ref, st->repo, into, &want, 1, "xfa sync: fetch")) < 0)
+		err = git_fail(err, into);
+done:
+	git_reference_free(ref);
+	git_repository_free(src);
+	return err;
+}
+
 int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
 		    const char *into)
 {
@@ -1271,6 +1358,12 @@ int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
 		if (err == GIT_ENOTFOUND || err == GIT_EINVALIDSPEC)
 			return xfa_error_set(XFA_ENOTFOUND, "no remote '%s'", remote);
 		return git_fail(err, remote);
+	}
+	if (git_remote_url(r) && (err = fetch_local(st, git_remote_url(r), into)) <= 0) {
+		git_remote_free(r);
+		if (err < 0)
+			return err;
+		return xfa_store_ref(out, st, into);
 	}
 	snprintf(spec, sizeof(spec), "+" XFA_MAIN_REF ":%s", into);
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
@@ -1302,22 +1395,17 @@ static int on_push_update(const char *ref, const char *status, void *data)
 }
 
 /*
- * A push to a bare repository on a local path (or file://): the receiving
- * repository fetches from us (objects arrive as one pack, fsync'ed once,
- * where libgit2's local push writes and syncs every object loose), then its
- * ref moves by compare-and-swap if it is a fast-forward.  1 if the remote is
- * not such a repository (push normally), 0, or a code.
+ * A push to a bare repository on a local path (or file://): the objects
+ * go over as one pack (libgit2's local push writes and syncs every object
+ * loose), then the remote's ref moves by compare-and-swap if it is a
+ * fast-forward.  1 if the remote is not such a repository (push
+ * normally), 0, or a code.
  */
 static int push_local(xfa_store *st, const char *url, const char *src,
 		      const char *dst)
 {
-	static const char tmp[] = "refs/xfa/incoming/push";
-	git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
 	git_repository *dest = NULL;
-	git_remote *r = NULL;
 	git_reference *ref = NULL;
-	char spec[600], *specs[1] = { spec };
-	git_strarray arr = { specs, 1 };
 	git_oid want, have, zero;
 	int err, has;
 
@@ -1337,19 +1425,12 @@ static int push_local(xfa_store *st, const char *url, const char *src,
 		err = 0;
 		goto done;
 	}
-	snprintf(spec, sizeof(spec), "+%s:%s", src, tmp);
-	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-	fo.update_fetchhead = 0;
-	if ((err = git_remote_create_anonymous(&r, dest, git_repository_path(st->repo))) < 0 ||
-	    (err = git_remote_fetch(r, &arr, &fo, NULL)) < 0) {
-		err = git_fail(err, "cannot push to the remote");
-		goto done;
-	}
-	git_reference_remove(dest, tmp);
-	if (has && git_graph_descendant_of(dest, &want, &have) != 1) {
+	if (has && git_graph_descendant_of(st->repo, &want, &have) != 1) {
 		err = xfa_error_set(XFA_ECONFLICT, "push to '%s' refused: not a fast-forward", url);
 		goto done;
 	}
+	if ((err = send_pack(dest, st->repo, &want, has ? &have : NULL)) < 0)
+		goto done;
 	err = git_reference_create_matching(&ref, dest, dst, &want, 1,
 					    has ? &have : &zero, "xfa sync: push");
 	if (err == GIT_EMODIFIED || err == GIT_ELOCKED || (err == GIT_ENOTFOUND && has))
@@ -1359,8 +1440,8 @@ static int push_local(xfa_store *st, const char *url, const char *src,
 		err = git_fail(err, "cannot push to the remote");
 done:
 	git_reference_free(ref);
-	git_remote_free(r);
 	git_repository_free(dest);
+	git_error_clear();
 	return err;
 }
 

@@ -144,7 +144,7 @@ while [ $cuts -lt "$CUTS" ]; do
 	     $1 == "R" || $1 == "L" { if ($2 in d) d[$3] = 1; else if ($1 == "R") delete d[$3]; if ($1 == "R") delete d[$2] }
 	     END { for (p in d) print p }' pl.log > lost-data
 	while read -r p; do
-		[ -f "$p" ] && [ -s "$p" ] && : > "$p" && emptied=$((emptied + 1))
+		if [ -f "$p" ] && [ -s "$p" ]; then : > "$p"; emptied=$((emptied + 1)); fi
 	done < lost-data
 	: > pl.log
 	check "power cut $cuts ($ARGS at fsync $at, $([ $before = 1 ] && echo before || echo after) it; $(wc -l < lost-data) unsynced files emptied)"
