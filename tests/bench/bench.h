@@ -52,6 +52,22 @@ static inline bench_stats bench_summary(double *v, size_t n)
 	return s;
 }
 
+/* CPU time (user + system) of this process so far, in milliseconds. */
+static inline double bench_cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* User + system time of a rusage, in milliseconds. */
+static inline double bench_ru_ms(const struct rusage *ru)
+{
+	return (double)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1e3 +
+	       (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e3;
+}
+
 /* Peak resident set of this process, in KiB. */
 static inline long bench_self_rss_kb(void)
 {
@@ -70,6 +86,19 @@ static inline void bench_print(const char *step, const char *extra,
 	       step, extra && *extra ? "," : "", extra ? extra : "", s->n,
 	       s->median, s->p99, s->mean, s->min, s->max, rss_kb);
 	fflush(stdout);
+}
+
+/* The same with the CPU time (user + system) of each sample: on a busy
+ * machine it moves far less than the wall time. */
+static inline void bench_print_cpu(const char *step, const char *extra,
+				   const bench_stats *s, const bench_stats *cpu,
+				   long rss_kb)
+{
+	char x[1200];
+
+	snprintf(x, sizeof(x), "%.1000s%s\"cpu_median_ms\":%.3f,\"cpu_p99_ms\":%.3f",
+		 extra ? extra : "", extra && *extra ? "," : "", cpu->median, cpu->p99);
+	bench_print(step, x, s, rss_kb);
 }
 
 #endif

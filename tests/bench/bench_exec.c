@@ -1,5 +1,6 @@
 /* bench_exec.c - run a command N times and report its wall time (median,
- * p99) and the peak RSS of the children (wait4 rusage), as one JSON line.
+ * p99), its CPU time (user + system) and the peak RSS of the children
+ * (wait4 rusage), as one JSON line.
  *
  *   bench_exec [-n N] [-T SECONDS] [-l LABEL] [-x JSON] [-a ARGFILE] [-o OUTFILE]
  *              -- CMD ARG...
@@ -81,7 +82,7 @@ int main(int argc, char **argv)
 	size_t n = 10, nsub = 0, i, failures = 0;
 	double budget = 0, start;
 	char **subs = NULL, **cmd, **av;
-	double *t;
+	double *t, *cpu;
 	long rss = 0;
 	int c, outfd, ncmd;
 
@@ -115,8 +116,9 @@ int main(int argc, char **argv)
 		return 74;
 	}
 	t = calloc(n, sizeof(*t));
+	cpu = calloc(n, sizeof(*cpu));
 	av = calloc((size_t)ncmd + 1, sizeof(*av));
-	if (!t || !av)
+	if (!t || !cpu || !av)
 		return 70;
 	start = bench_now_ms();
 	for (i = 0; i < n; i++) {
@@ -127,17 +129,18 @@ int main(int argc, char **argv)
 		for (k = 0; k < ncmd; k++)
 			av[k] = subs && !strcmp(cmd[k], "{}") ? subs[i] : cmd[k];
 		t[i] = run_once(av, outfd, i, &st, &ru);
+		cpu[i] = bench_ru_ms(&ru);
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 			failures++;
 		if (ru.ru_maxrss > rss)
 			rss = ru.ru_maxrss;
 	}
 	{
-		bench_stats s = bench_summary(t, i);
+		bench_stats s = bench_summary(t, i), cs = bench_summary(cpu, i);
 		char x[1024];
 		snprintf(x, sizeof(x), "%s%s\"failures\":%zu", extra, *extra ? "," : "",
 			 failures);
-		bench_print(label, x, &s, rss);
+		bench_print_cpu(label, x, &s, &cs, rss);
 	}
 	return failures ? 1 : 0;
 }

@@ -206,7 +206,7 @@ static int cmd_measure(int argc, char **argv)
 	char *pos[4];
 	xfa_key *k;
 	json_t *input;
-	double *tr, *tm;
+	double *tr, *tm, *cr, *cm;
 	char **ids, x[256];
 
 	if (split_args(argc, argv, pos, 4, opt) != 4)
@@ -226,34 +226,41 @@ static int cmd_measure(int argc, char **argv)
 	input = load_input(pos[3]);
 	tr = calloc(n, sizeof(*tr));
 	tm = calloc(n, sizeof(*tm));
+	cr = calloc(n, sizeof(*cr));
+	cm = calloc(n, sizeof(*cm));
 	ids = calloc(n, sizeof(*ids));
 	memset(&o, 0, sizeof(o));
 	for (i = 0; i < n; i++) {
 		char *code = NULL;
-		double t0 = bench_now_ms();
+		double t0 = bench_now_ms(), c0 = bench_cpu_ms();
 		if (xfa_case_register(&ids[i], &code, a, k, input, &o) < 0)
 			die("xfa_case_register");
 		tr[i] = bench_now_ms() - t0;
+		cr[i] = bench_cpu_ms() - c0;
 		free(code);
 	}
 	for (i = 0; i < n; i++) {
 		unsigned seq;
-		double t0 = bench_now_ms();
+		double t0 = bench_now_ms(), c0 = bench_cpu_ms();
 		if (xfa_case_move(&seq, a, k, ids[i], "accepted", &o) < 0)
 			die("xfa_case_move");
 		tm[i] = bench_now_ms() - t0;
+		cm[i] = bench_cpu_ms() - c0;
 		free(ids[i]);
 	}
 	snprintf(x, sizeof(x), "\"size\":%zu,\"fsync\":%d,\"via\":\"library\"",
 		 size, fsync_on);
 	{
-		bench_stats s = bench_summary(tr, n);
-		bench_print("register", x, &s, bench_self_rss_kb());
+		bench_stats s = bench_summary(tr, n), c = bench_summary(cr, n);
+		bench_print_cpu("register", x, &s, &c, bench_self_rss_kb());
 		s = bench_summary(tm, n);
-		bench_print("move", x, &s, bench_self_rss_kb());
+		c = bench_summary(cm, n);
+		bench_print_cpu("move", x, &s, &c, bench_self_rss_kb());
 	}
 	free(tr);
 	free(tm);
+	free(cr);
+	free(cm);
 	free(ids);
 	json_decref(input);
 	xfa_key_free(k);

@@ -32,6 +32,11 @@ def ms(r, key="median_ms"):
     return "-" if r is None else "%.2f" % r[key]
 
 
+def cpu(r):
+    """median CPU time (user + system) per operation, when measured"""
+    return "-" if r is None or "cpu_median_ms" not in r else "%.2f" % r["cpu_median_ms"]
+
+
 def mb(r):
     return "-" if r is None or "maxrss_kb" not in r else "%.0f" % (r["maxrss_kb"] / 1024)
 
@@ -67,13 +72,14 @@ def summary(rows):
                 mov = one(rows, "move", size=s, via=via, fsync=f)
                 if reg or mov:
                     writes.append([s, via, "on" if f else "off", ms(reg), ms(reg, "p99_ms"),
-                                   ms(reg, "min_ms"), ms(mov), ms(mov, "p99_ms"), ms(mov, "min_ms"),
+                                   ms(reg, "min_ms"), cpu(reg), ms(mov), ms(mov, "p99_ms"),
+                                   ms(mov, "min_ms"), cpu(mov),
                                    max(mb(reg), mb(mov), key=lambda x: (x != "-", len(x), x)),
                                    (reg or mov)["n"]])
-    table("Register / move one case (ms; library = in-process call, key already unlocked;"
-          " cli = one `xfa` process incl. key unlock)",
-          ["cases", "via", "fsync", "reg med", "reg p99", "reg min", "move med", "move p99",
-           "move min", "peak MB", "n"],
+    table("Register / move one case (ms wall; cpu = median user+system CPU ms; library ="
+          " in-process call, key already unlocked; cli = one `xfa` process incl. key unlock)",
+          ["cases", "via", "fsync", "reg med", "reg p99", "reg min", "reg cpu", "move med",
+           "move p99", "move min", "move cpu", "peak MB", "n"],
           writes)
     u = one(rows, "unlock")
     if u:
@@ -88,13 +94,13 @@ def summary(rows):
         lib = [x for x in pick(rows, "register", via="library", fsync=1)]
         nlib = min(lib, key=lambda x: abs(x["size"] - s)) if lib else None
         mv = one(rows, "git_move", size=s)
-        git.append([s, ms(r), ms(r, "p99_ms"), ms(mv),
+        git.append([s, ms(r), ms(r, "p99_ms"), cpu(r), ms(mv),
                     "%s (at %s)" % (ms(near), near["size"]) if near else "-",
                     ratio(r["median_ms"], near["median_ms"] if near else None),
                     ratio(r["median_ms"], nlib["median_ms"] if nlib else None), mb(r)])
     table("Baseline: stock git add + git commit -S (gpg.format=ssh, ssh-keygen key), same"
           " number of case folders (ms)",
-          ["cases", "git med", "git p99", "git 2nd ev", "xfa cli reg", "git/xfa cli",
+          ["cases", "git med", "git p99", "git cpu", "git 2nd ev", "xfa cli reg", "git/xfa cli",
            "git/xfa lib", "peak MB"], git)
 
     ed = sorted(pick(rows, "ed25519"), key=lambda r: r["threads"])
@@ -155,8 +161,10 @@ def summary(rows):
 
     q = []
     for r in pick(rows, "list") + pick(rows, "show"):
-        q.append([r["step"], r["size"], ms(r), ms(r, "p99_ms"), r["n"], r.get("failures", 0), mb(r)])
-    table("Queries (one `xfa` process, ms)", ["what", "cases", "median", "p99", "n", "failed", "peak MB"], q)
+        q.append([r["step"], r["size"], ms(r), ms(r, "p99_ms"), cpu(r), r["n"], r.get("failures", 0),
+                  mb(r)])
+    table("Queries (one `xfa` process, ms)",
+          ["what", "cases", "median", "p99", "cpu", "n", "failed", "peak MB"], q)
 
     ex = []
     for r in pick(rows, "export:export"):
