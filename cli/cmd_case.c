@@ -280,6 +280,28 @@ static void show_field(const char *zh, const char *en, const char *v)
 	printf(" %s\n", v);
 }
 
+/* 代办: agent, principal, the powers and term of the authorisation form. */
+static void show_proxy(const xfa_meta *m, const json_t *px)
+{
+	const json_t *term = json_object_get(px, "term"), *v;
+	char buf[256] = "";
+	size_t i;
+
+	if (!px)
+		return;
+	show_field("代办员", "proxy agent", xfa_json_str(json_object_get(px, "agent"), "name"));
+	show_field("委托人", "principal", xfa_json_str(json_object_get(px, "principal"), "name"));
+	json_array_foreach(json_object_get(px, "scope"), i, v)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+			 i ? (strcmp(cli.lang, "en") ? "、" : ", ") : "",
+			 cli_label(m, "proxy_scope", json_string_value(v)));
+	show_field("代办权限", "proxy powers", buf);
+	snprintf(buf, sizeof(buf), "%s ~ %s", xfa_json_str(term, "from") ? xfa_json_str(term, "from") : "",
+		 !xfa_json_str(term, "until") ? "" : strcmp(xfa_json_str(term, "until"), "closed") ?
+		 xfa_json_str(term, "until") : strcmp(cli.lang, "en") ? "办结为止" : "until closed");
+	show_field("代办期限", "proxy term", buf);
+}
+
 static void show_human(const xfa_meta *m, const json_t *doc, const json_t *dl)
 {
 	json_t *p, *att;
@@ -303,8 +325,7 @@ static void show_human(const xfa_meta *m, const json_t *doc, const json_t *dl)
 	show_field("性质", "kind", cli_label(m, "kind", xfa_json_str(doc, "kind")));
 	show_field("诉求", "demands", xfa_json_str(doc, "demands"));
 	show_field("概要", "summary", xfa_json_str(doc, "summary"));
-	show_field("代办员", "proxy agent",
-		   xfa_json_str(json_object_get(json_object_get(doc, "proxy"), "agent"), "name"));
+	show_proxy(m, json_object_get(doc, "proxy"));
 	show_field("责任单位", "unit", xfa_json_str(doc, "unit"));
 	show_field("包案领导", "lead", xfa_json_str(doc, "lead"));
 	show_field("重复信访", "repeat of", xfa_json_str(doc, "repeat_of"));
