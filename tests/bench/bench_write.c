@@ -94,7 +94,7 @@ static int cmd_unlock(int argc, char **argv)
 	size_t n = 10, i;
 	const char *opt[128];
 	char *pos[2];
-	double *t;
+	double *t, *c;
 
 	if (split_args(argc, argv, pos, 2, opt) != 2)
 		return 64;
@@ -103,18 +103,21 @@ static int cmd_unlock(int argc, char **argv)
 	if (!n)
 		return 64;
 	t = calloc(n, sizeof(*t));
+	c = calloc(n, sizeof(*c));
 	for (i = 0; i < n; i++) {
-		double t0 = bench_now_ms();
+		double t0 = bench_now_ms(), c0 = bench_cpu_ms();
 		xfa_key *k = load_key(pos[0], pos[1]);
 		t[i] = bench_now_ms() - t0;
+		c[i] = bench_cpu_ms() - c0;
 		xfa_key_free(k);
 	}
 	{
-		bench_stats s = bench_summary(t, n);
-		bench_print("unlock", "\"what\":\"Argon2id key unlock (xfa_key_load)\"",
-			    &s, bench_self_rss_kb());
+		bench_stats s = bench_summary(t, n), cs = bench_summary(c, n);
+		bench_print_cpu("unlock", "\"what\":\"Argon2id key unlock (xfa_key_load)\"",
+				&s, &cs, bench_self_rss_kb());
 	}
 	free(t);
+	free(c);
 	return 0;
 }
 

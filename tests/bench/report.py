@@ -83,8 +83,8 @@ def summary(rows):
           writes)
     u = one(rows, "unlock")
     if u:
-        print("  key unlock (Argon2id, xfa_key_load): median %.1f ms, p99 %.1f ms (n=%d)"
-              % (u["median_ms"], u["p99_ms"], u["n"]))
+        print("  key unlock (Argon2id, xfa_key_load): median %.1f ms, p99 %.1f ms, cpu %s ms (n=%d)"
+              % (u["median_ms"], u["p99_ms"], cpu(u), u["n"]))
 
     git = []
     for r in pick(rows, "git_commit"):
