@@ -1557,14 +1557,19 @@ int xfa_store_refs(char ***out, size_t *n, xfa_store *st, const char *glob)
 
 int xfa_store_config_get(char **out, xfa_store *st, const char *key)
 {
-	git_config *cfg = NULL;
+	git_config *cfg = NULL, *local = NULL;
 	git_buf buf = GIT_BUF_INIT;
 	int err;
 
 	*out = NULL;
-	if ((err = git_repository_config_snapshot(&cfg, st->repo)) < 0)
+	/* the repository's own file only: never ~/.gitconfig or /etc/gitconfig */
+	if ((err = git_repository_config_snapshot(&cfg, st->repo)) < 0 ||
+	    (err = git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL)) < 0) {
+		git_config_free(cfg);
 		return git_fail(err, "cannot read the repository configuration");
-	err = git_config_get_string_buf(&buf, cfg, key);
+	}
+	err = git_config_get_string_buf(&buf, local, key);
+	git_config_free(local);
 	git_config_free(cfg);
 	if (err == GIT_ENOTFOUND)
 		return xfa_error_set(XFA_ENOTFOUND, "no setting '%s'", key);

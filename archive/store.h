@@ -313,4 +313,78 @@ int xfa_store_write_merge(xfa_oid *out, xfa_store *st, const xfa_oid *tree,
  */
 int xfa_store_shadow(const char *path, xfa_store *st, const xfa_oid *head);
 
+/* --- remotes and exchange (sync) -------------------------------------- */
+
+/* Add remote `name` at `url`, fetching its main into
+ * refs/xfa/remotes/<name>/main.  XFA_EEXISTS, XFA_EINVALID (bad name). */
+int xfa_store_remote_add(xfa_store *st, const char *name, const char *url);
+
+/* The configured remotes: two malloc'd NULL-terminated arrays of *n names
+ * and URLs (free each with xfa_strv_free). */
+int xfa_store_remote_list(char ***names, char ***urls, size_t *n, xfa_store *st);
+
+/* The URL of remote `name` (malloc'd).  XFA_ENOTFOUND if there is none. */
+int xfa_store_remote_url(char **out, xfa_store *st, const char *name);
+
+/*
+ * Fetch the remote's refs/heads/main into ref `into` (forced) and return
+ * the commit it names.  XFA_ENOTFOUND (no such remote, or it has no main),
+ * XFA_EIO (transport failure).  Nothing else is written.
+ */
+int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
+		    const char *into);
+
+/*
+ * Push local ref `src` to the remote's ref `dst` (explicit refspec, never
+ * forced).  Returns 0, XFA_ECONFLICT when the push is not a fast-forward
+ * (found locally, or the server's rejection reported through libgit2's
+ * push_update_reference callback), XFA_ENOTFOUND, XFA_EIO.
+ */
+int xfa_store_push(xfa_store *st, const char *remote, const char *src,
+		   const char *dst);
+
+/* The best common ancestor of `a` and `b`.  XFA_ENOTFOUND if none. */
+int xfa_store_merge_base(xfa_oid *out, xfa_store *st, const xfa_oid *a,
+			 const xfa_oid *b);
+
+/*
+ * Point ref `name` at `id`.  `old` NULL: unconditionally; a zero id: the ref
+ * must not exist; otherwise compare-and-swap from `old` (XFA_ECONFLICT).
+ */
+int xfa_store_set_ref(xfa_store *st, const char *name, const xfa_oid *id,
+		      const xfa_oid *old, const char *reflog);
+int xfa_store_del_ref(xfa_store *st, const char *name);
+
+/* Names of the refs matching `glob` (malloc'd, NULL-terminated; xfa_strv_free). */
+int xfa_store_refs(char ***out, size_t *n, xfa_store *st, const char *glob);
+
+/* The repository's own (per-clone) git configuration file, e.g. "xfa.office"
+ * (get reads that file only, not the user's or the system's). */
+int xfa_store_config_get(char **out, xfa_store *st, const char *key);
+int xfa_store_config_set(xfa_store *st, const char *key, const char *value);
+
+/* One change of a tree: put blob `id` at `path`, or remove `path`. */
+typedef struct xfa_tree_up {
+	const char *path;
+	xfa_oid id;
+	int remove;
+} xfa_tree_up;
+
+/* Apply `ups` to tree `base` (a tree id); *out receives the new tree. */
+int xfa_store_tree_update(xfa_oid *out, xfa_store *st, const xfa_oid *base,
+			  const xfa_tree_up *ups, size_t n);
+
+/* Write a signed merge commit of tree `tree` with parents p0, p1; no ref moves. */
+int xfa_store_write_merge(xfa_oid *out, xfa_store *st, const xfa_oid *tree,
+			  const xfa_oid *p0, const xfa_oid *p1,
+			  const xfa_ident *who, const char *message,
+			  xfa_sign_fn sign, void *payload);
+
+/*
+ * Create a bare repository at `path` that borrows st's objects (git
+ * alternates) and whose main is `head`: a view of a fetched history that
+ * verification can open without touching the archive's own main.
+ */
+int xfa_store_shadow(const char *path, xfa_store *st, const xfa_oid *head);
+
 #endif
