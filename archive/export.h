@@ -51,14 +51,16 @@ int xfa_export_run(json_t **result, xfa_archive *a, const xfa_key *key,
  * the package's keyring holding the archivist role), every case's events:
  * schema, signature by a keyring key, sequence and hash chain, replay
  * equal to case.json, attachments against their records, and the package's
- * documents against their schemas.  *report (new reference):
+ * documents against their schemas.  With `trust` (a fingerprint, or
+ * NULL) the tag manifest must be signed by that key: the package's own
+ * keyring is then not the only anchor.  *report (new reference):
  * {"package", "ok", "bag", "signer", "cases", "events", "attachments",
  * "files", "bytes", "findings": [{"file", "reason", "message"}]}.
  * Findings do not fail the call.  Returns 0, XFA_ENOTFOUND (no such file)
  * or XFA_ERROR.
  */
 int xfa_export_verify(json_t **report, const char *path,
-		      const xfa_bag_limits *lim);
+		      const xfa_bag_limits *lim, const char *trust);
 
 /* --- shared by export.c and export_docs.c (not for other callers) ---- */
 

@@ -97,7 +97,7 @@ static const json_t *signer_ok(struct vx *v, const char *fpr, int64_t t,
 	return rec;
 }
 
-static void check_signature(struct vx *v, json_t *rep)
+static void check_signature(struct vx *v, json_t *rep, const char *trust)
 {
 	const char *sigp = "tagmanifest-sha256.txt.sig";
 	const xfa_bag_file *tm = xfa_bag_find(v->b, "tagmanifest-sha256.txt");
@@ -118,6 +118,11 @@ static void check_signature(struct vx *v, json_t *rep)
 		return;
 	}
 	xfa_pubkey_fingerprint(fpr, &pk);
+	if (trust && strcmp(trust, fpr)) {
+		find(v, sigp, "untrusted-signer", "signed by %s, not by the trusted "
+		     "key %s", fpr, trust);
+		return;
+	}
 	xfa_stamp_now(&now, 0);
 	if (!v->keys || !(rec = signer_ok(v, fpr, now.t, "archivist"))) {
 		find(v, sigp, "untrusted-signer", "signed by %s, which is not an "
@@ -321,7 +326,7 @@ static void check_contents(struct vx *v)
 }
 
 int xfa_export_verify(json_t **report, const char *path,
-		      const xfa_bag_limits *lim)
+		      const xfa_bag_limits *lim, const char *trust)
 {
 	struct vx v;
 	struct stat sb;
@@ -353,7 +358,7 @@ int xfa_export_verify(json_t **report, const char *path,
 		xfa_bag_validate(b, bag_finding, &v);
 		check_tag_coverage(&v);
 		check_contents(&v);
-		check_signature(&v, rep);
+		check_signature(&v, rep, trust);
 	}
 	json_object_set_new(rep, "cases", json_integer((json_int_t)v.cases));
 	json_object_set_new(rep, "events", json_integer((json_int_t)v.events));

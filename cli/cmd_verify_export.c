@@ -11,7 +11,8 @@
 #include "json.h"
 
 static const char usage[] =
-	"xfa verify-export FILE.tar|FILE.zip [--max-bytes N] [--max-entry-bytes N] [--max-entries N]";
+	"xfa verify-export FILE.tar|FILE.zip [--trust FPR] [--max-bytes N] [--max-entry-bytes N]\n"
+	"                  [--max-entries N]";
 
 static int parse_limit(uint64_t *out, const char *opt, const char *s)
 {
@@ -50,10 +51,12 @@ int cmd_verify_export(int argc, char **argv)
 		{ "max-bytes", required_argument, 0, 'b' },
 		{ "max-entry-bytes", required_argument, 0, 'e' },
 		{ "max-entries", required_argument, 0, 'n' },
+		{ "trust", required_argument, 0, 't' },
 		{ 0, 0, 0, 0 }
 	};
 	xfa_bag_limits lim;
 	json_t *rep = NULL;
+	const char *trust = NULL;
 	int c, st, err;
 
 	if (cli_help(argc, argv, usage))
@@ -61,6 +64,10 @@ int cmd_verify_export(int argc, char **argv)
 	xfa_bag_limits_default(&lim);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 't') {
+			trust = optarg;
+			continue;
+		}
 		st = c == 'b' ? parse_limit(&lim.total, "--max-bytes", optarg) :
 		     c == 'e' ? parse_limit(&lim.entry, "--max-entry-bytes", optarg) :
 		     c == 'n' ? parse_limit(&lim.entries, "--max-entries", optarg) :
@@ -70,7 +77,7 @@ int cmd_verify_export(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage(usage, "verify-export takes one package");
-	if ((err = xfa_export_verify(&rep, argv[optind], &lim)) < 0)
+	if ((err = xfa_export_verify(&rep, argv[optind], &lim, trust)) < 0)
 		return cli_done(cli_fail(err, "cannot check '%s'", argv[optind]));
 	if (cli.json)
 		cli_json(rep);

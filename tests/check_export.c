@@ -111,7 +111,7 @@ START_TEST(test_export_numbers_and_events)
 	ck_assert_uint_eq(json_array_size(json_object_get(doc, "archive")), 2);
 	json_decref(doc);
 
-	ck_assert_int_eq(xfa_export_verify(&rep, p2, NULL), 0);
+	ck_assert_int_eq(xfa_export_verify(&rep, p2, NULL, NULL), 0);
 	ck_assert(json_is_true(json_object_get(rep, "ok")));
 	ck_assert_int_eq(xfa_json_int(rep, "cases", 0), 1);
 	json_decref(rep);
@@ -201,7 +201,7 @@ START_TEST(test_verify_damaged_package)
 	}
 	fx_spit(q, buf, (size_t)size);
 	free(buf);
-	ck_assert_int_eq(xfa_export_verify(&rep, q, NULL), 0);
+	ck_assert_int_eq(xfa_export_verify(&rep, q, NULL, NULL), 0);
 	ck_assert(json_is_false(json_object_get(rep, "ok")));
 	{
 		char *js = json_dumps(json_object_get(rep, "findings"), 0);

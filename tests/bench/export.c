@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 	exp_c = cpu_s() - c0;
 	t0 = bench_now_ms();
 	c0 = cpu_s();
-	if (xfa_export_verify(&rep, pkg, NULL) < 0 || !json_is_true(json_object_get(rep, "ok")))
+	if (xfa_export_verify(&rep, pkg, NULL, NULL) < 0 || !json_is_true(json_object_get(rep, "ok")))
 		die("verify-export");
 	ver_s = (bench_now_ms() - t0) / 1e3;
 	ver_c = cpu_s() - c0;

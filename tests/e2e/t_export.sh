@@ -119,6 +119,9 @@ say "verify-export passes, xfa verify passes and shows the archived events"
 expect 0 $XFA verify-export pkg.tar
 out_has OK
 out_has "archivist@bureau.example"
+expect 0 $XFA verify-export --trust "$($XFA key fingerprint keys/archivist.pub)" pkg.tar
+expect 1 $XFA verify-export --trust "$($XFA key fingerprint keys/clerk.pub)" pkg.tar
+out_has "tagmanifest-sha256.txt.sig: untrusted-signer"
 $XFA verify > /dev/null || die "xfa verify fails after export"
 $XFA case log "$c1" | grep -q '归档' || die "case log lacks the archived event"
 $XFA --json case show "$c1" | $PY -c '
