@@ -62,9 +62,13 @@ int cmd_lookup(int argc, char **argv)
 	} else {
 		printf("%s  %s  %s\n", id, cli_label(m, "state", xfa_json_str(doc, "status")),
 		       xfa_json_str(doc, "unit") ? xfa_json_str(doc, "unit") : "");
+		int w = 0;
+		json_object_foreach(json_object_get(pub, "due"), key, s)
+			if (cli_width(cli_label(m, "deadline", key)) > w)
+				w = cli_width(cli_label(m, "deadline", key));
 		json_object_foreach(json_object_get(pub, "due"), key, s) {
 			printf("  ");
-			cli_cell(cli_label(m, "deadline", key), 14);
+			cli_cell(cli_label(m, "deadline", key), w + 1);
 			printf(" %s %s\n", strcmp(cli.lang, "en") ? "到期" : "due",
 			       json_string_value(s) ? json_string_value(s) : "");
 		}

@@ -127,7 +127,7 @@ static int report_overdue(xfa_archive *a, const xfa_meta *m, int argc, char **ar
 	       json_array_size(json_object_get(r, "items")));
 	if (json_array_size(json_object_get(r, "items"))) {
 		cli_cell(zh() ? "案件编号" : "case", 16);
-		cli_cell(zh() ? "状态" : "status", 18);
+		cli_cell(zh() ? "状态" : "status", 21);
 		cli_cell(zh() ? "期限" : "deadline", 24);
 		cli_cell(zh() ? "到期日" : "due", 12);
 		cli_cell(zh() ? "情况" : "days", 16);
@@ -141,7 +141,7 @@ static int report_overdue(xfa_archive *a, const xfa_meta *m, int argc, char **ar
 		else
 			snprintf(days, sizeof(days), zh() ? "剩余 %lld 日" : "%lld days left", n);
 		cli_cell(xfa_json_str(it, "case"), 16);
-		cli_cell(cli_label(m, "state", xfa_json_str(it, "status")), 18);
+		cli_cell(cli_label(m, "state", xfa_json_str(it, "status")), 21);
 		cli_cell(cli_label(m, "deadline", xfa_json_str(it, "deadline")), 24);
 		cli_cell(xfa_json_str(it, "due"), 12);
 		cli_cell(days, 16);
