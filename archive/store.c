@@ -79,6 +79,11 @@ void xfa_store_set_fsync(int on)
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, on ? 1 : 0);
 }
 
+void xfa_store_set_cache_max(size_t bytes)
+{
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
+}
+
 static int store_new(xfa_store **out, git_repository *repo, const char *path)
 {
 	xfa_store *st = calloc(1, sizeof(*st));

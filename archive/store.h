@@ -29,6 +29,14 @@ void xfa_store_global_shutdown(void);
 void xfa_store_set_fsync(int on);
 
 /*
+ * Cap the memory libgit2 spends caching parsed objects, per repository
+ * handle (its default is 256 MiB each); verification, which opens one
+ * handle per thread and reads every tree of the history once, sets it low
+ * to keep its memory bounded.  Process-wide.
+ */
+void xfa_store_set_cache_max(size_t bytes);
+
+/*
  * Create a bare repository at `path` (which must not exist or be an empty
  * folder), with HEAD pointing at refs/heads/main.  Returns 0, XFA_EEXISTS,
  * XFA_EIO.

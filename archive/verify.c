@@ -17,6 +17,10 @@
 #include "verify_int.h"
 
 #define THREADS_MAX 64
+/* libgit2's cache of parsed objects, per repository handle: enough for the
+ * hot trees (root, .xfa, fan-out levels), small enough to keep the memory
+ * of a run flat however long the history (its default is 256 MiB each). */
+#define CACHE_MAX (4u << 20)
 
 /* In the order of enum vreason. */
 const xfa_verify_reason xfa_verify_reasons[] = {
@@ -609,6 +613,7 @@ int xfa_verify_run(json_t **report, const char *archive_path,
 	int err;
 
 	*report = NULL;
+	xfa_store_set_cache_max(CACHE_MAX);
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	pthread_mutex_init(&r.sh.mu, NULL);
