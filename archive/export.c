@@ -676,6 +676,51 @@ static int check_signer(struct exp *e)
 	return 0;
 }
 
+/*
+ * The package is written to a file without a name (O_TMPFILE) in the target
+ * folder, so that a process killed at any instant leaves nothing behind;
+ * where the file system cannot, to a hidden temporary file (*tmp).
+ */
+static int open_temp(int *fd, char **tmp, const char *out)
+{
+	char *copy = strdup(out), *dir;
+
+	*tmp = NULL;
+	if (!copy)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	dir = dirname(copy);
+#ifdef O_TMPFILE
+	if ((*fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600)) >= 0) {
+		free(copy);
+		return 0;
+	}
+#endif
+	if (asprintf(tmp, "%s/.xfa-export.XXXXXX", dir) < 0) {
+		*tmp = NULL;
+		free(copy);
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	}
+	free(copy);
+	if ((*fd = mkstemp(*tmp)) < 0) {
+		free(*tmp);
+		*tmp = NULL;
+		return xfa_error_set(XFA_EIO, "cannot create a file beside '%s': %s",
+				     out, strerror(errno));
+	}
+	return 0;
+}
+
+/* Give the finished file its name; fails (EEXIST) rather than replace one. */
+static int link_temp(int fd, const char *tmp, const char *out)
+{
+	char proc[64];
+
+	if (tmp)
+		return link(tmp, out);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, AT_FDCWD, out, AT_SYMLINK_FOLLOW);
+}
+
 /* One attempt on the current head. */
 static int attempt(struct exp *e, int format)
 {
@@ -692,23 +737,11 @@ static int attempt(struct exp *e, int format)
 	    (err = run_verify(e)) < 0 || (err = assign_refs(e)) < 0 ||
 	    (err = find_commits(e)) < 0 || (err = build_manifest(e)) < 0)
 		return err;
-	{
-		char *copy = strdup(e->o->out);
-		if (!copy || asprintf(&tmp, "%s/.xfa-export.XXXXXX", dirname(copy)) < 0) {
-			free(copy);
-			return xfa_error_set(XFA_ERROR, "out of memory");
-		}
-		free(copy);
-	}
-	if ((fd = mkstemp(tmp)) < 0) {
-		err = xfa_error_set(XFA_EIO, "cannot create a file beside '%s': %s",
-				    e->o->out, strerror(errno));
-		goto done;
-	}
-	if ((err = write_package(e, fd, format)) < 0)
+	if ((err = open_temp(&fd, &tmp, e->o->out)) < 0 ||
+	    (err = write_package(e, fd, format)) < 0)
 		goto done;
 	if (fsync(fd) < 0 || fchmod(fd, 0644) < 0) {
-		err = xfa_error_set(XFA_EIO, "'%s': %s", tmp, strerror(errno));
+		err = xfa_error_set(XFA_EIO, "'%s': %s", e->o->out, strerror(errno));
 		goto done;
 	}
 	if ((err = xfa_batch_begin(&b, e->a)) < 0 || (err = append_events(e, b)) < 0)
@@ -719,7 +752,7 @@ static int attempt(struct exp *e, int format)
 		err = xfa_error_set(XFA_ECONFLICT, "the archive changed during the export");
 		goto done;
 	}
-	if (link(tmp, e->o->out) < 0) {
+	if (link_temp(fd, tmp, e->o->out) < 0) {
 		err = xfa_error_set(errno == EEXIST ? XFA_EEXISTS : XFA_EIO,
 				    "'%s': %s", e->o->out, strerror(errno));
 		goto done;
@@ -731,10 +764,10 @@ static int attempt(struct exp *e, int format)
 done:
 	if (linked)
 		unlink(e->o->out);
-	if (fd >= 0) {
+	if (fd >= 0)
 		close(fd);
+	if (tmp)
 		unlink(tmp);
-	}
 	free(tmp);
 	xfa_batch_free(b);
 	return err;
