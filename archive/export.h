@@ -29,8 +29,8 @@ typedef struct xfa_export_opts {
  * Export cases of `a` to the package o->out, signed by `key` (which must
  * hold the archivist role now), then append one `archived` event per
  * archivable case naming the package's SHA-256, as one batch.  The package
- * is written to a temporary file in the target folder, synced, and linked
- * into place only once the events are ready; the events appear only once
+ * is written to an unnamed file (O_TMPFILE) in the target folder, synced,
+ * and linked into place only once the events are ready; the events appear only once
  * the package is in place.  On failure there is no package and no event.
  * *result (a new reference) is {"package", "sha256", "bytes", "head",
  * "cases": [{"id", "reference", "retention", "status", "reexport",
