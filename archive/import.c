@@ -178,6 +178,14 @@ static void one_line(struct importer *im, const char *buf, size_t len,
 		return;
 	}
 	if ((err = xfa_json_parse(&doc, buf, len, what)) < 0) {
+		/* the parser counts lines within the line: drop its "at line 1" */
+		const char *m = xfa_error_last(), *at = strstr(m, " at line ");
+		const char *rest = at ? strchr(at + 9, ':') : NULL;
+		char why[256];
+		if (rest) {
+			snprintf(why, sizeof(why), "%s", rest);
+			xfa_error_set(err, "line %lu: invalid JSON%s", line, why);
+		}
 		problem(im, line, 0, err, xfa_error_last());
 		return;
 	}

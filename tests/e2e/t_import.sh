@@ -87,7 +87,7 @@ $PY "$E2E/import_gen.py" 5 "$C" "$H" > base.jsonl
 
 say "bad JSON on line 3"
 { sed -n 1,2p base.jsonl; echo '{"case": {"channel": "visit",'; sed -n 4,5p base.jsonl; } > bad-json.jsonl
-refused bad-json.jsonl 3 65
+refused bad-json.jsonl 3 65 "line 3: invalid JSON"
 
 say "an illegal transition on line 2 (registered -> handling)"
 $PY - base.jsonl > bad-move.jsonl <<'EOF'
