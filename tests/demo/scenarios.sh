@@ -88,7 +88,7 @@ scn_walk() {
 	mv "$c03" recheck_requested 2026-06-20 clerk --note "信访人不服复查意见，申请复核"
 	mv "$c03" rechecked 2026-07-10 reviewer --set outcome=not-support --attach recheck:docs/复核意见书.pdf
 	mv "$c03" closed 2026-07-15 clerk --set satisfaction=dissatisfied
-	derive $F/03-*.json c03r.json "{\"received_at\": \"2026-08-03T10:00:00+08:00\", \"channel\": \"visit\", \"repeat_of\": \"$c03\", \"summary\": \"袁某再次来访反映同一土地纠纷，事实和理由与原信访事项相同。\"}"
+	derive $F/03-*.json c03r.json "{\"received_at\": \"2026-08-03T10:00:00+08:00\", \"channel\": \"visit\", \"repeat_of\": \"$c03\", \"unit\": null, \"summary\": \"袁某再次来访反映同一土地纠纷，事实和理由与原信访事项相同。\"}"
 	c03r=$(scn_new c03r.json)
 	mv "$c03r" rejected 2026-08-05 clerk --set "decision.reason=同一事项已经复核终结，不再受理" --set decision.channel=other
 
