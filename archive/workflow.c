@@ -973,6 +973,44 @@ static int check_repeat(struct apply *a)
 		after, "zh"), after, only, a->step->id);
 }
 
+/* Step 8b: a step that "advances" a coded field (逐级上报: village, township,
+ * county) must give the entry after the case's current one. */
+static int check_advance(struct apply *a)
+{
+	const json_t *adv = step_get(a->step, "advances"), *voc, *v;
+	const char *field, *cur, *want, *next = NULL;
+	size_t i, n;
+
+	if (!adv)
+		return 0;
+	field = xfa_json_str(adv, "field");
+	voc = json_object_get(json_object_get(a->wf->def, "vocabularies"),
+			      xfa_json_str(adv, "vocabulary"));
+	if (!(n = json_array_size(voc)))
+		return fail(a, XFA_EINVALID, "step '%s' advances '%s' along "
+			    "vocabulary '%s', which has no entries",
+			    a->step->id, field, xfa_json_str(adv, "vocabulary"));
+	cur = xfa_json_str(a->ctx->before, field);
+	want = xfa_json_str(a->user, field);
+	if (!cur)
+		return fail(a, XFA_EINVALID, "step '%s': the case has no '%s' "
+			    "to move on from", a->step->id, field);
+	json_array_foreach(voc, i, v)
+		if (!strcmp(xfa_json_str(v, "id") ? xfa_json_str(v, "id") : "",
+			    cur) && i + 1 < n)
+			next = xfa_json_str(json_array_get(voc, i + 1), "id");
+	if (!next)
+		return fail(a, XFA_EINVALID, "step '%s': '%s' is already '%s' "
+			    "(%s), the top of the list", a->step->id, field,
+			    cur, xfa_workflow_label(a->wf, xfa_json_str(adv,
+			    "vocabulary"), cur, "zh"));
+	if (!want || strcmp(want, next))
+		return fail(a, XFA_EINVALID, "step '%s': '%s' moves one step at "
+			    "a time, from '%s' to '%s', not to '%s'", a->step->id,
+			    field, cur, next, want ? want : "(none)");
+	return 0;
+}
+
 /* Step 9: a window (a "refuse" rule) this step would use has closed. */
 static int check_windows(struct apply *a)
 {
@@ -1079,7 +1117,8 @@ static int finish(struct apply *a)
 /* The checks and derivations of apply(), in order; each reads the last. */
 static int (*const stages[])(struct apply *) = {
 	resolve, check_role, check_times, split_patch, check_fields,
-	check_attachments, check_history, check_repeat, check_windows,
+	check_attachments, check_history, check_repeat, check_advance,
+	check_windows,
 	derive, finish
 };
 
