@@ -108,6 +108,7 @@ check-schema-suite:
 
 # The same unit and end-to-end tests, built with AddressSanitizer and UBSan.
 check-asan:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	$(MAKE) BUILD=build/asan CC=clang CFLAGS="-O1 -g $(SAN_FLAGS)" check-unit check-e2e
 
 check-fuzz:
