@@ -137,6 +137,15 @@ static int by_id(const void *a, const void *b)
 	return strcmp(((const struct ecase *)a)->id, ((const struct ecase *)b)->id);
 }
 
+/* The state export files cases in: the workflow's internal step's target
+ * ("archived" in xinfang-2022). */
+static const char *archived_state(const struct exp *e)
+{
+	const char *s = xfa_workflow_internal_state(e->meta->wf);
+
+	return s ? s : "archived";
+}
+
 /* Which cases, and may they be exported? */
 static int choose(struct exp *e)
 {
@@ -158,7 +167,7 @@ static int choose(struct exp *e)
 	qsort(e->c, e->n, sizeof(*e->c), by_id);
 	for (i = 0; i < e->n; i++) {
 		const char *st = xfa_json_str(e->c[i].doc, "status");
-		if (st && !strcmp(st, "archived")) {
+		if (st && !strcmp(st, archived_state(e))) {
 			e->c[i].reexport = 1;
 		} else if (!xfa_workflow_is_archivable(e->meta->wf, st)) {
 			e->c[i].forced = 1;
@@ -614,7 +623,7 @@ static int append_events(struct exp *e, xfa_batch *b)
 		co.patch = patch;
 		co.role = "archivist";
 		co.internal = 1;
-		err = xfa_case_move_batch(&c->archived_seq, b, e->key, c->id, "archived", &co);
+		err = xfa_case_move_batch(&c->archived_seq, b, e->key, c->id, archived_state(e), &co);
 		if (err < 0)
 			err = xfa_error_wrap(err, "cannot record case '%s' as archived", c->id);
 		json_decref(patch);
