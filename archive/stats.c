@@ -16,7 +16,8 @@ const char *const xfa_stats_keys[] = {
 	"collective_first_batches", "collective_first_people", "online_times",
 	"skip_level_times", "skip_national", "skip_province", "skip_city",
 	"skip_county", "repeats", "settled_village", "settled_township",
-	"settled_county"
+	"settled_county", "reception_days", "reception_batches",
+	"reception_people"
 };
 const size_t xfa_stats_nkeys = sizeof(xfa_stats_keys) / sizeof(*xfa_stats_keys);
 
@@ -36,6 +37,30 @@ static int str_is(const json_t *doc, const char *key, const char *want)
 {
 	const char *s = xfa_json_str(doc, key);
 	return s && !strcmp(s, want);
+}
+
+/* 领导接访: one day per leader and date; its 批次 and 人次. */
+static int count_reception(json_t *c, const json_t *doc, json_int_t times,
+			   json_int_t people)
+{
+	const json_t *r = json_object_get(doc, "reception");
+	json_t *days = json_object_get(c, "_days");
+	char key[512];
+	int err = 0;
+
+	if (!r)
+		return 0;
+	snprintf(key, sizeof(key), "%s\n%s", xfa_json_str(r, "leader") ?
+		 xfa_json_str(r, "leader") : "", xfa_json_str(r, "date") ?
+		 xfa_json_str(r, "date") : "");
+	if (!json_object_get(days, key)) {
+		if (json_object_set_new(days, key, json_true()))
+			return XFA_ERROR;
+		err |= add(c, "reception_days", 1);
+	}
+	err |= add(c, "reception_batches", times);
+	err |= add(c, "reception_people", people);
+	return err;
 }
 
 static int count_one(const json_t *doc, void *payload)
@@ -89,7 +114,8 @@ static int count_one(const json_t *doc, void *payload)
 		if (json_object_get(c, key))
 			err |= add(c, key, 1);
 	}
-	return err ? XFA_ERROR : 0;
+	err |= count_reception(c, doc, times, people);
+	return err ? xfa_error_set(XFA_ERROR, "out of memory") : 0;
 }
 
 static int year_opts(xfa_report_opts *o, xfa_archive *a, int year, long as_of)
@@ -128,10 +154,12 @@ int xfa_stats_count(json_t **out, xfa_archive *a, int year)
 			json_decref(c);
 			return xfa_error_set(XFA_ERROR, "out of memory");
 		}
-	if ((err = xfa_report_each(a, &o, count_one, c)) < 0) {
+	if (json_object_set_new(c, "_days", json_object()) ||
+	    (err = xfa_report_each(a, &o, count_one, c)) < 0) {
 		json_decref(c);
-		return err;
+		return err < 0 ? err : xfa_error_set(XFA_ERROR, "out of memory");
 	}
+	json_object_del(c, "_days");
 	*out = c;
 	return 0;
 }

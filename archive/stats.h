@@ -22,7 +22,9 @@ extern const size_t xfa_stats_nkeys;
  *    "online_times", "skip_level_times" (市以上: city, province, national),
  *    "skip_county", "skip_city", "skip_province", "skip_national",
  *    "repeats", "cases", "settled_village", "settled_township",
- *    "settled_county": integers}
+ *    "settled_county", "reception_days" (领导接访: distinct leader and
+ *    date of the cases' "reception"), "reception_batches",
+ *    "reception_people": integers}
  * 件次 is a case's "batches" (1 if absent), 人次 its "headcount" (else the
  * number of petitioners, at least 1).  A visit is channel "visit"; a
  * collective visit also has "collective": true; a first visit

@@ -117,6 +117,9 @@ static void stats_zh(const xfa_meta *m, const json_t *r)
 	       change(r, "skip_county", "件次"));
 	printf("登记信访事项 %lld 件，其中重复信访 %lld 件，%s。", val(r, "cases"),
 	       val(r, "repeats"), change(r, "repeats", "件数"));
+	printf("领导接访 %lld 次，接待来访群众 %lld 批次 %lld 人次，%s。",
+	       val(r, "reception_days"), val(r, "reception_batches"),
+	       val(r, "reception_people"), change(r, "reception_batches", "批次"));
 	printf("办结于村（社区）%lld 件、乡镇（街道）%lld 件、县（区）%lld 件。\n",
 	       val(r, "settled_village"), val(r, "settled_township"),
 	       val(r, "settled_county"));

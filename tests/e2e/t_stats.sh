@@ -40,6 +40,8 @@ for i, (y, ch, co, fv, sk, b, h, lv) in enumerate(rows):
             d.pop(k, None)
         else:
             d[k] = v
+    if i in (0, 6, 7):   # received at a leader's reception day
+        d["reception"] = {"leader": "王县长", "date": d["received_at"][:10]}
     json.dump(d, open("in/%02d.json" % i, "w"), ensure_ascii=False)
 PY
 ids=""
@@ -56,6 +58,14 @@ json.dump(d, open("in/r0.json", "w"), ensure_ascii=False)
 PY
 new_case in/r1.json > /dev/null
 new_case in/r0.json > /dev/null
+
+say "link a case to another leader's reception day (a signed event)"
+$XFA -q case record "$(echo $ids | cut -d' ' -f10)" reception --set reception.leader=李副县长 \
+	--set reception.date=2026-01-19 --as keys/leader.key
+unchanged 77 $XFA case record "$(echo $ids | cut -d' ' -f10)" reception --set reception.leader=李副县长 \
+	--set reception.date=2026-01-19 --as keys/handler.key
+unchanged 65 $XFA case record "$(echo $ids | cut -d' ' -f11)" reception --set reception.leader=李副县长 \
+	--as keys/leader.key
 
 say "settle two 2026 cases (a village one and a county one) and one of 2025"
 close_() {
@@ -76,6 +86,7 @@ import json, glob
 docs = [json.load(open(f)) for f in sorted(glob.glob("in/*.json"))]
 settled = {"in/08.json", "in/06.json", "in/01.json"}
 names = sorted(glob.glob("in/*.json"))
+days = {}
 def count(year):
     c = {}
     def inc(k, n=1): c[k] = c.get(k, 0) + n
@@ -104,6 +115,12 @@ def count(year):
             inc("repeats")
         if name in settled:
             inc("settled_" + d["level"])
+        r = d.get("reception") or (name == "in/09.json" and
+                                   {"leader": "李副县长", "date": "2026-01-19"})
+        if r:
+            days.setdefault(year, set()).add((r["leader"], r["date"]))
+            c["reception_days"] = len(days[year])
+            inc("reception_batches", t); inc("reception_people", p)
     return c
 print(json.dumps({"2026": count(2026), "2025": count(2025)}))
 PY
@@ -124,6 +141,7 @@ for k, v in got["counts"].items():
 # sanity: the data really differ between the years
 assert want["2026"]["visits_times"] == 7 and want["2025"]["visits_times"] == 8
 assert want["2026"]["skip_city"] == 2 and want["2025"]["skip_city"] == 1
+assert want["2026"]["reception_days"] == 3 and want["2025"]["reception_days"] == 1
 for r in ("timely_acceptance", "on_time", "satisfaction"):
     assert r in got["rates"], got["rates"]
 assert got["rates"]["satisfaction"]["percent"] == 100.0, got["rates"]
@@ -139,9 +157,12 @@ grep -q "到市访 2 件次，同比件次上升 100.0%" zh.txt || die "skip-lev
 grep -q "受理网上信访事项 3 件次，同比件次上升 200.0%" zh.txt || die "online matters"
 grep -q "越级到县访 1 件次，上年为零" zh.txt || die "no previous year"
 grep -q "办结于村（社区）1 件、乡镇（街道）0 件、县（区）1 件" zh.txt || die "settled per level"
+grep -q "领导接访 3 次，接待来访群众 4 批次 48 人次，同比批次上升 300.0%" zh.txt || die "receptions"
 grep -q "群众满意率 100.00%" zh.txt || die "rates line"
 $XFA --lang en report stats --year 2025 > en.txt
 grep -q "statistics for 2025 (against 2024)" en.txt || die "english"
+
+expect 0 $XFA verify
 
 say "bad options: 64, nothing printed on stdout"
 expect 64 $XFA report stats --year 20x6
