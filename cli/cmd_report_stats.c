@@ -33,23 +33,26 @@ static long long val(const json_t *r, const char *k)
 	return xfa_json_int(cnt(r, k), "value", 0);
 }
 
-/* "同比件次上升 12.7%" / "up 12.7% on the year before". */
+/* "同比件次上升 12.7%" / "+12.7% on the year before".  The text lives in
+ * one of four rotating buffers, so one printf may use up to four. */
 static const char *change(const json_t *r, const char *k, const char *unit)
 {
-	static char buf[96];
+	static char bufs[4][96];
+	static unsigned turn;
+	char *buf = bufs[turn++ % 4];
 	const json_t *y = json_object_get(cnt(r, k), "yoy");
 	double p = json_number_value(y);
 
 	if (!json_is_number(y))
-		snprintf(buf, sizeof(buf), zh() ? "上年为零" : "none the year before");
+		snprintf(buf, sizeof(bufs[0]), zh() ? "上年为零" : "none the year before");
 	else if (p == 0)
-		snprintf(buf, sizeof(buf), zh() ? "同比%s持平" : "level with the year before",
+		snprintf(buf, sizeof(bufs[0]), zh() ? "同比%s持平" : "level with the year before",
 			 zh() ? unit : "");
 	else if (zh())
-		snprintf(buf, sizeof(buf), "同比%s%s %.1f%%", unit,
+		snprintf(buf, sizeof(bufs[0]), "同比%s%s %.1f%%", unit,
 			 p > 0 ? "上升" : "下降", p > 0 ? p : -p);
 	else
-		snprintf(buf, sizeof(buf), "%+.1f%% on the year before", p);
+		snprintf(buf, sizeof(bufs[0]), "%+.1f%% on the year before", p);
 	return buf;
 }
 

@@ -35,6 +35,10 @@ show case show "$c06"
 show case log "$c06"
 show report overdue
 show report rates
+echo; echo "== issue 9: escalations, 包案, a reception day and a year of 2025 petitions"
+scn_issue9
+show case list --lead 李副县长
+show report stats --year 2026
 show verify
 echo
 echo "== done: XFA_ARCHIVE=$XFA_ARCHIVE XFA_PASSPHRASE_FILE=$XFA_PASSPHRASE_FILE; keys in $PWD/keys"

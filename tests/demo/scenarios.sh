@@ -155,3 +155,47 @@ scn_walk() {
 	c12b=$(scn_new c12b.json)
 	mv "$c12b" withdrawn 2026-01-20T15:30:00+08:00 clerk --note "经接访领导解释，信访人当场表示理解并撤回"
 }
+
+# --- issue 9 (h-ledger): leaders, levels and a second year --------------
+# scn_issue9: after scn_walk.  Two escalations 逐级上报 (c04 village ->
+# township, c09 township -> county), a 包案 (c06), 签批 (c06), c12a and c12b
+# linked to the leader's reception day of 2026-01-20, three skip-level
+# visits in 2026, and a year of 2025 petitions (s25_1 .. s25_7), so that
+# `xfa report stats --year 2026` has 同比 changes.
+scn_rec() {
+	id=$1 type=$2 when=$3 role=$4; shift 4
+	$XFA -q case record "$id" "$type" --effective "$when" --as "keys/$role.key" "$@"
+}
+
+scn_issue9() {
+	F=$FIX/cases
+	scn_rec "$c04" escalate 2026-04-09T11:00:00+08:00 clerk --set level=township \
+		--note "村级调解未果，报镇水利站"
+	scn_rec "$c09" escalate 2026-08-10 leader --set level=county \
+		--note "涉及两村地界，镇级难以化解，报县"
+	scn_rec "$c06" assign-lead 2026-06-06 leader --set "lead=李副县长"
+	scn_rec "$c06" instruct 2026-06-06 leader --note "请自然资源局会同开发商妥善处理，七月底前报结果"
+	for c in "$c12a" "$c12b"; do
+		scn_rec "$c" reception 2026-01-20T16:00:00+08:00 clerk \
+			--set "reception.leader=王县长" --set reception.date=2026-01-20
+	done
+	# 2026: skip-level visits (to the city twice, to the province once)
+	derive $F/02-*.json s26a.json '{"received_at": "2026-03-16T09:00:00+08:00", "skip_level": "city", "first_visit": false}'
+	derive $F/07-*.json s26b.json '{"received_at": "2026-05-11T09:30:00+08:00", "skip_level": "city"}'
+	derive $F/09-*.json s26c.json '{"received_at": "2026-09-21T10:00:00+08:00", "skip_level": "province"}'
+	for f in s26a s26b s26c; do scn_new $f.json > /dev/null; done
+	# 2025: seven petitions, three settled
+	derive $F/01-*.json s25_1.json '{"received_at": "2025-03-10T09:00:00+08:00", "headcount": 28}'
+	derive $F/02-*.json s25_2.json '{"received_at": "2025-04-14T09:00:00+08:00", "reception": {"leader": "王县长", "date": "2025-04-14"}}'
+	derive $F/07-*.json s25_3.json '{"received_at": "2025-05-06T10:00:00+08:00", "skip_level": "city"}'
+	derive $F/09-*.json s25_4.json '{"received_at": "2025-06-02T10:00:00+08:00", "skip_level": "national"}'
+	derive $F/10-*.json s25_5.json '{"received_at": "2025-07-08T10:00:00+08:00"}'
+	derive $F/12-*.json s25_6.json '{"received_at": "2025-09-15T10:00:00+08:00", "batches": 1, "headcount": 3}'
+	derive $F/03-*.json s25_7.json '{"received_at": "2025-11-03T10:00:00+08:00"}'
+	s25_1=$(scn_new s25_1.json); s25_2=$(scn_new s25_2.json)
+	for f in s25_4 s25_5 s25_6 s25_7; do scn_new $f.json > /dev/null; done
+	s25_3=$(scn_new s25_3.json)
+	path "$s25_1" 2025-03-11 2025-03-12 2025-03-13 2025-04-10 2025-04-15 satisfied 人社局
+	path "$s25_2" 2025-04-15 2025-04-16 2025-04-17 2025-06-30 2025-07-02 basic 民政局
+	path "$s25_3" 2025-05-07 2025-05-08 2025-05-09 2025-06-01 2025-06-03 satisfied 镇政府
+}

@@ -153,6 +153,7 @@ $XFA report stats --year 2026 --as-of 2026-11-30 > zh.txt
 cat zh.txt
 v=$($PY -c 'import json; c=json.load(open("expect.json"))["2026"]; print(c["visits_times"], c["visits_people"])')
 grep -q "【概况】 2026 年，测试县信访局接待群众来访 ${v% *} 件次 ${v#* } 人次，同比件次下降 12.5%" zh.txt || die "visits line"
+grep -q "（初访：6 件 50 人，同比件次上升 100.0%），集体访 3 批次 46 人次，同比批次下降 25.0%" zh.txt || die "first and collective visits"
 grep -q "到市访 2 件次，同比件次上升 100.0%" zh.txt || die "skip-level to the city"
 grep -q "受理网上信访事项 3 件次，同比件次上升 200.0%" zh.txt || die "online matters"
 grep -q "越级到县访 1 件次，上年为零" zh.txt || die "no previous year"
