@@ -112,7 +112,8 @@ for s in $s1 $s2 $s3; do
 done
 
 say "git fsck, xfa verify"
-$G fsck --full --strict 2> fsck.err || { cat fsck.err; die "git fsck"; }
+$G fsck --full --strict > fsck.err 2>&1 || { cat fsck.err; die "git fsck"; }
+echo "git fsck: clean; $(grep -c "^dangling commit" fsck.err || true) dangling commits (the losers of compare-and-swap races, rebuilt and retried)"
 if $XFA verify > verify.out 2>&1; then :; else
 	rc=$?
 	grep -q 'not available' verify.out || { cat verify.out; die "xfa verify exit $rc"; }
