@@ -35,6 +35,7 @@ int xfa_deadline_init(xfa_deadline *r, const json_t *def)
 		if (!strcmp(unit, unit_names[i]))
 			r->unit = (int)i;
 	r->refuse = enforce && !strcmp(enforce, "refuse");
+	r->wait = enforce && !strcmp(enforce, "wait");
 	r->set_on = json_object_get(def, "set_on");
 	if (!r->id || !r->from || r->unit < 0 || r->amount < 0 ||
 	    !json_is_array(r->set_on))
@@ -157,12 +158,12 @@ static void eval_open(json_t **met, json_t **left, const xfa_deadline *r,
 
 	if (earliest(&end, doc, stop, from)) {
 		/* the case stopped (withdrawn, closed...): late if after due */
-		if (!r->refuse && xfa_stamp_day(&end) > due_day)
+		if (!r->refuse && !r->wait && xfa_stamp_day(&end) > due_day)
 			*met = json_false();
 		return;
 	}
-	/* an unused window is not late: it lapses */
-	if (!r->refuse && today > due_day)
+	/* an unused window is not late: it lapses; nor is a waiting period */
+	if (!r->refuse && !r->wait && today > due_day)
 		*met = json_false();
 	if (!r->refuse || today <= due_day)
 		*left = json_integer(due_day - today);
@@ -201,7 +202,7 @@ json_t *xfa_deadline_eval(const xfa_deadline *r, const char *due,
 	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s}", "id", r->id,
 			 "label", zh ? zh : r->id, "due", due, "done", done,
 			 "met", met, "days_left", left,
-			 "enforce", r->refuse ? "refuse" : "report");
+			 "enforce", r->refuse ? "refuse" : r->wait ? "wait" : "report");
 }
 
 static int listed(const json_t *arr, const char *s)
@@ -252,6 +253,32 @@ int xfa_deadline_window(const xfa_deadline **out, const xfa_deadline *rules,
 			return xfa_error_set(XFA_EINVALID, "deadline '%s': "
 				"'%s' is not a due date", rules[i].id, d);
 		if (passed) {
+			*out = &rules[i];
+			return 0;
+		}
+	}
+	return 0;
+}
+
+int xfa_deadline_waiting(const xfa_deadline **out, const xfa_deadline *rules,
+			 size_t n, const char *step, const json_t *due,
+			 const xfa_stamp *when)
+{
+	const char *d;
+	size_t i;
+	int passed;
+
+	*out = NULL;
+	for (i = 0; i < n; i++) {
+		if (!rules[i].wait || !listed(rules[i].met_steps, step))
+			continue;
+		if (!(d = json_string_value(json_object_get(due, rules[i].id))))
+			return xfa_error_set(XFA_EINVALID, "deadline '%s' has no "
+					     "due date", rules[i].id);
+		if ((passed = xfa_deadline_passed(d, when)) < 0)
+			return xfa_error_set(XFA_EINVALID, "deadline '%s': "
+				"'%s' is not a due date", rules[i].id, d);
+		if (!passed) {
 			*out = &rules[i];
 			return 0;
 		}

@@ -20,6 +20,8 @@ typedef struct xfa_deadline {
 	int amount;
 	int unit;                /* XFA_DL_* */
 	int refuse;              /* "refuse": a window; "report": a duty */
+	int wait;                /* "wait": met_by steps refused until the due
+				  * date has passed (an observation period) */
 	const json_t *set_on;    /* step ids that set the due date */
 	json_t *met_steps;       /* owned: step ids that fulfil the rule */
 	json_t *met_states;      /* owned: states whose entry fulfils it */
@@ -106,6 +108,15 @@ int xfa_deadline_set_on(json_t *due, const xfa_deadline *rules, size_t n,
 int xfa_deadline_window(const xfa_deadline **out, const xfa_deadline *rules,
 			size_t n, const char *step, const json_t *due,
 			const xfa_stamp *when);
+
+/*
+ * The first "wait" rule of rules[0..n) that step `step` would fulfil but
+ * whose due date in `due` `when` has not yet passed (the observation period
+ * still runs): *out, or NULL if none.  Returns 0 or XFA_EINVALID.
+ */
+int xfa_deadline_waiting(const xfa_deadline **out, const xfa_deadline *rules,
+			 size_t n, const char *step, const json_t *due,
+			 const xfa_stamp *when);
 
 /*
  * Extension `ex` (a transition's "extends") of a case whose document before

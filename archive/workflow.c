@@ -1025,6 +1025,15 @@ static int check_windows(struct apply *a)
 			    "'%s' (%s) closed on %s", a->step->id, r->id,
 			    xfa_workflow_label(a->wf, "deadline", r->id, "zh"),
 			    xfa_json_str(due, r->id));
+	if (xfa_deadline_waiting(&r, a->wf->rules, a->wf->nrules, a->step->id,
+				 due, &a->eff) < 0)
+		return xfa_error_wrap(XFA_EINVALID, "case %s: step '%s'",
+				      a->cid, a->step->id);
+	if (r)
+		return fail(a, XFA_EINVALID, "step '%s' is too early: the period "
+			    "'%s' (%s) runs until %s", a->step->id, r->id,
+			    xfa_workflow_label(a->wf, "deadline", r->id, "zh"),
+			    xfa_json_str(due, r->id));
 	return 0;
 }
 

@@ -258,6 +258,131 @@ START_TEST(hour_deadline_missed_by_minutes)
 }
 END_TEST
 
+/* ---- the risk ledger: a second workflow beside the petition one ---- */
+
+#define RISK_FILE "schemas/workflow/risk-ledger.json"
+
+static json_t *rdef;
+static xfa_workflow *rwf;
+
+static void rsetup(void)
+{
+	setup();
+	rdef = read_json(RISK_FILE);
+	ck_assert_msg(xfa_workflow_load(&rwf, rdef) == 0, "%s", xfa_error_last());
+}
+
+static void rteardown(void)
+{
+	xfa_workflow_free(rwf);
+	json_decref(rdef);
+	rwf = NULL;
+	rdef = NULL;
+	teardown();
+}
+
+/* Apply `ev` (stolen) under the risk workflow; replay on success. */
+static int rgo(json_t **doc, json_t *ev, const char *const *roles)
+{
+	xfa_workflow *keep = wf;
+	int err;
+
+	wf = rwf;
+	err = go(doc, ev, roles);
+	wf = keep;
+	return err;
+}
+
+static json_t *risk(void)
+{
+	json_t *doc = NULL;
+
+	OK(rgo(&doc, mkev("register", "screened", "2026-01-02T10:00:00+08:00",
+			  "{\"received_at\": \"2026-01-02T10:00:00+08:00\", "
+			  "\"found_by\": \"东升村周排查\", \"locality\": \"东升村\", "
+			  "\"parties\": [\"赵某\", \"钱某\"], \"category\": "
+			  "\"land-dispute\", \"headcount\": 6, \"summary\": "
+			  "\"宅基地边界争议\"}", NULL), CLERK));
+	return doc;
+}
+
+static const char *due_of(const json_t *doc, const char *id)
+{
+	return xfa_json_str(json_object_get(doc, "due"), id);
+}
+
+START_TEST(two_workflows_side_by_side)
+{
+	json_t *doc = risk();
+
+	ck_assert_str_eq(xfa_workflow_id(wf), "xinfang-2022");
+	ck_assert_str_eq(xfa_workflow_id(rwf), "risk-ledger");
+	ck_assert_str_eq(xfa_json_str(doc, "workflow"), "risk-ledger");
+	ck_assert_str_eq(xfa_json_str(doc, "status"), "screened");
+	ck_assert_str_eq(xfa_workflow_label(rwf, "state", "level3", "zh"),
+			 "三级清单（重点管理）");
+	/* a petition step is not a step of the ledger, and back */
+	expect(rgo(&doc, mkev("accept", "accepted", "2026-01-03T09:00:00+08:00",
+			      NULL, NULL), CLERK), XFA_EINVALID, NULL);
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(levels_move_with_a_reason)
+{
+	json_t *doc = risk();
+	const char *t = "2026-01-03T09:00:00+08:00";
+
+	expect(rgo(&doc, mkev("move", "level3", t, NULL, NULL), CLERK),
+	       XFA_EINVALID, "note");
+	expect(rgo(&doc, mkev("move", "level3", t, NULL, "双方对立情绪大"),
+		   HANDLER), XFA_EAUTH, NULL);
+	OK(rgo(&doc, mkev("move", "level3", t, NULL, "双方对立情绪大"), CLERK));
+	ck_assert_str_eq(xfa_json_str(doc, "status"), "level3");
+	OK(rgo(&doc, mkev("move", "level2", "2026-01-10T09:00:00+08:00",
+			  "{\"petition\": \"XF-2026-000009\"}",
+			  "已来访，转入信访事项办理"), LEADER));
+	ck_assert_str_eq(xfa_json_str(doc, "petition"), "XF-2026-000009");
+	expect(rgo(&doc, mkev("move", "struck", "2026-01-11T09:00:00+08:00",
+			      NULL, "销号"), CLERK), XFA_EINVALID, NULL);
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(strike_off_only_after_observation)
+{
+	json_t *doc = risk();
+
+	OK(rgo(&doc, mkev("move", "level1", "2026-01-05T09:00:00+08:00", NULL,
+			  "调解协议已履行"), CLERK));
+	/* 2026-01-05 + 180 days = 07-04, a Saturday: 07-06 */
+	ck_assert_str_eq(due_of(doc, "observation"), "2026-07-06");
+	expect(rgo(&doc, mkev("move", "struck", "2026-03-01T09:00:00+08:00", NULL,
+			      "申请销号"), CLERK), XFA_EINVALID, "too early");
+	expect(rgo(&doc, mkev("move", "struck", "2026-07-06T17:00:00+08:00", NULL,
+			      "申请销号"), CLERK), XFA_EINVALID, "observation");
+	/* a petition during observation: back to list 3, then resolved again */
+	OK(rgo(&doc, mkev("move", "level3", "2026-03-02T09:00:00+08:00",
+			  "{\"petition\": \"XF-2026-000011\"}", "当事人来访"), CLERK));
+	expect(rgo(&doc, mkev("move", "level1", "2026-02-02T09:00:00+08:00", NULL,
+			      "再次化解"), CLERK), XFA_EINVALID, "precedes");
+	OK(rgo(&doc, mkev("move", "level1", "2026-04-01T09:00:00+08:00", NULL,
+			  "再次化解"), CLERK));
+	/* the observation starts again: 04-01 + 180 = 09-28 (Monday) */
+	ck_assert_str_eq(due_of(doc, "observation"), "2026-09-28");
+	expect(rgo(&doc, mkev("move", "struck", "2026-07-07T09:00:00+08:00", NULL,
+			      "申请销号"), CLERK), XFA_EINVALID, "too early");
+	expect(rgo(&doc, mkev("move", "struck", "2026-09-29T09:00:00+08:00", NULL,
+			      "申请销号"), LEADER), XFA_EAUTH, NULL);
+	OK(rgo(&doc, mkev("move", "struck", "2026-09-29T09:00:00+08:00", NULL,
+			  "观察期满无信访，申请销号"), CLERK));
+	ck_assert_str_eq(xfa_json_str(doc, "status"), "struck");
+	expect(rgo(&doc, mkev("move", "level3", "2026-10-01T09:00:00+08:00", NULL,
+			      "复发"), CLERK), XFA_EINVALID, NULL);
+	json_decref(doc);
+}
+END_TEST
+
 Suite *stats_suite(void); /* found by the runner: see the Makefile */
 
 Suite *stats_suite(void)
@@ -271,6 +396,12 @@ Suite *stats_suite(void)
 	tcase_add_test(tc, reception_link);
 	tcase_add_test(tc, hour_deadlines_of_a_community);
 	tcase_add_test(tc, hour_deadline_missed_by_minutes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("ledger");
+	tcase_add_checked_fixture(tc, rsetup, rteardown);
+	tcase_add_test(tc, two_workflows_side_by_side);
+	tcase_add_test(tc, levels_move_with_a_reason);
+	tcase_add_test(tc, strike_off_only_after_observation);
 	suite_add_tcase(s, tc);
 	return s;
 }
