@@ -82,6 +82,10 @@ void xfa_store_set_fsync(int on)
 void xfa_store_set_cache_max(size_t bytes)
 {
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
+	/* libgit2 caches no tree above 4 KiB by default: a fan-out folder of
+	 * 100 cases is larger, and every path lookup would read it again */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+			 (size_t)64 << 10);
 }
 
 static int store_new(xfa_store **out, git_repository *repo, const char *path)
