@@ -358,6 +358,31 @@ static int load_counters(xfa_workflow *wf, const char *key)
 	return 0;
 }
 
+/* A step's "advances" names a vocabulary of the definition and a field the
+ * step lets the user set. */
+static int check_advances(xfa_workflow *wf, const char *key)
+{
+	const json_t *t, *adv;
+	const char *voc, *field;
+	size_t i;
+
+	json_array_foreach(json_object_get(wf->def, key), i, t) {
+		if (!(adv = json_object_get(t, "advances")))
+			continue;
+		voc = xfa_json_str(adv, "vocabulary");
+		field = xfa_json_str(adv, "field");
+		if (!json_array_size(json_object_get(json_object_get(wf->def,
+				"vocabularies"), voc)))
+			return bad(wf, "step '%s' advances along vocabulary "
+				   "'%s', which does not exist",
+				   xfa_json_str(t, "id"), voc);
+		if (!str_in(json_object_get(t, "fields"), field))
+			return bad(wf, "step '%s' advances '%s', which is not "
+				   "one of its fields", xfa_json_str(t, "id"), field);
+	}
+	return 0;
+}
+
 static int load_steps(xfa_workflow *wf)
 {
 	size_t n = json_array_size(json_object_get(wf->def, "transitions")) +
@@ -368,6 +393,8 @@ static int load_steps(xfa_workflow *wf)
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	if ((err = load_counters(wf, "transitions")) < 0 ||
 	    (err = load_counters(wf, "events")) < 0 ||
+	    (err = check_advances(wf, "transitions")) < 0 ||
+	    (err = check_advances(wf, "events")) < 0 ||
 	    (err = add_steps(wf, "transitions", 0)) < 0 ||
 	    (err = add_steps(wf, "events", 1)) < 0)
 		return err;

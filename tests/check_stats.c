@@ -258,6 +258,30 @@ START_TEST(hour_deadline_missed_by_minutes)
 }
 END_TEST
 
+/* "advances" must name a vocabulary that exists and a field of the step. */
+static void load_with_advances(const char *adv, const char *needle)
+{
+	json_t *d = json_deep_copy(def), *ev;
+	xfa_workflow *w = NULL;
+	size_t i;
+
+	json_array_foreach(json_object_get(d, "events"), i, ev)
+		if (!strcmp(xfa_json_str(ev, "id"), "escalate"))
+			json_object_set_new(ev, "advances", parse(adv));
+	expect(xfa_workflow_load(&w, d), XFA_EINVALID, needle);
+	ck_assert(w == NULL);
+	json_decref(d);
+}
+
+START_TEST(advances_checked_at_load)
+{
+	load_with_advances("{\"field\": \"level\", \"vocabulary\": \"levels\"}",
+			   "'levels', which does not exist");
+	load_with_advances("{\"field\": \"unit\", \"vocabulary\": \"level\"}",
+			   "'unit', which is not one of its fields");
+}
+END_TEST
+
 /* ---- the risk ledger: a second workflow beside the petition one ---- */
 
 #define RISK_FILE "schemas/workflow/risk-ledger.json"
@@ -393,6 +417,7 @@ Suite *stats_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, escalate_one_level_at_a_time);
 	tcase_add_test(tc, escalate_needs_a_level);
+	tcase_add_test(tc, advances_checked_at_load);
 	tcase_add_test(tc, reception_link);
 	tcase_add_test(tc, hour_deadlines_of_a_community);
 	tcase_add_test(tc, hour_deadline_missed_by_minutes);
