@@ -21,6 +21,8 @@
  * hot trees (root, .xfa, fan-out levels), small enough to keep the memory
  * of a run flat however long the history (its default is 256 MiB each). */
 #define CACHE_MAX (4u << 20)
+/* Commits a worker takes at a time (newest first). */
+#define RUN_LEN 32
 
 /* In the order of enum vreason. */
 const xfa_verify_reason xfa_verify_reasons[] = {
@@ -291,21 +293,26 @@ static void *worker(void *arg)
 {
 	struct vthread *t = arg;
 	struct vshared *sh = t->sh;
-	size_t i;
-	int err, k;
+	size_t i, end;
+	int err = 0, k;
 
 	if ((err = xfa_store_open(&t->st, sh->path)) < 0) {
 		xfa_verify_fatal(sh, err, xfa_error_last());
 		return NULL;
 	}
-	while (!atomic_load(&sh->stop) &&
-	       (i = atomic_fetch_add(&sh->next, 1)) < sh->nids) {
-		if ((err = xfa_verify_commit(t, &sh->ids[i], i)) < 0) {
-			xfa_verify_fatal(sh, err, xfa_error_last());
-			break;
+	/* runs of consecutive commits: a commit's parent trees are the next
+	 * one's own, still in this thread's cache */
+	while (!err && !atomic_load(&sh->stop) &&
+	       (i = atomic_fetch_add(&sh->next, RUN_LEN)) < sh->nids)
+		for (end = i + RUN_LEN; i < end && i < sh->nids; i++) {
+			if (atomic_load(&sh->stop))
+				break;
+			if ((err = xfa_verify_commit(t, &sh->ids[i], i)) < 0) {
+				xfa_verify_fatal(sh, err, xfa_error_last());
+				break;
+			}
+			atomic_fetch_add(&sh->done, 1);
 		}
-		atomic_fetch_add(&sh->done, 1);
-	}
 	for (k = 0; k < VMETA_SLOTS; k++)
 		if (t->meta[k].used)
 			xfa_meta_release(&t->meta[k].m);
