@@ -1,0 +1,503 @@
+/* store_remote.c - remotes and exchange for sync: remotes, fetch, push with
+ * explicit refspecs, merge bases, refs, per-clone config, merges. */
+#include "store_int.h"
+
+/* --- remotes and exchange (sync) -------------------------------------- */
+
+int xfa_store_remote_add(xfa_store *st, const char *name, const char *url)
+{
+	git_remote *r = NULL;
+	char spec[300];
+	int err, valid = 0;
+
+	if (git_remote_name_is_valid(&valid, name) < 0 || !valid ||
+	    strlen(name) > 200)
+		return xfa_error_set(XFA_EINVALID, "'%s' is not a valid remote name", name);
+	snprintf(spec, sizeof(spec), "+refs/heads/main:refs/xfa/remotes/%s/main", name);
+	err = git_remote_create_with_fetchspec(&r, st->repo, name, url, spec);
+	git_remote_free(r);
+	if (err == GIT_EEXISTS)
+		return xfa_error_set(XFA_EEXISTS, "remote '%s' exists already", name);
+	return err < 0 ? store_fail(err, "cannot add the remote") : 0;
+}
+
+int xfa_store_remote_list(char ***names, char ***urls, size_t *n, xfa_store *st)
+{
+	git_strarray list = { NULL, 0 };
+	size_t i;
+	int err;
+
+	*names = *urls = NULL;
+	*n = 0;
+	if ((err = git_remote_list(&list, st->repo)) < 0)
+		return store_fail(err, "cannot list remotes");
+	*names = calloc(list.count + 1, sizeof(char *));
+	*urls = calloc(list.count + 1, sizeof(char *));
+	for (i = 0; *names && *urls && i < list.count; i++) {
+		git_remote *r = NULL;
+		if (git_remote_lookup(&r, st->repo, list.strings[i]) < 0)
+			continue;
+		(*names)[*n] = strdup(list.strings[i]);
+		(*urls)[*n] = strdup(git_remote_url(r) ? git_remote_url(r) : "");
+		git_remote_free(r);
+		if (!(*names)[*n] || !(*urls)[*n])
+			break;
+		(*n)++;
+	}
+	err = *names && *urls && i == list.count ? 0 :
+		xfa_error_set(XFA_ERROR, "out of memory");
+	git_strarray_dispose(&list);
+	return err;
+}
+
+int xfa_store_remote_url(char **out, xfa_store *st, const char *name)
+{
+	git_remote *r = NULL;
+	int err;
+
+	*out = NULL;
+	if ((err = git_remote_lookup(&r, st->repo, name)) < 0) {
+		if (err == GIT_ENOTFOUND || err == GIT_EINVALIDSPEC)
+			return xfa_error_set(XFA_ENOTFOUND, "no remote '%s'", name);
+		return store_fail(err, name);
+	}
+	*out = strdup(git_remote_url(r) ? git_remote_url(r) : "");
+	git_remote_free(r);
+	return *out ? 0 : xfa_error_set(XFA_ERROR, "out of memory");
+}
+
+/* Send the objects of `want` that `dest` lacks (all but `have`'s history)
+ * as one pack, built in memory and indexed once on the receiving side. */
+static int send_pack(git_repository *dest, git_repository *src, const git_oid *want,
+		     const git_oid *have)
+{
+	git_packbuilder *pb = NULL;
+	git_revwalk *w = NULL;
+	git_odb *odb = NULL;
+	git_odb_writepack *wp = NULL;
+	git_indexer_progress prog;
+	git_buf buf = GIT_BUF_INIT;
+	int err;
+
+	memset(&prog, 0, sizeof(prog));
+	if ((err = git_packbuilder_new(&pb, src)) < 0 ||
+	    (err = git_revwalk_new(&w, src)) < 0 ||
+	    (err = git_revwalk_push(w, want)) < 0 ||
+	    (have && (err = git_revwalk_hide(w, have)) < 0) ||
+	    (err = git_packbuilder_insert_walk(pb, w)) < 0 ||
+	    (err = git_packbuilder_write_buf(&buf, pb)) < 0 ||
+	    (err = git_repository_odb(&odb, dest)) < 0 ||
+	    (err = git_odb_write_pack(&wp, odb, NULL, NULL)) < 0 ||
+	    (err = wp->append(wp, buf.ptr, buf.size, &prog)) < 0 ||
+	    (err = wp->commit(wp, &prog)) < 0)
+		err = store_fail(err, "cannot push to the remote");
+	if (wp)
+		wp->free(wp);
+	git_odb_free(odb);
+	git_buf_dispose(&buf);
+	git_revwalk_free(w);
+	git_packbuilder_free(pb);
+	return err;
+}
+
+/* Does repository `r` hold object `id`? */
+static int has_object(git_repository *r, const git_oid *id)
+{
+	git_odb *odb = NULL;
+	int yes;
+
+	if (git_repository_odb(&odb, r) < 0)
+		return 0;
+	yes = git_odb_exists(odb, id);
+	git_odb_free(odb);
+	return yes;
+}
+
+/*
+ * A fetch from a bare repository on a local path (or file://): its main's
+ * objects that we lack come over as one pack (see send_pack), then ref
+ * `into` is set.  1 if the remote is not such a repository, 0, or a code.
+ */
+static int fetch_local(xfa_store *st, const char *url, const char *into)
+{
+	git_repository *src = NULL;
+	git_reference *ref = NULL;
+	git_oid want, mine;
+	int err, hide = 0;
+
+	if (!strncmp(url, "file://", 7))
+		url += 7;
+	if (strstr(url, "://") || git_repository_open_bare(&src, url) < 0) {
+		git_error_clear();
+		return 1;
+	}
+	if (git_reference_name_to_id(&want, src, XFA_MAIN_REF) < 0) {
+		err = xfa_error_set(XFA_ENOTFOUND, "'%s' has no history", url);
+		goto done;
+	}
+	if (!has_object(st->repo, &want)) {
+		if (git_reference_name_to_id(&mine, st->repo, XFA_MAIN_REF) == 0 &&
+		    has_object(src, &mine))
+			hide = 1;
+		else if (git_reference_name_to_id(&mine, st->repo, into) == 0 &&
+			 has_object(src, &mine))
+			hide = 1;
+		if ((err = send_pack(st->repo, src, &want, hide ? &mine : NULL)) < 0)
+			goto done;
+	}
+	if ((err = git_reference_create(&ref, st->repo, into, &want, 1, "xfa sync: fetch")) < 0)
+		err = store_fail(err, into);
+done:
+	git_reference_free(ref);
+	git_repository_free(src);
+	return err;
+}
+
+int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
+		    const char *into)
+{
+	git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
+	git_remote *r = NULL;
+	char spec[400], *specs[1] = { spec };
+	git_strarray arr = { specs, 1 };
+	int err;
+
+	if ((err = git_remote_lookup(&r, st->repo, remote)) < 0) {
+		if (err == GIT_ENOTFOUND || err == GIT_EINVALIDSPEC)
+			return xfa_error_set(XFA_ENOTFOUND, "no remote '%s'", remote);
+		return store_fail(err, remote);
+	}
+	if (git_remote_url(r) && (err = fetch_local(st, git_remote_url(r), into)) <= 0) {
+		git_remote_free(r);
+		if (err < 0)
+			return err;
+		return xfa_store_ref(out, st, into);
+	}
+	snprintf(spec, sizeof(spec), "+" XFA_MAIN_REF ":%s", into);
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	fo.update_fetchhead = 0;
+	err = git_remote_fetch(r, &arr, &fo, "xfa sync: fetch");
+	git_remote_free(r);
+	if (err < 0)
+		return store_fail(err == GIT_ENOTFOUND ? GIT_ERROR : err,
+				"cannot fetch from the remote");
+	err = xfa_store_ref(out, st, into);
+	if (err == XFA_ENOTFOUND)
+		return xfa_error_set(XFA_ENOTFOUND,
+			"remote '%s' has no history (no " XFA_MAIN_REF ")", remote);
+	return err;
+}
+
+struct push_state {
+	char *rejected;     /* the server's reason, malloc'd */
+};
+
+static int on_push_update(const char *ref, const char *status, void *data)
+{
+	struct push_state *ps = data;
+
+	(void)ref;
+	if (status && !ps->rejected)
+		ps->rejected = strdup(status);
+	return 0;
+}
+
+/*
+ * A push to a bare repository on a local path (or file://): the objects
+ * go over as one pack (libgit2's local push writes and syncs every object
+ * loose), then the remote's ref moves by compare-and-swap if it is a
+ * fast-forward.  1 if the remote is not such a repository (push
+ * normally), 0, or a code.
+ */
+static int push_local(xfa_store *st, const char *url, const char *src,
+		      const char *dst)
+{
+	git_repository *dest = NULL;
+	git_reference *ref = NULL;
+	git_oid want, have, zero;
+	int err, has;
+
+	if (!strncmp(url, "file://", 7))
+		url += 7;
+	if (strstr(url, "://") || git_repository_open_bare(&dest, url) < 0) {
+		git_error_clear();
+		return 1;
+	}
+	memset(&zero, 0, sizeof(zero));
+	if ((err = git_reference_name_to_id(&want, st->repo, src)) < 0) {
+		err = store_fail(err, src);
+		goto done;
+	}
+	has = git_reference_name_to_id(&have, dest, dst) == 0;
+	if (has && git_oid_equal(&have, &want)) {
+		err = 0;
+		goto done;
+	}
+	if (has && git_graph_descendant_of(st->repo, &want, &have) != 1) {
+		err = xfa_error_set(XFA_ECONFLICT, "push to '%s' refused: not a fast-forward", url);
+		goto done;
+	}
+	if ((err = send_pack(dest, st->repo, &want, has ? &have : NULL)) < 0)
+		goto done;
+	err = git_reference_create_matching(&ref, dest, dst, &want, 1,
+					    has ? &have : &zero, "xfa sync: push");
+	if (err == GIT_EMODIFIED || err == GIT_ELOCKED || (err == GIT_ENOTFOUND && has))
+		err = xfa_error_set(XFA_ECONFLICT, "push to '%s' refused: "
+				    "the remote moved meanwhile", url);
+	else if (err < 0)
+		err = store_fail(err, "cannot push to the remote");
+done:
+	git_reference_free(ref);
+	git_repository_free(dest);
+	git_error_clear();
+	return err;
+}
+
+int xfa_store_push(xfa_store *st, const char *remote, const char *src,
+		   const char *dst)
+{
+	git_push_options po = GIT_PUSH_OPTIONS_INIT;
+	struct push_state ps = { NULL };
+	git_remote *r = NULL;
+	char spec[600], *specs[1] = { spec };
+	git_strarray arr = { specs, 1 };
+	int err;
+
+	if ((err = git_remote_lookup(&r, st->repo, remote)) < 0) {
+		if (err == GIT_ENOTFOUND || err == GIT_EINVALIDSPEC)
+			return xfa_error_set(XFA_ENOTFOUND, "no remote '%s'", remote);
+		return store_fail(err, remote);
+	}
+	if (git_remote_url(r) &&
+	    (err = push_local(st, git_remote_url(r), src, dst)) <= 0) {
+		git_remote_free(r);
+		return err;
+	}
+	snprintf(spec, sizeof(spec), "%s:%s", src, dst);  /* never '+' */
+	po.callbacks.push_update_reference = on_push_update;
+	po.callbacks.payload = &ps;
+	err = git_remote_push(r, &arr, &po);
+	git_remote_free(r);
+	if (err == GIT_ENONFASTFORWARD)
+		err = xfa_error_set(XFA_ECONFLICT,
+			"push to '%s' refused: not a fast-forward", remote);
+	else if (err < 0)
+		err = store_fail(err, "cannot push to the remote");
+	else if (ps.rejected)
+		err = xfa_error_set(XFA_ECONFLICT, "push to '%s' refused by the server: %s",
+				    remote, ps.rejected);
+	free(ps.rejected);
+	return err;
+}
+
+int xfa_store_merge_base(xfa_oid *out, xfa_store *st, const xfa_oid *a,
+			 const xfa_oid *b)
+{
+	git_oid id;
+	int err = git_merge_base(&id, st->repo, (const git_oid *)a->id,
+				 (const git_oid *)b->id);
+
+	if (err == GIT_ENOTFOUND)
+		return xfa_error_set(XFA_ENOTFOUND, "the two histories have no common commit");
+	if (err < 0)
+		return store_fail(err, "cannot find the common history");
+	memcpy(out->id, id.id, XFA_OID_RAW);
+	return 0;
+}
+
+int xfa_store_set_ref(xfa_store *st, const char *name, const xfa_oid *id,
+		      const xfa_oid *old, const char *reflog)
+{
+	git_reference *ref = NULL;
+	git_oid zero;
+	int err;
+
+	memset(&zero, 0, sizeof(zero));
+	if (old)
+		err = git_reference_create_matching(&ref, st->repo, name,
+			(const git_oid *)id->id, 1,
+			xfa_oid_is_zero(old) ? &zero : (const git_oid *)old->id, reflog);
+	else
+		err = git_reference_create(&ref, st->repo, name,
+					   (const git_oid *)id->id, 1, reflog);
+	git_reference_free(ref);
+	if (err == GIT_EMODIFIED || err == GIT_ELOCKED ||
+	    (err == GIT_ENOTFOUND && old && !xfa_oid_is_zero(old)))
+		return xfa_error_set(XFA_ECONFLICT,
+			"'%s' changed meanwhile (concurrent update)", name);
+	return err < 0 ? store_fail(err, name) : 0;
+}
+
+int xfa_store_del_ref(xfa_store *st, const char *name)
+{
+	int err = git_reference_remove(st->repo, name);
+
+	return err < 0 && err != GIT_ENOTFOUND ? store_fail(err, name) : 0;
+}
+
+int xfa_store_refs(char ***out, size_t *n, xfa_store *st, const char *glob)
+{
+	git_reference_iterator *it = NULL;
+	const char *name;
+	size_t cap = 8;
+	int err;
+
+	*n = 0;
+	if (!(*out = calloc(cap, sizeof(char *))))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	if ((err = git_reference_iterator_glob_new(&it, st->repo, glob)) < 0)
+		return store_fail(err, glob);
+	while ((err = git_reference_next_name(&name, it)) == 0) {
+		if (*n + 1 >= cap) {
+			char **v = realloc(*out, 2 * cap * sizeof(char *));
+			if (!v)
+				break;
+			*out = v;
+			cap *= 2;
+		}
+		if (!((*out)[*n] = strdup(name)))
+			break;
+		(*out)[++*n] = NULL;
+	}
+	git_reference_iterator_free(it);
+	return err == GIT_ITEROVER ? 0 : xfa_error_set(XFA_ERROR, "cannot list refs");
+}
+
+int xfa_store_config_get(char **out, xfa_store *st, const char *key)
+{
+	git_config *cfg = NULL, *local = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	int err;
+
+	*out = NULL;
+	/* the repository's own file only: never ~/.gitconfig or /etc/gitconfig */
+	if ((err = git_repository_config_snapshot(&cfg, st->repo)) < 0 ||
+	    (err = git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL)) < 0) {
+		git_config_free(cfg);
+		return store_fail(err, "cannot read the repository configuration");
+	}
+	err = git_config_get_string_buf(&buf, local, key);
+	git_config_free(local);
+	git_config_free(cfg);
+	if (err == GIT_ENOTFOUND)
+		return xfa_error_set(XFA_ENOTFOUND, "no setting '%s'", key);
+	if (err < 0)
+		return store_fail(err, key);
+	*out = strdup(buf.ptr);
+	git_buf_dispose(&buf);
+	return *out ? 0 : xfa_error_set(XFA_ERROR, "out of memory");
+}
+
+int xfa_store_config_set(xfa_store *st, const char *key, const char *value)
+{
+	git_config *cfg = NULL;
+	int err;
+
+	if ((err = git_repository_config(&cfg, st->repo)) < 0)
+		return store_fail(err, "cannot open the repository configuration");
+	err = git_config_set_string(cfg, key, value);
+	git_config_free(cfg);
+	return err < 0 ? store_fail(err, key) : 0;
+}
+
+int xfa_store_tree_update(xfa_oid *out, xfa_store *st, const xfa_oid *base,
+			  const xfa_tree_up *ups, size_t n)
+{
+	git_tree_update *u = NULL;
+	git_tree *tree = NULL;
+	git_oid id;
+	size_t i;
+	int err;
+
+	if ((err = git_tree_lookup(&tree, st->repo, (const git_oid *)base->id)) < 0)
+		return store_fail(err, "cannot read the tree");
+	if (n && !(u = calloc(n, sizeof(*u)))) {
+		git_tree_free(tree);
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		u[i].action = ups[i].remove ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT;
+		memcpy(u[i].id.id, ups[i].id.id, XFA_OID_RAW);
+		u[i].filemode = GIT_FILEMODE_BLOB;
+		u[i].path = ups[i].path;
+	}
+	err = git_tree_create_updated(&id, st->repo, tree, n, u);
+	free(u);
+	git_tree_free(tree);
+	if (err < 0)
+		return store_fail(err, "cannot build the tree");
+	memcpy(out->id, id.id, XFA_OID_RAW);
+	return 0;
+}
+
+int xfa_store_write_merge(xfa_oid *out, xfa_store *st, const xfa_oid *tree,
+			  const xfa_oid *p0, const xfa_oid *p1,
+			  const xfa_ident *who, const char *message,
+			  xfa_sign_fn sign, void *payload)
+{
+	git_signature *sig = NULL;
+	git_commit *par[2] = { NULL, NULL };
+	git_tree *t = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	git_oid id;
+	char *armor = NULL;
+	size_t n;
+	int err;
+
+	if ((err = git_signature_new(&sig, who->name, who->email,
+				     (git_time_t)who->when, who->offset)) < 0 ||
+	    (err = git_tree_lookup(&t, st->repo, (const git_oid *)tree->id)) < 0 ||
+	    (err = git_commit_lookup(&par[0], st->repo, (const git_oid *)p0->id)) < 0 ||
+	    (err = git_commit_lookup(&par[1], st->repo, (const git_oid *)p1->id)) < 0 ||
+	    (err = git_commit_create_buffer(&buf, st->repo, sig, sig, NULL, message,
+					    t, 2, (const git_commit **)par)) < 0) {
+		err = store_fail(err, "cannot build the merge commit");
+		goto done;
+	}
+	if ((err = sign(&armor, (const unsigned char *)buf.ptr, buf.size, payload)) < 0)
+		goto done;
+	for (n = strlen(armor); n && armor[n - 1] == '\n'; n--)
+		armor[n - 1] = '\0';
+	if ((err = git_commit_create_with_signature(&id, st->repo, buf.ptr, armor, NULL)) < 0)
+		err = store_fail(err, "cannot write the merge commit");
+	else
+		memcpy(out->id, id.id, XFA_OID_RAW);
+done:
+	free(armor);
+	git_buf_dispose(&buf);
+	git_commit_free(par[0]);
+	git_commit_free(par[1]);
+	git_tree_free(t);
+	git_signature_free(sig);
+	return err;
+}
+
+int xfa_store_shadow(const char *path, xfa_store *st, const xfa_oid *head)
+{
+	git_repository_init_options o = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	git_repository *repo = NULL;
+	git_reference *ref = NULL;
+	char alt[4200];
+	FILE *f;
+	int err;
+
+	o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
+	o.initial_head = "main";
+	if ((err = git_repository_init_ext(&repo, path, &o)) < 0)
+		return store_fail(err, path);
+	git_repository_free(repo);
+	repo = NULL;
+	snprintf(alt, sizeof(alt), "%s/objects/info/alternates", path);
+	if (!(f = fopen(alt, "w")))
+		return xfa_error_set(XFA_EIO, "cannot write '%s'", alt);
+	fprintf(f, "%sobjects\n", git_repository_path(st->repo));
+	if (fclose(f) != 0)
+		return xfa_error_set(XFA_EIO, "cannot write '%s'", alt);
+	if ((err = git_repository_open_bare(&repo, path)) < 0 ||
+	    (err = git_reference_create(&ref, repo, XFA_MAIN_REF,
+					(const git_oid *)head->id, 1, "shadow")) < 0)
+		err = store_fail(err, path);
+	git_reference_free(ref);
+	git_repository_free(repo);
+	return err;
+}
