@@ -1,6 +1,6 @@
 /* store.h - the git store: a bare repository, blobs and trees by path,
  * signed commits, compare-and-swap updates of refs/heads/main, and the
- * history reads verification needs.  The only user of git2.h is store.c. */
+ * history reads verification needs.  Only store*.c include git2.h. */
 #ifndef XFA_STORE_H
 #define XFA_STORE_H
 

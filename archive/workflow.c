@@ -1,7 +1,8 @@
 /* workflow.c - the workflow definition loaded from data (schemas/workflow/):
  * states, transitions and status-free events with their roles, fields and
- * attachments, and xfa_workflow_apply(), which completes and checks events. */
-#include "workflow.h"
+ * attachments, checked at load, and the queries over it.  Completing and
+ * checking one event is workflow_apply.c. */
+#include "workflow_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,29 +21,10 @@ static const char *const computed[] = {
 };
 #define NCOMPUTED (sizeof(computed) / sizeof(*computed))
 
-/* A transition, or a status-free event (to == NULL). */
-struct wf_step {
-	const json_t *def;       /* borrowed from wf->def */
-	const char *id;
-	const char *to;
-	int initial;
-	int internal;
-};
-
-struct xfa_workflow {
-	json_t *def;             /* owned copy of the definition */
-	const char *id;
-	struct wf_step *steps;
-	size_t nsteps;
-	xfa_deadline *rules;
-	size_t nrules;
-	json_t *stop;            /* owned: states that are not open */
-	json_t *counters;        /* owned: fields named by steps' "counts" */
-};
 
 /* ---- small helpers over the definition ---- */
 
-static int str_in(const json_t *arr, const char *s)
+int wf_str_in(const json_t *arr, const char *s)
 {
 	const json_t *v;
 	size_t i;
@@ -56,7 +38,7 @@ static int str_in(const json_t *arr, const char *s)
 }
 
 /* The object of array `arr` whose "id" is `id`, or NULL. */
-static const json_t *by_id(const json_t *arr, const char *id)
+const json_t *wf_by_id(const json_t *arr, const char *id)
 {
 	const json_t *v;
 	const char *s;
@@ -69,7 +51,7 @@ static const json_t *by_id(const json_t *arr, const char *id)
 }
 
 /* The member at dotted path `path` ("decision.reason"), or NULL. */
-static const json_t *get_path(const json_t *doc, const char *path)
+const json_t *wf_get_path(const json_t *doc, const char *path)
 {
 	char key[128];
 	const char *dot;
@@ -87,7 +69,7 @@ static const json_t *get_path(const json_t *doc, const char *path)
 	return json_object_get(doc, path);
 }
 
-static int blank(const char *s)
+int wf_blank(const char *s)
 {
 	if (!s)
 		return 1;
@@ -98,12 +80,12 @@ static int blank(const char *s)
 }
 
 /* Present and not null, "", whitespace, [] or {}. */
-static int non_empty(const json_t *v)
+int wf_non_empty(const json_t *v)
 {
 	if (!v || json_is_null(v))
 		return 0;
 	if (json_is_string(v))
-		return !blank(json_string_value(v));
+		return !wf_blank(json_string_value(v));
 	if (json_is_array(v))
 		return json_array_size(v) > 0;
 	if (json_is_object(v))
@@ -112,7 +94,7 @@ static int non_empty(const json_t *v)
 }
 
 /* "a or b or c" from an array of strings. */
-static void join(char *buf, size_t cap, const json_t *arr, const char *sep)
+void wf_join(char *buf, size_t cap, const json_t *arr, const char *sep)
 {
 	const json_t *v;
 	size_t i, n = 0;
@@ -126,7 +108,7 @@ static void join(char *buf, size_t cap, const json_t *arr, const char *sep)
 	}
 }
 
-static int set_str(json_t *obj, const char *key, const char *val)
+int wf_set_str(json_t *obj, const char *key, const char *val)
 {
 	if (json_object_set_new(obj, key, val ? json_string(val) : json_null()))
 		return xfa_error_set(XFA_ERROR, "out of memory");
@@ -144,22 +126,22 @@ static int is_fixed(const char *key)
 }
 
 /* Is `key` a field the workflow derives (so a patch may only repeat it)? */
-static int is_computed(const xfa_workflow *wf, const char *key)
+int wf_is_computed(const xfa_workflow *wf, const char *key)
 {
-	return is_fixed(key) || str_in(wf->counters, key);
+	return is_fixed(key) || wf_str_in(wf->counters, key);
 }
 
-static const json_t *vocabulary(const xfa_workflow *wf, const char *name)
+const json_t *wf_vocabulary(const xfa_workflow *wf, const char *name)
 {
 	return json_object_get(json_object_get(wf->def, "vocabularies"), name);
 }
 
-static const json_t *state_def(const xfa_workflow *wf, const char *id)
+const json_t *wf_state_def(const xfa_workflow *wf, const char *id)
 {
-	return by_id(json_object_get(wf->def, "states"), id);
+	return wf_by_id(json_object_get(wf->def, "states"), id);
 }
 
-static const struct wf_step *find_step(const xfa_workflow *wf,
+const struct wf_step *wf_find_step(const xfa_workflow *wf,
 				       const char *id)
 {
 	size_t i;
@@ -170,12 +152,12 @@ static const struct wf_step *find_step(const xfa_workflow *wf,
 	return NULL;
 }
 
-static const json_t *step_get(const struct wf_step *st, const char *key)
+const json_t *wf_step_get(const struct wf_step *st, const char *key)
 {
 	return json_object_get(st->def, key);
 }
 
-static int step_flag(const struct wf_step *st, const char *key)
+int wf_step_flag(const struct wf_step *st, const char *key)
 {
 	return json_is_true(json_object_get(st->def, key));
 }
@@ -208,7 +190,7 @@ static int load_states(xfa_workflow *wf)
 	json_array_foreach(states, i, s) {
 		if (!(id = xfa_json_str(s, "id")))
 			return bad(wf, "states[%zu] has no id", i);
-		if (by_id(states, id) != s)
+		if (wf_by_id(states, id) != s)
 			return bad(wf, "state '%s' is defined twice", id);
 		if ((json_is_true(json_object_get(s, "terminal")) ||
 		     json_is_true(json_object_get(s, "archivable"))) &&
@@ -227,7 +209,7 @@ static int check_names(const xfa_workflow *wf, const char *owner,
 	size_t i;
 
 	json_array_foreach(names, i, v)
-		if (!by_id(list, json_string_value(v)))
+		if (!wf_by_id(list, json_string_value(v)))
 			return bad(wf, "%s: unknown %s '%s'", owner, what,
 				   json_string_value(v));
 	return 0;
@@ -240,13 +222,13 @@ static int check_step_fields(const xfa_workflow *wf, const struct wf_step *st)
 	const json_t *v;
 	size_t i;
 
-	json_array_foreach(step_get(st, "fields"), i, v)
-		if (str_in(derived, json_string_value(v)))
+	json_array_foreach(wf_step_get(st, "fields"), i, v)
+		if (wf_str_in(derived, json_string_value(v)))
 			return bad(wf, "step '%s': field '%s' is derived", st->id,
 				   json_string_value(v));
-	json_array_foreach(step_get(st, "system_fields"), i, v)
-		if (!str_in(derived, json_string_value(v)) ||
-		    is_computed(wf, json_string_value(v)))
+	json_array_foreach(wf_step_get(st, "system_fields"), i, v)
+		if (!wf_str_in(derived, json_string_value(v)) ||
+		    wf_is_computed(wf, json_string_value(v)))
 			return bad(wf, "step '%s': system field '%s' must be a "
 				   "derived field the workflow does not compute",
 				   st->id, json_string_value(v));
@@ -256,7 +238,7 @@ static int check_step_fields(const xfa_workflow *wf, const struct wf_step *st)
 static int check_step(const xfa_workflow *wf, const struct wf_step *st)
 {
 	const json_t *states = json_object_get(wf->def, "states");
-	const json_t *kinds = vocabulary(wf, "attachment"), *c;
+	const json_t *kinds = wf_vocabulary(wf, "attachment"), *c;
 	char owner[96];
 	size_t i;
 	int err;
@@ -264,21 +246,21 @@ static int check_step(const xfa_workflow *wf, const struct wf_step *st)
 	snprintf(owner, sizeof(owner), "step '%s'", st->id);
 	if (!strcmp(st->id, "move"))
 		return bad(wf, "'move' is reserved and cannot name a step");
-	if (st->to && !state_def(wf, st->to))
+	if (st->to && !wf_state_def(wf, st->to))
 		return bad(wf, "step '%s': unknown state '%s'", st->id, st->to);
-	if (st->to && !st->initial != !!json_array_size(step_get(st, "from")))
+	if (st->to && !st->initial != !!json_array_size(wf_step_get(st, "from")))
 		return bad(wf, "step '%s': only the initial transition, and it "
 			   "alone, starts from no state", st->id);
-	if ((err = check_names(wf, owner, step_get(st, "from"), states,
+	if ((err = check_names(wf, owner, wf_step_get(st, "from"), states,
 			       "state")) < 0 ||
-	    (err = check_names(wf, owner, step_get(st, "roles"),
-			       vocabulary(wf, "role"), "role")) < 0 ||
-	    (err = check_names(wf, owner, step_get(st, "require_attachments"),
+	    (err = check_names(wf, owner, wf_step_get(st, "roles"),
+			       wf_vocabulary(wf, "role"), "role")) < 0 ||
+	    (err = check_names(wf, owner, wf_step_get(st, "require_attachments"),
 			       kinds, "attachment kind")) < 0 ||
 	    (err = check_step_fields(wf, st)) < 0)
 		return err;
-	json_array_foreach(step_get(st, "attachments_if"), i, c)
-		if (!by_id(kinds, xfa_json_str(c, "kind")))
+	json_array_foreach(wf_step_get(st, "attachments_if"), i, c)
+		if (!wf_by_id(kinds, xfa_json_str(c, "kind")))
 			return bad(wf, "step '%s': unknown attachment kind '%s'",
 				   st->id, xfa_json_str(c, "kind"));
 	return 0;
@@ -296,12 +278,12 @@ static int add_steps(xfa_workflow *wf, const char *key, int events)
 		st->def = def;
 		st->id = xfa_json_str(def, "id");
 		st->to = events ? NULL : xfa_json_str(def, "to");
-		st->initial = !events && step_flag(st, "initial");
-		st->internal = step_flag(st, "internal");
+		st->initial = !events && wf_step_flag(st, "initial");
+		st->internal = wf_step_flag(st, "internal");
 		if (!st->id || (!events && !st->to))
 			return bad(wf, "%s[%zu] needs an id%s", key, i,
 				   events ? "" : " and a target state");
-		if (find_step(wf, st->id))
+		if (wf_find_step(wf, st->id))
 			return bad(wf, "step '%s' is defined twice", st->id);
 		wf->nsteps++;
 		if ((err = check_step(wf, st)) < 0)
@@ -324,8 +306,8 @@ static int check_moves(const xfa_workflow *wf)
 			b = &wf->steps[j];
 			if (!b->to || strcmp(a->to, b->to))
 				continue;
-			json_array_foreach(step_get(a, "from"), k, v)
-				if (str_in(step_get(b, "from"),
+			json_array_foreach(wf_step_get(a, "from"), k, v)
+				if (wf_str_in(wf_step_get(b, "from"),
 					   json_string_value(v)))
 					return bad(wf, "steps '%s' and '%s' both "
 						   "go from '%s' to '%s'", a->id,
@@ -346,9 +328,9 @@ static int load_counters(xfa_workflow *wf, const char *key)
 	size_t i;
 
 	json_array_foreach(json_object_get(wf->def, key), i, t) {
-		if (!(c = xfa_json_str(t, "counts")) || str_in(wf->counters, c))
+		if (!(c = xfa_json_str(t, "counts")) || wf_str_in(wf->counters, c))
 			continue;
-		if (!str_in(derived, c) || is_fixed(c))
+		if (!wf_str_in(derived, c) || is_fixed(c))
 			return bad(wf, "step '%s' counts '%s', which must be a "
 				   "derived field of its own",
 				   xfa_json_str(t, "id"), c);
@@ -376,7 +358,7 @@ static int check_advances(xfa_workflow *wf, const char *key)
 			return bad(wf, "step '%s' advances along vocabulary "
 				   "'%s', which does not exist",
 				   xfa_json_str(t, "id"), voc);
-		if (!str_in(json_object_get(t, "fields"), field))
+		if (!wf_str_in(json_object_get(t, "fields"), field))
 			return bad(wf, "step '%s' advances '%s', which is not "
 				   "one of its fields", xfa_json_str(t, "id"), field);
 	}
@@ -411,10 +393,10 @@ static int check_refs(const xfa_workflow *wf)
 	int err;
 
 	for (i = 0; i < NCOMPUTED; i++)
-		if (!str_in(derived, computed[i]))
+		if (!wf_str_in(derived, computed[i]))
 			return bad(wf, "derived_fields must list '%s'", computed[i]);
 	json_array_foreach(json_object_get(wf->def, "coded_fields"), i, v)
-		if (!vocabulary(wf, xfa_json_str(v, "vocabulary")))
+		if (!wf_vocabulary(wf, xfa_json_str(v, "vocabulary")))
 			return bad(wf, "coded field '%s': no vocabulary '%s'",
 				   xfa_json_str(v, "field"),
 				   xfa_json_str(v, "vocabulary"));
@@ -424,7 +406,7 @@ static int check_refs(const xfa_workflow *wf)
 			       "in"), states, "state")) < 0)
 		return err;
 	json_array_foreach(json_object_get(rep, "only"), i, v)
-		if (!find_step(wf, json_string_value(v)))
+		if (!wf_find_step(wf, json_string_value(v)))
 			return bad(wf, "repeat_terminated: no step '%s'",
 				   json_string_value(v));
 	return 0;
@@ -441,29 +423,29 @@ static int check_report(const xfa_workflow *wf)
 		const char *dl = xfa_json_str(r, "deadline");
 		const char *field = xfa_json_str(r, "field");
 		const json_t *voc = NULL, *c;
-		if (dl && !by_id(json_object_get(wf->def, "deadlines"), dl))
+		if (dl && !wf_by_id(json_object_get(wf->def, "deadlines"), dl))
 			return bad(wf, "rate '%s': no deadline '%s'",
 				   xfa_json_str(r, "id"), dl);
 		json_array_foreach(coded, j, c)
 			if (field && !strcmp(xfa_json_str(c, "field"), field))
-				voc = vocabulary(wf, xfa_json_str(c, "vocabulary"));
+				voc = wf_vocabulary(wf, xfa_json_str(c, "vocabulary"));
 		if (field && !voc)
 			return bad(wf, "rate '%s': '%s' is not a coded field",
 				   xfa_json_str(r, "id"), field);
 		json_array_foreach(json_object_get(r, "good"), j, v)
-			if (!by_id(voc, json_string_value(v)))
+			if (!wf_by_id(voc, json_string_value(v)))
 				return bad(wf, "rate '%s': '%s' is not a value of "
 					   "'%s'", xfa_json_str(r, "id"),
 					   json_string_value(v), field);
 		json_array_foreach(json_object_get(r, "excluded"), j, v)
-			if (!by_id(voc, json_string_value(v)))
+			if (!wf_by_id(voc, json_string_value(v)))
 				return bad(wf, "rate '%s': '%s' is not a value of "
 					   "'%s'", xfa_json_str(r, "id"),
 					   json_string_value(v), field);
 	}
 	json_array_foreach(json_object_get(rep, "breakdowns"), i, r)
 		if (xfa_json_str(r, "vocabulary") &&
-		    !vocabulary(wf, xfa_json_str(r, "vocabulary")))
+		    !wf_vocabulary(wf, xfa_json_str(r, "vocabulary")))
 			return bad(wf, "breakdown '%s': no vocabulary '%s'",
 				   xfa_json_str(r, "field"),
 				   xfa_json_str(r, "vocabulary"));
@@ -525,23 +507,23 @@ const char *xfa_workflow_id(const xfa_workflow *wf)
 
 int xfa_workflow_has_state(const xfa_workflow *wf, const char *state)
 {
-	return state_def(wf, state) != NULL;
+	return wf_state_def(wf, state) != NULL;
 }
 
 int xfa_workflow_is_terminal(const xfa_workflow *wf, const char *state)
 {
-	return json_is_true(json_object_get(state_def(wf, state), "terminal"));
+	return json_is_true(json_object_get(wf_state_def(wf, state), "terminal"));
 }
 
 int xfa_workflow_is_archivable(const xfa_workflow *wf, const char *state)
 {
-	return json_is_true(json_object_get(state_def(wf, state),
+	return json_is_true(json_object_get(wf_state_def(wf, state),
 					    "archivable"));
 }
 
 int xfa_workflow_is_open(const xfa_workflow *wf, const char *state)
 {
-	return xfa_workflow_has_state(wf, state) && !str_in(wf->stop, state);
+	return xfa_workflow_has_state(wf, state) && !wf_str_in(wf->stop, state);
 }
 
 const char *xfa_workflow_label(const xfa_workflow *wf, const char *vocab,
@@ -551,13 +533,13 @@ const char *xfa_workflow_label(const xfa_workflow *wf, const char *vocab,
 	const char *s;
 
 	if (!strcmp(vocab, "state"))
-		item = state_def(wf, id);
+		item = wf_state_def(wf, id);
 	else if (!strcmp(vocab, "deadline"))
-		item = by_id(json_object_get(wf->def, "deadlines"), id);
+		item = wf_by_id(json_object_get(wf->def, "deadlines"), id);
 	else if (!strcmp(vocab, "event"))
-		item = find_step(wf, id) ? find_step(wf, id)->def : NULL;
+		item = wf_find_step(wf, id) ? wf_find_step(wf, id)->def : NULL;
 	else
-		item = by_id(vocabulary(wf, vocab), id);
+		item = wf_by_id(wf_vocabulary(wf, vocab), id);
 	s = xfa_json_str(json_object_get(item, "label"), lang);
 	return s ? s : id;
 }
@@ -583,603 +565,4 @@ json_t *xfa_workflow_deadlines(const xfa_workflow *wf, const json_t *doc,
 	(void)cal;
 	return xfa_deadline_eval_all(wf->rules, wf->nrules, doc, wf->stop,
 				     today);
-}
-
-/* ---- completing and checking one event ---- */
-
-/* The state of one xfa_workflow_apply() call. */
-struct apply {
-	const xfa_workflow *wf;
-	const xfa_wf_ctx *ctx;
-	const xfa_calendar *cal;
-	json_t *ev;                  /* borrowed, completed in place */
-	const struct wf_step *step;
-	const char *cid;             /* the case, for messages */
-	const char *from;            /* status before; NULL when registering */
-	xfa_stamp eff, at;
-	json_t *user;                /* owned: the user's part of the patch */
-	json_t *given;               /* owned: derived keys the patch held */
-	json_t *derived;             /* owned: what the workflow derives */
-	json_t *doc;                 /* owned: before + the user's part */
-};
-
-static int fail(const struct apply *a, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(const struct apply *a, int code, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return xfa_error_set(code, "case %s: %s", a->cid, msg);
-}
-
-static int oom(void)
-{
-	return xfa_error_set(XFA_ERROR, "out of memory");
-}
-
-/* The transition leaving `from` (NULL: none, registration) for `to`. */
-static const struct wf_step *find_move(const xfa_workflow *wf,
-				       const char *from, const char *to)
-{
-	const struct wf_step *st;
-	size_t i;
-
-	for (i = 0; i < wf->nsteps; i++) {
-		st = &wf->steps[i];
-		if (st->to && !strcmp(st->to, to) &&
-		    (from ? str_in(step_get(st, "from"), from) : st->initial))
-			return st;
-	}
-	return NULL;
-}
-
-static const struct wf_step *initial_step(const xfa_workflow *wf)
-{
-	size_t i;
-
-	for (i = 0; i < wf->nsteps; i++)
-		if (wf->steps[i].initial)
-			return &wf->steps[i];
-	return NULL;
-}
-
-/* A transition: may it leave the current state; record from and to. */
-static int check_transition(struct apply *a, const char *to)
-{
-	const struct wf_step *st = a->step;
-	int err;
-
-	if (st->initial && a->ctx->before)
-		return fail(a, XFA_EINVALID, "step '%s': the case is already "
-			    "registered", st->id);
-	if (!st->initial && !a->ctx->before)
-		return fail(a, XFA_EINVALID, "step '%s' needs a registered case",
-			    st->id);
-	if (!st->initial && !str_in(step_get(st, "from"), a->from))
-		return fail(a, XFA_EINVALID, "no transition '%s' from '%s' in "
-			    "workflow %s", st->id, a->from, a->wf->id);
-	if (to && strcmp(to, st->to))
-		return fail(a, XFA_EINVALID, "step '%s' goes to '%s', not '%s'",
-			    st->id, st->to, to);
-	if ((err = set_str(a->ev, "from", a->from)) < 0)
-		return err;
-	return set_str(a->ev, "to", st->to);
-}
-
-/* A status-free event: the case exists and still takes events. */
-static int check_event(struct apply *a)
-{
-	const json_t *to = json_object_get(a->ev, "to");
-	int err;
-
-	if (!a->ctx->before)
-		return fail(a, XFA_EINVALID, "step '%s' needs a registered case",
-			    a->step->id);
-	if (xfa_workflow_is_terminal(a->wf, a->from))
-		return fail(a, XFA_EINVALID, "step '%s': the case is %s "
-			    "(terminal) and takes no more events", a->step->id,
-			    a->from);
-	if (to && !json_is_null(to))
-		return fail(a, XFA_EINVALID, "step '%s' does not change the "
-			    "status", a->step->id);
-	if ((err = set_str(a->ev, "from", NULL)) < 0)
-		return err;
-	return set_str(a->ev, "to", NULL);
-}
-
-/* Step 1: which step the event takes. */
-static int resolve(struct apply *a)
-{
-	const char *type = xfa_json_str(a->ev, "type");
-	const char *to = xfa_json_str(a->ev, "to");
-	int err;
-
-	if (!type)
-		return fail(a, XFA_EINVALID, "event has no type");
-	if (a->ctx->before) {
-		a->from = xfa_json_str(a->ctx->before, "status");
-		if (!state_def(a->wf, a->from))
-			return fail(a, XFA_EINVALID, "document status '%s' is "
-				    "not a state of workflow %s",
-				    a->from ? a->from : "", a->wf->id);
-	}
-	if (!strcmp(type, "register")) {
-		a->step = initial_step(a->wf);
-	} else if (!strcmp(type, "move")) {
-		if (!to)
-			return fail(a, XFA_EINVALID, "a move needs a target "
-				    "state ('to')");
-		if (!(a->step = find_move(a->wf, a->from, to)))
-			return fail(a, XFA_EINVALID, "no transition from '%s' to "
-				    "'%s' in workflow %s",
-				    a->from ? a->from : "(new)", to, a->wf->id);
-	} else if (!(a->step = find_step(a->wf, type))) {
-		return fail(a, XFA_EINVALID, "unknown event type '%s' in "
-			    "workflow %s", type, a->wf->id);
-	}
-	if (a->step->internal && !a->ctx->allow_internal)
-		return fail(a, XFA_EINVALID, "step '%s' is internal: only xfa "
-			    "itself (export) takes it", a->step->id);
-	if ((err = set_str(a->ev, "type", a->step->id)) < 0)
-		return err;
-	return a->step->to ? check_transition(a, to) : check_event(a);
-}
-
-static int ctx_has(const xfa_wf_ctx *ctx, const char *role)
-{
-	const char *const *r;
-
-	for (r = ctx->roles; r && *r; r++)
-		if (!strcmp(*r, role))
-			return 1;
-	return 0;
-}
-
-/* Step 2: the role the signer acts in. */
-static int check_role(struct apply *a)
-{
-	const json_t *roles = step_get(a->step, "roles"), *v;
-	const json_t *given = json_object_get(a->ev, "role");
-	const char *role = json_string_value(given);
-	char need[256];
-	size_t i;
-
-	join(need, sizeof(need), roles, " or ");
-	if (given && !json_is_null(given)) {
-		if (!role || !str_in(roles, role))
-			return fail(a, XFA_EAUTH, "role '%s' may not take step "
-				    "'%s' (needs %s)", role ? role : "?",
-				    a->step->id, need);
-		if (!ctx_has(a->ctx, role))
-			return fail(a, XFA_EAUTH, "signer lacks role: step '%s' "
-				    "needs %s, and the signer does not hold '%s'",
-				    a->step->id, need, role);
-		return 0;
-	}
-	json_array_foreach(roles, i, v)
-		if (ctx_has(a->ctx, json_string_value(v)))
-			return set_str(a->ev, "role", json_string_value(v));
-	return fail(a, XFA_EAUTH, "signer lacks role: step '%s' needs %s",
-		    a->step->id, need);
-}
-
-/* Step 3: "at" and "effective" (defaults to "at"), effective <= at. */
-static int check_times(struct apply *a)
-{
-	const char *at = xfa_json_str(a->ev, "at"), *eff;
-	const json_t *e = json_object_get(a->ev, "effective");
-	int err;
-
-	if (!at || xfa_stamp_parse(&a->at, at) < 0)
-		return fail(a, XFA_EINVALID, "step '%s': 'at' is not an RFC 3339 "
-			    "time", a->step->id);
-	if ((!e || json_is_null(e)) &&
-	    (err = set_str(a->ev, "effective", at)) < 0)
-		return err;
-	eff = xfa_json_str(a->ev, "effective");
-	if (!eff || xfa_stamp_parse(&a->eff, eff) < 0)
-		return fail(a, XFA_EINVALID, "step '%s': 'effective' is not an "
-			    "RFC 3339 time", a->step->id);
-	if (a->eff.t > a->at.t)
-		return fail(a, XFA_EINVALID, "step '%s': effective time %s is "
-			    "later than the recording time %s", a->step->id,
-			    eff, at);
-	return 0;
-}
-
-/* Step 4: sort the patch into the user's part and derived keys. */
-static int split_patch(struct apply *a)
-{
-	const json_t *patch = json_object_get(a->ev, "patch");
-	const json_t *derived = json_object_get(a->wf->def, "derived_fields");
-	const char *key, *id = a->step->id;
-	json_t *val, *dst;
-
-	if (patch && !json_is_null(patch) && !json_is_object(patch))
-		return fail(a, XFA_EINVALID, "step '%s': the patch is not an "
-			    "object", id);
-	if (!(a->user = json_object()) || !(a->given = json_object()))
-		return oom();
-	json_object_foreach((json_t *)patch, key, val) {
-		dst = a->user;
-		if (is_computed(a->wf, key))
-			dst = a->given;
-		else if (str_in(step_get(a->step, "system_fields"), key))
-			;
-		else if (str_in(derived, key))
-			return fail(a, XFA_EINVALID, "step '%s': field '%s' is "
-				    "derived and may not be set by a patch", id, key);
-		else if (!step_flag(a->step, "any_field") &&
-			 !str_in(step_get(a->step, "fields"), key))
-			return fail(a, XFA_EINVALID, "step '%s' may not set field "
-				    "'%s'", id, key);
-		if (json_object_set(dst, key, val))
-			return oom();
-	}
-	a->doc = xfa_json_merge_patch(a->ctx->before ?
-				      json_deep_copy(a->ctx->before) : NULL,
-				      a->user);
-	return a->doc ? 0 : oom();
-}
-
-/* Step 5: required fields, coded values, the note. */
-static int check_fields(struct apply *a)
-{
-	const json_t *coded = json_object_get(a->wf->def, "coded_fields");
-	const json_t *v, *val;
-	const char *field, *voc;
-	size_t i;
-
-	json_array_foreach(step_get(a->step, "require"), i, v)
-		if (!non_empty(get_path(a->doc, json_string_value(v))))
-			return fail(a, XFA_EINVALID, "step '%s' requires field "
-				    "'%s'", a->step->id, json_string_value(v));
-	json_array_foreach(coded, i, v) {
-		field = xfa_json_str(v, "field");
-		voc = xfa_json_str(v, "vocabulary");
-		val = get_path(a->doc, field);
-		if (!val || json_is_null(val))
-			continue;
-		if (!by_id(vocabulary(a->wf, voc), json_string_value(val)))
-			return fail(a, XFA_EINVALID, "field '%s': '%s' is not a "
-				    "known %s", field, json_is_string(val) ?
-				    json_string_value(val) : "(not text)", voc);
-	}
-	if (step_flag(a->step, "require_note") &&
-	    blank(xfa_json_str(a->ev, "note")))
-		return fail(a, XFA_EINVALID, "step '%s' requires a note giving "
-			    "the reason", a->step->id);
-	return 0;
-}
-
-/* An attachment of `kind` (and name `name`, unless NULL) in `atts`. */
-static int has_att(const json_t *atts, const char *kind, const char *name)
-{
-	const json_t *v;
-	const char *k, *n;
-	size_t i;
-
-	json_array_foreach(atts, i, v) {
-		k = xfa_json_str(v, "kind");
-		n = xfa_json_str(v, "name");
-		if (k && !strcmp(k, kind) && (!name || (n && !strcmp(n, name))))
-			return 1;
-	}
-	return 0;
-}
-
-/* "attachments_if": a field that needs a document, maybe by name. */
-static int check_att_if(struct apply *a, const json_t *atts,
-			const json_t *cond)
-{
-	const char *field = xfa_json_str(cond, "field");
-	const char *kind = xfa_json_str(cond, "kind");
-	const char *nf = xfa_json_str(cond, "name_field"), *name;
-
-	if (!non_empty(get_path(a->doc, field)))
-		return 0;
-	if (!has_att(atts, kind, NULL))
-		return fail(a, XFA_EINVALID, "step '%s': a case with '%s' "
-			    "requires an attachment of kind '%s' (%s)", a->step->id,
-			    field, kind, xfa_workflow_label(a->wf, "attachment",
-							    kind, "zh"));
-	name = nf ? json_string_value(get_path(a->doc, nf)) : NULL;
-	if (name && !has_att(atts, kind, name))
-		return fail(a, XFA_EINVALID, "step '%s': '%s' names '%s', but "
-			    "no '%s' attachment of that name is attached",
-			    a->step->id, nf, name, kind);
-	return 0;
-}
-
-/* Step 6: this event's attachments. */
-static int check_attachments(struct apply *a)
-{
-	const json_t *atts = json_object_get(a->ev, "attachments"), *v;
-	const json_t *kinds = vocabulary(a->wf, "attachment");
-	const char *kind;
-	size_t i;
-	int err;
-
-	if (atts && !json_is_array(atts))
-		return fail(a, XFA_EINVALID, "'attachments' is not a list");
-	json_array_foreach(atts, i, v)
-		if (!by_id(kinds, (kind = xfa_json_str(v, "kind"))))
-			return fail(a, XFA_EINVALID, "attachment '%s': unknown "
-				    "kind '%s'", xfa_json_str(v, "name") ?
-				    xfa_json_str(v, "name") : "?",
-				    kind ? kind : "");
-	json_array_foreach(step_get(a->step, "require_attachments"), i, v)
-		if (!has_att(atts, json_string_value(v), NULL))
-			return fail(a, XFA_EINVALID, "step '%s' requires an "
-				    "attachment of kind '%s' (%s)", a->step->id,
-				    json_string_value(v), xfa_workflow_label(a->wf,
-				    "attachment", json_string_value(v), "zh"));
-	if (step_flag(a->step, "require_any_attachment") &&
-	    !json_array_size(atts))
-		return fail(a, XFA_EINVALID, "step '%s' requires an attachment",
-			    a->step->id);
-	json_array_foreach(step_get(a->step, "attachments_if"), i, v)
-		if ((err = check_att_if(a, atts, v)) < 0)
-			return err;
-	return 0;
-}
-
-/* Step 7: received_at <= effective; moves never precede the last milestone. */
-static int check_history(struct apply *a)
-{
-	const char *recv = xfa_json_str(a->doc, "received_at");
-	const char *key, *last = NULL, *lastkey = NULL, *t;
-	const json_t *ms;
-	xfa_stamp s, lt;
-	json_t *v;
-
-	if (recv && xfa_stamp_parse(&s, recv) < 0)
-		return fail(a, XFA_EINVALID, "field 'received_at': '%s' is not "
-			    "an RFC 3339 time", recv);
-	if (recv && a->eff.t < s.t)
-		return fail(a, XFA_EINVALID, "step '%s': effective time %s "
-			    "precedes received_at %s", a->step->id,
-			    xfa_json_str(a->ev, "effective"), recv);
-	if (!a->step->to || !a->ctx->before)
-		return 0;
-	ms = json_object_get(a->ctx->before, "milestones");
-	json_object_foreach((json_t *)ms, key, v) {
-		if (!(t = json_string_value(v)) || xfa_stamp_parse(&s, t) < 0)
-			return fail(a, XFA_EINVALID, "milestone '%s' is not an "
-				    "RFC 3339 time", key);
-		if (!last || s.t > lt.t) {
-			lt = s;
-			last = t;
-			lastkey = key;
-		}
-	}
-	if (last && a->eff.t < lt.t)
-		return fail(a, XFA_EINVALID, "step '%s': effective time %s "
-			    "precedes the case's last step ('%s' at %s)",
-			    a->step->id, xfa_json_str(a->ev, "effective"),
-			    lastkey, last);
-	return 0;
-}
-
-/* Step 8: a repeat of a matter terminated after 复核 can only be rejected. */
-static int check_repeat(struct apply *a)
-{
-	const json_t *rule = json_object_get(a->wf->def, "repeat_terminated");
-	const json_t *prev = a->ctx->repeat_of, *v;
-	const char *earlier, *pid, *after = NULL, *st, *status;
-	char only[256];
-	size_t i;
-
-	if (!rule || !prev || !a->step->to ||
-	    !str_in(json_object_get(rule, "in"), a->from) ||
-	    !(earlier = xfa_json_str(a->doc, xfa_json_str(rule, "field"))))
-		return 0;
-	pid = xfa_json_str(prev, "id");
-	if (pid && strcmp(pid, earlier))
-		return fail(a, XFA_EINVALID, "'%s' names %s, but the context "
-			    "holds case %s", xfa_json_str(rule, "field"),
-			    earlier, pid);
-	status = xfa_json_str(prev, "status");
-	json_array_foreach(json_object_get(rule, "after"), i, v) {
-		st = json_string_value(v);
-		if (xfa_json_str(json_object_get(prev, "milestones"), st) ||
-		    (status && !strcmp(status, st)))
-			after = st;
-	}
-	if (!after || str_in(json_object_get(rule, "only"), a->step->id))
-		return 0;
-	join(only, sizeof(only), json_object_get(rule, "only"), "', '");
-	return xfa_error_set(XFA_EINVALID, "case %s repeats %s, whose matter "
-		"was terminated after %s (%s): it can only take step '%s', not "
-		"'%s'", a->cid, earlier, xfa_workflow_label(a->wf, "state",
-		after, "zh"), after, only, a->step->id);
-}
-
-/* Step 8b: a step that "advances" a coded field (逐级上报: village, township,
- * county) must give the entry after the case's current one. */
-static int check_advance(struct apply *a)
-{
-	const json_t *adv = step_get(a->step, "advances"), *voc, *v;
-	const char *field, *cur, *want, *next = NULL;
-	size_t i, n;
-
-	if (!adv)
-		return 0;
-	field = xfa_json_str(adv, "field");
-	voc = json_object_get(json_object_get(a->wf->def, "vocabularies"),
-			      xfa_json_str(adv, "vocabulary"));
-	if (!(n = json_array_size(voc)))
-		return fail(a, XFA_EINVALID, "step '%s' advances '%s' along "
-			    "vocabulary '%s', which has no entries",
-			    a->step->id, field, xfa_json_str(adv, "vocabulary"));
-	cur = xfa_json_str(a->ctx->before, field);
-	want = xfa_json_str(a->user, field);
-	if (!cur)
-		return fail(a, XFA_EINVALID, "step '%s': the case has no '%s' "
-			    "to move on from", a->step->id, field);
-	json_array_foreach(voc, i, v)
-		if (!strcmp(xfa_json_str(v, "id") ? xfa_json_str(v, "id") : "",
-			    cur) && i + 1 < n)
-			next = xfa_json_str(json_array_get(voc, i + 1), "id");
-	if (!next)
-		return fail(a, XFA_EINVALID, "step '%s': '%s' is already '%s' "
-			    "(%s), the top of the list", a->step->id, field,
-			    cur, xfa_workflow_label(a->wf, xfa_json_str(adv,
-			    "vocabulary"), cur, "zh"));
-	if (!want || strcmp(want, next))
-		return fail(a, XFA_EINVALID, "step '%s': '%s' moves one step at "
-			    "a time, from '%s' to '%s', not to '%s'", a->step->id,
-			    field, cur, next, want ? want : "(none)");
-	return 0;
-}
-
-/* Step 9: a window (a "refuse" rule) this step would use has closed. */
-static int check_windows(struct apply *a)
-{
-	const json_t *due = json_object_get(a->ctx->before, "due");
-	const xfa_deadline *r;
-
-	if (xfa_deadline_window(&r, a->wf->rules, a->wf->nrules, a->step->id,
-				due, &a->eff) < 0)
-		return xfa_error_wrap(XFA_EINVALID, "case %s", a->cid);
-	if (r)
-		return fail(a, XFA_EINVALID, "step '%s' is too late: the window "
-			    "'%s' (%s) closed on %s", a->step->id, r->id,
-			    xfa_workflow_label(a->wf, "deadline", r->id, "zh"),
-			    xfa_json_str(due, r->id));
-	if (xfa_deadline_waiting(&r, a->wf->rules, a->wf->nrules, a->step->id,
-				 due, &a->eff) < 0)
-		return xfa_error_wrap(XFA_EINVALID, "case %s: step '%s'",
-				      a->cid, a->step->id);
-	if (r)
-		return fail(a, XFA_EINVALID, "step '%s' is too early: the period "
-			    "'%s' (%s) runs until %s", a->step->id, r->id,
-			    xfa_workflow_label(a->wf, "deadline", r->id, "zh"),
-			    xfa_json_str(due, r->id));
-	return 0;
-}
-
-/* An extension: move the deadline and count it, within the limits. */
-static int extend(struct apply *a, json_t *due)
-{
-	const json_t *ex = step_get(a->step, "extends");
-	const json_t *days = json_object_get(a->user,
-					     xfa_json_str(ex, "days_field"));
-	long long count;
-	int err;
-
-	if ((err = xfa_deadline_extension(due, &count, a->wf->rules,
-					  a->wf->nrules, ex, days,
-					  a->ctx->before, a->cal)) < 0)
-		return xfa_error_wrap(err, "case %s: step '%s'", a->cid,
-				      a->step->id);
-	if (json_object_set_new(a->derived, "extensions", json_integer(count)))
-		return oom();
-	return 0;
-}
-
-/* Step 10: milestones, due dates, counts, the workflow id. */
-static int derive(struct apply *a)
-{
-	const char *eff = xfa_json_str(a->ev, "effective");
-	const char *to = a->step->to, *counter;
-	json_t *due = json_object(), *base = NULL;
-	int err = 0;
-
-	if (!(a->derived = json_object()) || !due)
-		goto oom;
-	if (a->step->initial && json_object_set_new(a->derived, "workflow",
-						    json_string(a->wf->id)))
-		goto oom;
-	if (to && (!a->from || strcmp(a->from, to)) &&
-	    json_object_set_new(a->derived, "milestones",
-				json_pack("{s:s}", to, eff)))
-		goto oom;
-	if ((counter = xfa_json_str(a->step->def, "counts")) &&
-	    json_object_set_new(a->derived, counter, json_integer(
-		xfa_json_int(a->ctx->before, counter, 0) + 1)))
-		goto oom;
-	if (!(base = xfa_json_merge_patch(json_deep_copy(a->doc), a->derived)))
-		goto oom;
-	if (step_get(a->step, "extends") && (err = extend(a, due)) < 0)
-		goto done;
-	if ((err = xfa_deadline_set_on(due, a->wf->rules, a->wf->nrules,
-				       a->step->id, base, a->cal)) < 0) {
-		err = xfa_error_wrap(err, "case %s: step '%s'", a->cid,
-				     a->step->id);
-		goto done;
-	}
-	if (json_object_size(due) &&
-	    json_object_set(a->derived, "due", due))
-		goto oom;
-	goto done;
-oom:
-	err = oom();
-done:
-	json_decref(due);
-	json_decref(base);
-	return err;
-}
-
-/* Step 11: derived keys given must be what we derive; write the patch. */
-static int finish(struct apply *a)
-{
-	const char *key;
-	json_t *val, *patch;
-
-	json_object_foreach(a->given, key, val)
-		if (!json_equal(json_object_get(a->derived, key), val))
-			return fail(a, XFA_EINVALID, "step '%s': field '%s' is "
-				    "derived by the workflow and may not be set",
-				    a->step->id, key);
-	if (!(patch = json_copy(a->user)) || json_object_update(patch,
-								a->derived)) {
-		json_decref(patch);
-		return oom();
-	}
-	if (!json_object_size(patch)) {
-		json_decref(patch);
-		json_object_del(a->ev, "patch");
-		return 0;
-	}
-	return json_object_set_new(a->ev, "patch", patch) ? oom() : 0;
-}
-
-/* The checks and derivations of apply(), in order; each reads the last. */
-static int (*const stages[])(struct apply *) = {
-	resolve, check_role, check_times, split_patch, check_fields,
-	check_attachments, check_history, check_repeat, check_advance,
-	check_windows,
-	derive, finish
-};
-
-int xfa_workflow_apply(json_t *ev, const xfa_workflow *wf,
-		       const xfa_wf_ctx *ctx)
-{
-	struct apply a = { .wf = wf, .ctx = ctx, .ev = ev };
-	xfa_calendar *plain = NULL;
-	size_t i;
-	int err = 0;
-
-	a.cid = xfa_json_str(ev, "case");
-	if (!a.cid)
-		a.cid = ctx->before && xfa_json_str(ctx->before, "id") ?
-			xfa_json_str(ctx->before, "id") : "(new)";
-	if (!(a.cal = ctx->cal) && (err = xfa_calendar_load(&plain, NULL)) == 0)
-		a.cal = plain;
-	if (err == 0 && !json_is_object(ev))
-		err = fail(&a, XFA_EINVALID, "the event is not an object");
-	for (i = 0; err == 0 && i < sizeof(stages) / sizeof(*stages); i++)
-		err = stages[i](&a);
-	json_decref(a.user);
-	json_decref(a.given);
-	json_decref(a.derived);
-	json_decref(a.doc);
-	xfa_calendar_free(plain);
-	return err;
 }
