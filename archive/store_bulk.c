@@ -4,18 +4,115 @@
 
 /* --- bulk writes: objects in memory, then one pack ---------------------- */
 
+/*
+ * The objects already stored, seen through the plain repository's object
+ * database, as a read-only backend without freshen or refresh.  libgit2 1.5
+ * writes an object only after "freshening" it, and on a miss (every new
+ * object) refreshes each backend: the pack backend re-reads the pack folder
+ * (one readdir per object written).  An object database of this backend and
+ * the mempack alone asks the disk only whether the object exists, without
+ * refreshing (GIT_ODB_LOOKUP_NO_REFRESH).
+ */
+struct stored {
+	git_odb_backend parent;
+	git_odb *base;
+};
+
+static int stored_read(void **data, size_t *len, git_object_t *type,
+		       git_odb_backend *b, const git_oid *id)
+{
+	git_odb_object *o = NULL;
+	int err;
+
+	if ((err = git_odb_read(&o, ((struct stored *)b)->base, id)) < 0)
+		return err;
+	*len = git_odb_object_size(o);
+	*type = git_odb_object_type(o);
+	if (!(*data = git_odb_backend_data_alloc(b, *len + 1))) {
+		git_odb_object_free(o);
+		return -1;
+	}
+	memcpy(*data, git_odb_object_data(o), *len);
+	((char *)*data)[*len] = '\0';
+	git_odb_object_free(o);
+	return 0;
+}
+
+static int stored_read_prefix(git_oid *out, void **data, size_t *len,
+			      git_object_t *type, git_odb_backend *b,
+			      const git_oid *prefix, size_t n)
+{
+	git_odb_object *o = NULL;
+	int err;
+
+	if ((err = git_odb_read_prefix(&o, ((struct stored *)b)->base, prefix, n)) < 0)
+		return err;
+	git_oid_cpy(out, git_odb_object_id(o));
+	*len = git_odb_object_size(o);
+	*type = git_odb_object_type(o);
+	if (!(*data = git_odb_backend_data_alloc(b, *len + 1))) {
+		git_odb_object_free(o);
+		return -1;
+	}
+	memcpy(*data, git_odb_object_data(o), *len);
+	((char *)*data)[*len] = '\0';
+	git_odb_object_free(o);
+	return 0;
+}
+
+static int stored_read_header(size_t *len, git_object_t *type,
+			      git_odb_backend *b, const git_oid *id)
+{
+	return git_odb_read_header(len, type, ((struct stored *)b)->base, id);
+}
+
+static int stored_exists(git_odb_backend *b, const git_oid *id)
+{
+	return git_odb_exists_ext(((struct stored *)b)->base, id,
+				  GIT_ODB_LOOKUP_NO_REFRESH);
+}
+
+static void stored_free(git_odb_backend *b)
+{
+	git_odb_free(((struct stored *)b)->base);
+	free(b);
+}
+
+static int stored_new(git_odb_backend **out, git_repository *plain)
+{
+	struct stored *s = calloc(1, sizeof(*s));
+	int err;
+
+	if (!s) {
+		git_error_set_oom();
+		return -1;
+	}
+	if ((err = git_odb_init_backend(&s->parent, GIT_ODB_BACKEND_VERSION)) < 0 ||
+	    (err = git_repository_odb(&s->base, plain)) < 0) {
+		free(s);
+		return err;
+	}
+	s->parent.read = stored_read;
+	s->parent.read_prefix = stored_read_prefix;
+	s->parent.read_header = stored_read_header;
+	s->parent.exists = stored_exists;
+	s->parent.free = stored_free;
+	*out = &s->parent;
+	return 0;
+}
+
 int xfa_store_bulk_begin(xfa_store *st)
 {
 	git_repository *r = NULL;
 	git_odb *odb = NULL;
-	git_odb_backend *mp = NULL;
+	git_odb_backend *mp = NULL, *old = NULL;
 	int err;
 
 	if (st->plain)
 		return xfa_error_set(XFA_EINVALID, "bulk writing has begun already");
 	if ((err = git_repository_open_ext(&r, st->path, GIT_REPOSITORY_OPEN_NO_SEARCH |
 					   GIT_REPOSITORY_OPEN_BARE, NULL)) < 0 ||
-	    (err = git_repository_odb(&odb, r)) < 0 ||
+	    (err = git_odb_new(&odb)) < 0 ||
 	    (err = git_mempack_new(&mp)) < 0)
 		goto fail;
 	/* the highest priority: every new object goes to memory */
@@ -23,6 +120,13 @@ int xfa_store_bulk_begin(xfa_store *st)
 		mp->free(mp);
 		goto fail;
 	}
+	if ((err = stored_new(&old, st->repo)) < 0)
+		goto fail;
+	if ((err = git_odb_add_backend(odb, old, 1)) < 0) {
+		old->free(old);
+		goto fail;
+	}
+	git_repository_set_odb(r, odb);
 	git_odb_free(odb);
 	st->plain = st->repo;
 	st->repo = r;
