@@ -66,7 +66,7 @@ static void seq_free(struct rseq *q)
 	q->n = 0;
 }
 
-static int hexval(const char *s, int n, unsigned *out)
+int xfa_rx_hexval(const char *s, int n, unsigned *out)
 {
 	int i;
 
@@ -83,9 +83,7 @@ static int hexval(const char *s, int n, unsigned *out)
 	return 1;
 }
 
-/* A character escape at s[0] == '\\' (as schema.c reads them): its length
- * and code point, or 0. */
-static size_t char_escape(const char *s, unsigned *cp)
+size_t xfa_rx_char_escape(const char *s, unsigned *cp)
 {
 	const char *ctl = s[1] ? strchr("tnrfv", s[1]) : NULL;
 
@@ -96,9 +94,9 @@ static size_t char_escape(const char *s, unsigned *cp)
 		return 2;
 	}
 	if (s[1] == 'x')
-		return hexval(s + 2, 2, cp) ? 4 : 0;
+		return xfa_rx_hexval(s + 2, 2, cp) ? 4 : 0;
 	if (s[1] == 'u')
-		return hexval(s + 2, 4, cp) && (*cp < 0xd800 || *cp > 0xdfff) ? 6 : 0;
+		return xfa_rx_hexval(s + 2, 4, cp) && (*cp < 0xd800 || *cp > 0xdfff) ? 6 : 0;
 	if ((unsigned char)s[1] < 0x80 &&
 	    strchr("^$\\.*+?()[]{}|/-,:=!<>#&~'\"%@` ", s[1])) {
 		*cp = (unsigned char)s[1];
@@ -162,12 +160,12 @@ static void parse_class(struct rparse *p, struct rnode *x)
 			i += 2;
 			continue;
 		}
-		if (s[i] == '\\' && !(n = char_escape(s + i, &lo)))
+		if (s[i] == '\\' && !(n = xfa_rx_char_escape(s + i, &lo)))
 			break;
 		hi = lo;
 		if (i + n + 1 < p->end && s[i + n] == '-' && s[i + n + 1] != ']') {
 			hi = (unsigned char)s[i + n + 1];
-			if (s[i + n + 1] == '\\' && !(m = char_escape(s + i + n + 1, &hi)))
+			if (s[i + n + 1] == '\\' && !(m = xfa_rx_char_escape(s + i + n + 1, &hi)))
 				break;
 			n += 1 + m;
 		}
@@ -248,7 +246,7 @@ static int parse_atom(struct rparse *p, struct rnode *x)
 			p->i += 2;
 			break;
 		}
-		if (!(n = char_escape(s + p->i, &cp)) || cp == 0)
+		if (!(n = xfa_rx_char_escape(s + p->i, &cp)) || cp == 0)
 			return p->bad = 1, 0;
 		p->i += n;
 		goto literal;

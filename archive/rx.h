@@ -24,4 +24,11 @@ int xfa_rx_match(const xfa_rx *rx, const char *s, size_t len);
 
 void xfa_rx_free(xfa_rx *rx);
 
+/* Read `n` hex digits of `s` into *out: 1 if all were hex, else 0. */
+int xfa_rx_hexval(const char *s, int n, unsigned *out);
+
+/* A character escape (\t, \xHH, \uHHHH, an escaped punctuation character)
+ * at s[0] == '\\': its length, with its code point in *cp; 0 if not one. */
+size_t xfa_rx_char_escape(const char *s, unsigned *cp);
+
 #endif

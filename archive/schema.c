@@ -13,6 +13,7 @@
 #include "embedded.h"
 #include "error.h"
 #include "json.h"
+#include "rx.h"
 #include "schema_int.h"
 
 #define DEPTH_MAX 128          /* nested subschemas and $refs on one path */
@@ -472,7 +473,7 @@ static const json_t *pointer_get(const json_t *root, const char *frag)
 		return NULL;
 	for (i = j = 0; frag[i]; i++) {
 		unsigned h;
-		if (frag[i] == '%' && schema_hexval(frag + i + 1, 2, &h) && h) {
+		if (frag[i] == '%' && xfa_rx_hexval(frag + i + 1, 2, &h) && h) {
 			dec[j++] = (char)h;
 			i += 2;
 		} else {

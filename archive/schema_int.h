@@ -27,7 +27,4 @@ int schema_pattern_find(const char *pattern, const char *s, char *err,
 /* Forget every compiled pattern (when the schemas are unloaded). */
 void schema_pattern_forget(void);
 
-/* Read `n` hex digits of `s` into *out; 1 if they were all hex, else 0. */
-int schema_hexval(const char *s, int n, unsigned *out);
-
 #endif

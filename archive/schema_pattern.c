@@ -74,47 +74,6 @@ static void rx_literal(struct buf *b, unsigned char ch)
 	}
 }
 
-int schema_hexval(const char *s, int n, unsigned *out)
-{
-	int i;
-
-	*out = 0;
-	for (i = 0; i < n; i++) {
-		char ch = s[i];
-		unsigned d;
-		if (ch >= '0' && ch <= '9') d = (unsigned)(ch - '0');
-		else if (ch >= 'a' && ch <= 'f') d = (unsigned)(ch - 'a' + 10);
-		else if (ch >= 'A' && ch <= 'F') d = (unsigned)(ch - 'A' + 10);
-		else return 0;
-		*out = *out * 16 + d;
-	}
-	return 1;
-}
-
-/* A character escape (\t, \xHH, \uHHHH, \.) at s[0] == '\\': the code point
- * in *cp and the length consumed, or 0 if it is not one. */
-static size_t rx_char_escape(const char *s, unsigned *cp)
-{
-	const char *ctl = strchr("tnrfv", s[1]);
-
-	if (s[1] == '\0')
-		return 0;
-	if (ctl) {
-		*cp = (unsigned)"\t\n\r\f\v"[ctl - "tnrfv"];
-		return 2;
-	}
-	if (s[1] == 'x')
-		return schema_hexval(s + 2, 2, cp) ? 4 : 0;
-	if (s[1] == 'u')
-		return schema_hexval(s + 2, 4, cp) && (*cp < 0xd800 || *cp > 0xdfff) ? 6 : 0;
-	if ((unsigned char)s[1] < 0x80 &&
-	    strchr("^$\\.*+?()[]{}|/-,:=!<>#&~'\"%@` ", s[1])) {
-		*cp = (unsigned char)s[1];
-		return 2;
-	}
-	return 0;
-}
-
 /* The ASCII set of a class escape (\d \w \s): 1 if `e` is one. */
 static int rx_class_set(char e, unsigned char set[128], int *space)
 {
@@ -198,7 +157,7 @@ static size_t rx_class(struct buf *b, const char *s, const char **err)
 			i += 2;
 			continue;
 		}
-		if (s[i] == '\\' && !(n = rx_char_escape(s + i, &lo))) {
+		if (s[i] == '\\' && !(n = xfa_rx_char_escape(s + i, &lo))) {
 			*err = "unsupported escape in a character class";
 			return 0;
 		}
@@ -207,7 +166,7 @@ static size_t rx_class(struct buf *b, const char *s, const char **err)
 			size_t m = 1;
 			hi = (unsigned char)s[i + n + 1];
 			if (s[i + n + 1] == '\\' &&
-			    !(m = rx_char_escape(s + i + n + 1, &hi))) {
+			    !(m = xfa_rx_char_escape(s + i + n + 1, &hi))) {
 				*err = "unsupported escape in a character class";
 				return 0;
 			}
@@ -244,7 +203,7 @@ static size_t rx_escape(struct buf *b, const char *s, const char **err)
 			schema_buf_str(b, cls[i + 1]);
 			return 2;
 		}
-	if (!(n = rx_char_escape(s, &cp)) || cp == 0) {
+	if (!(n = xfa_rx_char_escape(s, &cp)) || cp == 0) {
 		*err = "unsupported escape (back-references, \\b and the like)";
 		return 0;
 	}
