@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_fixture.h"
 #include "calendar.h"
 #include "error.h"
 #include "file.h"
@@ -12,20 +13,6 @@
 #define CN_CALENDAR "schemas/calendar/cn.json"
 
 static xfa_calendar *cn;
-
-static json_t *read_json(const char *path)
-{
-	char *buf = NULL;
-	size_t len;
-	json_t *v = NULL;
-
-	ck_assert_msg(xfa_file_read(&buf, &len, path, 1 << 20) == 0,
-		      "%s: %s", path, xfa_error_last());
-	ck_assert_msg(xfa_json_parse(&v, buf, len, path) == 0, "%s",
-		      xfa_error_last());
-	free(buf);
-	return v;
-}
 
 static long day(const char *s)
 {
@@ -44,7 +31,7 @@ static long day(const char *s)
 
 static void setup_cn(void)
 {
-	json_t *def = read_json(CN_CALENDAR);
+	json_t *def = fx_read_json(CN_CALENDAR);
 
 	ck_assert_msg(xfa_calendar_load(&cn, def) == 0, "%s", xfa_error_last());
 	json_decref(def);

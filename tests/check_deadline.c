@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_fixture.h"
 #include "calendar.h"
 #include "deadline.h"
 #include "error.h"
@@ -14,27 +15,13 @@
 static xfa_calendar *cn;
 static json_t *wfdef;
 
-static json_t *read_json(const char *path)
-{
-	char *buf = NULL;
-	size_t len;
-	json_t *v = NULL;
-
-	ck_assert_msg(xfa_file_read(&buf, &len, path, 1 << 20) == 0,
-		      "%s: %s", path, xfa_error_last());
-	ck_assert_msg(xfa_json_parse(&v, buf, len, path) == 0, "%s",
-		      xfa_error_last());
-	free(buf);
-	return v;
-}
-
 static void setup(void)
 {
-	json_t *def = read_json("schemas/calendar/cn.json");
+	json_t *def = fx_read_json("schemas/calendar/cn.json");
 
 	ck_assert_msg(xfa_calendar_load(&cn, def) == 0, "%s", xfa_error_last());
 	json_decref(def);
-	wfdef = read_json("schemas/workflow/xinfang-2022.json");
+	wfdef = fx_read_json("schemas/workflow/xinfang-2022.json");
 }
 
 static void teardown(void)

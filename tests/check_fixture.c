@@ -80,6 +80,20 @@ void fx_archive_teardown(fx_archive *f)
 	memset(f, 0, sizeof(*f));
 }
 
+json_t *fx_read_json(const char *path)
+{
+	char *buf = NULL;
+	size_t len;
+	json_t *v = NULL;
+
+	ck_assert_msg(xfa_file_read(&buf, &len, path, 1 << 20) == 0, "%s: %s",
+		      path, xfa_error_last());
+	ck_assert_msg(xfa_json_parse(&v, buf, len, path) == 0, "%s",
+		      xfa_error_last());
+	free(buf);
+	return v;
+}
+
 json_t *fx_case_input(void)
 {
 	char *buf = NULL;

@@ -34,6 +34,10 @@ void fx_spit(const char *path, const void *data, size_t len);
 void fx_archive_setup(fx_archive *f, const char *office, int with_clerk);
 void fx_archive_teardown(fx_archive *f);
 
+/* The JSON file at `path` (relative to the project root), parsed (new
+ * reference; asserts). */
+json_t *fx_read_json(const char *path);
+
 /* A valid case input document (new reference): tests/fixtures/cases/02. */
 json_t *fx_case_input(void);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_fixture.h"
 #include "error.h"
 #include "file.h"
 #include "json.h"
@@ -23,20 +24,6 @@ static const char *const LEADER[] = { "leader", NULL };
 static json_t *def;
 static xfa_workflow *wf;
 
-static json_t *read_json(const char *path)
-{
-	char *buf = NULL;
-	size_t len;
-	json_t *v = NULL;
-
-	ck_assert_msg(xfa_file_read(&buf, &len, path, 1 << 20) == 0, "%s: %s",
-		      path, xfa_error_last());
-	ck_assert_msg(xfa_json_parse(&v, buf, len, path) == 0, "%s",
-		      xfa_error_last());
-	free(buf);
-	return v;
-}
-
 static json_t *parse(const char *text)
 {
 	json_t *v = NULL;
@@ -51,7 +38,7 @@ static void setup(void)
 {
 	json_t *dl;
 
-	def = read_json(WORKFLOW_FILE);
+	def = fx_read_json(WORKFLOW_FILE);
 	dl = json_object_get(def, "deadlines");
 	json_array_append_new(dl, parse("{\"id\": \"community_review\", "
 		"\"label\": {\"zh\": \"社区审核\", \"en\": \"community review\"}, "
@@ -292,7 +279,7 @@ static xfa_workflow *rwf;
 static void rsetup(void)
 {
 	setup();
-	rdef = read_json(RISK_FILE);
+	rdef = fx_read_json(RISK_FILE);
 	ck_assert_msg(xfa_workflow_load(&rwf, rdef) == 0, "%s", xfa_error_last());
 }
 

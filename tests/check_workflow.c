@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_fixture.h"
 #include "calendar.h"
 #include "error.h"
 #include "file.h"
@@ -35,20 +36,6 @@ static xfa_calendar *cal;
 
 /* ---- fixtures and helpers ---- */
 
-static json_t *read_json(const char *path)
-{
-	char *buf = NULL;
-	size_t len;
-	json_t *v = NULL;
-
-	ck_assert_msg(xfa_file_read(&buf, &len, path, 1 << 20) == 0,
-		      "%s: %s", path, xfa_error_last());
-	ck_assert_msg(xfa_json_parse(&v, buf, len, path) == 0, "%s",
-		      xfa_error_last());
-	free(buf);
-	return v;
-}
-
 static json_t *parse(const char *text)
 {
 	json_t *v = NULL;
@@ -60,9 +47,9 @@ static json_t *parse(const char *text)
 
 static void setup(void)
 {
-	json_t *c = read_json(CALENDAR_FILE);
+	json_t *c = fx_read_json(CALENDAR_FILE);
 
-	def = read_json(WORKFLOW_FILE);
+	def = fx_read_json(WORKFLOW_FILE);
 	ck_assert_msg(xfa_workflow_load(&wf, def) == 0, "%s", xfa_error_last());
 	ck_assert_msg(xfa_calendar_load(&cal, c) == 0, "%s", xfa_error_last());
 	json_decref(c);
