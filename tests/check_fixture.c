@@ -96,15 +96,7 @@ json_t *fx_read_json(const char *path)
 
 json_t *fx_case_input(void)
 {
-	char *buf = NULL;
-	size_t len;
-	json_t *v = NULL;
-
-	ck_assert_int_eq(xfa_file_read(&buf, &len,
-		"tests/fixtures/cases/02-civil-affairs.json", 1 << 20), 0);
-	ck_assert_int_eq(xfa_json_parse(&v, buf, len, "fixture"), 0);
-	free(buf);
-	return v;
+	return fx_read_json("tests/fixtures/cases/02-civil-affairs.json");
 }
 
 void fx_head(char out[41], xfa_archive *a)
