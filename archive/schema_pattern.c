@@ -237,8 +237,83 @@ static size_t rx_interval(const char *s)
 
 /* ECMA-262 pattern to POSIX ERE: the subset our schemas and the draft-07
  * suite use.  Lazy quantifiers become greedy (only match/no-match counts). */
+/* The larger bound of the interval "{n}", "{n,}" or "{n,m}" at s. */
+static size_t rx_bound(const char *s)
+{
+	size_t n = 0, v = 0;
+
+	for (s++; *s != '}'; s++) {
+		if (*s == ',') {
+			n = v > n ? v : n;
+			v = 0;
+		} else if (v < 1000000) {
+			v = v * 10 + (size_t)(*s - '0');
+		}
+	}
+	return v > n ? v : n;
+}
+
+/*
+ * What regcomp will build from the pattern, counted as it goes: glibc copies
+ * a repeated atom once per repetition, so "(a{100}){100}" or "a+++++..."
+ * grows its automaton without bound.  ECMA-262 refuses a quantifier with
+ * nothing to repeat (after another quantifier, an anchor or at a start);
+ * we refuse that too, and any pattern past RX_NODES once expanded.
+ */
+#define RX_NODES 100000
+#define RX_DEPTH 64
+struct rx_size {
+	size_t cur, last, stack[RX_DEPTH];
+	int depth;
+};
+
+static int rx_count_atom(struct rx_size *z)
+{
+	z->cur++;
+	z->last = 1;
+	return 0;
+}
+
+static int rx_size_add(struct rx_size *z, char ch, const char *s, size_t n,
+		    const char **err)
+{
+	size_t k;
+
+	switch (ch) {
+	case '(':
+		if (z->depth == RX_DEPTH)
+			return *err = "groups nested too deeply", -1;
+		z->stack[z->depth++] = z->cur;
+		z->cur = z->last = 0;
+		return 0;
+	case ')':
+		k = z->cur;
+		z->cur = (z->depth ? z->stack[--z->depth] : 0) + k;
+		z->last = k ? k : 1;
+		return 0;
+	case '|': case '^': case '$':
+		z->last = 0;
+		return 0;
+	case '*': case '+': case '?': case '{':
+		if (ch == '{' && n < 2)
+			return rx_count_atom(z);
+		if (!z->last)
+			return *err = "nothing to repeat", -1;
+		k = ch == '{' ? rx_bound(s) : ch == '+' ? 2 : 1;
+		if (k > RX_NODES || z->last > RX_NODES / (k ? k : 1))
+			return *err = "pattern too large once expanded", -1;
+		z->cur += z->last * k - z->last;
+		z->last = 0;
+		break;
+	default:
+		return rx_count_atom(z);
+	}
+	return z->cur > RX_NODES ? (*err = "pattern too large once expanded", -1) : 0;
+}
+
 static int rx_translate(struct buf *b, const char *s, const char **err)
 {
+	struct rx_size z = { 0 };
 	size_t i = 0, n;
 
 	while (s[i]) {
@@ -246,9 +321,11 @@ static int rx_translate(struct buf *b, const char *s, const char **err)
 		if (ch == '\\') {
 			if (!(n = rx_escape(b, s + i, err)))
 				return -1;
+			ch = 'a';
 		} else if (ch == '[') {
 			if (!(n = rx_class(b, s + i, err)))
 				return -1;
+			ch = 'a';
 		} else if (ch == '(' && s[i + 1] == '?') {
 			if (s[i + 2] != ':') {
 				*err = "lookaround and named groups are not supported";
@@ -271,6 +348,8 @@ static int rx_translate(struct buf *b, const char *s, const char **err)
 			schema_buf_chr(b, ch);
 			n = 1;
 		}
+		if (rx_size_add(&z, ch, s + i, n, err) < 0)
+			return -1;
 		if ((ch == '*' || ch == '+' || ch == '?' || (ch == '{' && n > 1)) &&
 		    s[i + n] == '?')
 			n++;

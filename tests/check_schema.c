@@ -340,6 +340,12 @@ static const struct { const char *schema, *doc, *msg; int code; } fatal_cases[] 
 	  "no such embedded schema", XFA_ERROR },
 	{ "{\"pattern\":\"^(?=a)\"}", "\"a\"", "lookaround", XFA_ERROR },
 	{ "{\"pattern\":\"(a\\\\1)\"}", "\"a\"", "unsupported escape", XFA_ERROR },
+	/* patterns regcomp would blow up (fuzz_schema found the first) */
+	{ "{\"pattern\":\"^[a-z]++++$\"}", "\"a\"", "nothing to repeat", XFA_ERROR },
+	{ "{\"pattern\":\"^a*?+$\"}", "\"a\"", "nothing to repeat", XFA_ERROR },
+	{ "{\"pattern\":\"^+a$\"}", "\"a\"", "nothing to repeat", XFA_ERROR },
+	{ "{\"pattern\":\"^((a{100}){100}){100}$\"}", "\"a\"",
+	  "too large once expanded", XFA_ERROR },
 	{ "{\"type\":\"text\"}", "1", "names no JSON type", XFA_ERROR },
 	{ "{\"minLength\":-1}", "\"a\"", "non-negative integer", XFA_ERROR },
 	{ "{\"$ref\":\"#\"}", "1", "nested deeper than", XFA_EINVALID },
