@@ -13,6 +13,12 @@
  *       cases to "accepted" (xfa_case_move), each timed; the key is unlocked
  *       once beforehand and not counted.
  *
+ *   bench_write moves ARCHIVE KEYFILE PASSFILE MOVES.txt [-b CHUNK] [-f 0|1]
+ *       Moves read from MOVES.txt, one case a line: "ID STATE [STATE...]"
+ *       (the states it is moved to in turn); batches of CHUNK moves
+ *       (xfa_case_move_batch) written as one pack each, like fill.  Gives a
+ *       filled archive realistic states before queries are measured.
+ *
  * INPUT.json is a clerk's case document; fill sets its received_at to a
  * day of YEAR.  Results are JSON lines on stdout (see bench.h). */
 #include <stdio.h>
@@ -199,6 +205,92 @@ static int cmd_fill(int argc, char **argv)
 	return 0;
 }
 
+/* One batch: the moves of `lines` published together. */
+static void moves_batch(xfa_archive *a, const xfa_key *k, char **lines, size_t n)
+{
+	xfa_store *st = xfa_archive_store(a);
+	xfa_case_opts o;
+	xfa_batch *b = NULL;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	if (xfa_store_bulk_begin(st) < 0 || xfa_batch_begin(&b, a) < 0)
+		die("batch");
+	for (i = 0; i < n; i++) {
+		char *save = NULL, *id = strtok_r(lines[i], " \t\n", &save), *to;
+		unsigned seq;
+		while (id && (to = strtok_r(NULL, " \t\n", &save)))
+			if (xfa_case_move_batch(&seq, b, k, id, to, &o) < 0) {
+				fprintf(stderr, "bench_write: %s -> %s\n", id, to);
+				die("move (batch)");
+			}
+	}
+	if (xfa_store_bulk_flush(st) < 0)
+		die("pack");
+	if (xfa_batch_publish(b) < 0)
+		die("publish");
+	xfa_batch_free(b);
+	xfa_store_bulk_end(st);
+}
+
+static int cmd_moves(int argc, char **argv)
+{
+	size_t chunk = 5000, n = 0, moved = 0, i;
+	int fsync_on = 0;
+	xfa_archive *a = NULL;
+	const char *opt[128];
+	char *pos[4], line[512], **lines;
+	xfa_key *k;
+	FILE *f;
+	double t0, ms;
+
+	if (split_args(argc, argv, pos, 4, opt) != 4)
+		return 64;
+	if (opt['b'])
+		chunk = (size_t)strtoul(opt['b'], NULL, 10);
+	if (opt['f'])
+		fsync_on = atoi(opt['f']);
+	if (!chunk || !(lines = calloc(chunk, sizeof(*lines))))
+		return 64;
+	if (!(f = fopen(pos[3], "r"))) {
+		perror(pos[3]);
+		return 66;
+	}
+	xfa_store_set_fsync(fsync_on);
+	if (xfa_archive_open(&a, pos[0]) < 0)
+		die(pos[0]);
+	k = load_key(pos[1], pos[2]);
+	t0 = bench_now_ms();
+	for (;;) {
+		int more = fgets(line, sizeof(line), f) != NULL;
+		if (more && line[0] != '\n') {
+			const char *c;
+			for (c = line; *c; c++)
+				moved += *c == ' ';
+			if (!(lines[n++] = strdup(line)))
+				die("strdup");
+		}
+		if (n && (n == chunk || !more)) {
+			moves_batch(a, k, lines, n);
+			for (i = 0; i < n; i++)
+				free(lines[i]);
+			n = 0;
+		}
+		if (!more)
+			break;
+	}
+	fclose(f);
+	ms = bench_now_ms() - t0;
+	printf("{\"step\":\"moves\",\"moves\":%zu,\"chunk\":%zu,\"fsync\":%d,"
+	       "\"seconds\":%.3f,\"events_per_s\":%.1f,\"maxrss_kb\":%ld}\n",
+	       moved, chunk, fsync_on, ms / 1e3, (double)moved * 1e3 / ms,
+	       bench_self_rss_kb());
+	free(lines);
+	xfa_key_free(k);
+	xfa_archive_free(a);
+	return 0;
+}
+
 static int cmd_measure(int argc, char **argv)
 {
 	size_t n = 200, size = 0, i;
@@ -274,7 +366,7 @@ static int cmd_measure(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench_write unlock|fill|measure ...\n");
+		fprintf(stderr, "usage: bench_write unlock|fill|moves|measure ...\n");
 		return 64;
 	}
 	if (xfa_init() < 0)
@@ -284,6 +376,8 @@ int main(int argc, char **argv)
 		return cmd_unlock(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "fill"))
 		return cmd_fill(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "moves"))
+		return cmd_moves(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "measure"))
 		return cmd_measure(argc - 1, argv + 1);
 	fprintf(stderr, "bench_write: unknown command '%s'\n", argv[1]);
