@@ -23,6 +23,7 @@
 #define APPEND_TRIES 64
 #define SHIPPED_WORKFLOW "xinfang-2022.json"
 #define SHIPPED_CALENDAR "cn.json"
+#define SHIPPED_LEDGER "risk-ledger.json"
 
 struct xfa_archive {
 	xfa_store *st;
@@ -51,6 +52,43 @@ static int meta_file(json_t **out, xfa_store *st, const xfa_oid *commit,
 	return err;
 }
 
+/*
+ * The registers of the archive: cases always; the risk ledger when
+ * archive.json names one ("ledger": {"prefix", "workflow"}), with its own
+ * prefix (which must differ from the cases') and workflow.
+ */
+static int load_kinds(xfa_meta *m, xfa_store *st, const xfa_oid *commit)
+{
+	const json_t *led = json_object_get(m->doc, "ledger");
+	xfa_kind *c = &m->kinds[XFA_KIND_CASE], *r = &m->kinds[XFA_KIND_RISK];
+	json_t *wf = NULL;
+	int err = 0;
+
+	c->name = "case";
+	c->root = "cases";
+	c->prefix = xfa_json_str(m->doc, "prefix");
+	c->schema = "case.schema.json";
+	c->wf = m->wf;
+	r->name = "risk";
+	r->root = "risks";
+	r->schema = "risk.schema.json";
+	r->why = "this archive keeps no risk ledger (archive.json names no 'ledger'; "
+		 "archives made before the ledger cannot take risk items)";
+	if (!led)
+		return 0;
+	r->prefix = xfa_json_str(led, "prefix");
+	if (r->prefix && c->prefix && !strcmp(r->prefix, c->prefix))
+		return xfa_error_set(XFA_EINVALID, "archive.json: the ledger's prefix "
+				     "'%s' is the cases' prefix", r->prefix);
+	if ((err = meta_file(&wf, st, commit, xfa_json_str(led, "workflow"))) == 0 &&
+	    (err = xfa_workflow_load(&m->ledger, wf)) == 0) {
+		r->wf = m->ledger;
+		r->why = NULL;
+	}
+	json_decref(wf);
+	return err;
+}
+
 int xfa_meta_load(xfa_meta *m, xfa_store *st, const xfa_oid *commit)
 {
 	json_t *wf = NULL, *cal = NULL;
@@ -74,7 +112,8 @@ int xfa_meta_load(xfa_meta *m, xfa_store *st, const xfa_oid *commit)
 	    (err = meta_file(&wf, st, commit, xfa_json_str(m->doc, "workflow"))) < 0 ||
 	    (err = xfa_workflow_load(&m->wf, wf)) < 0 ||
 	    (err = meta_file(&cal, st, commit, xfa_json_str(m->doc, "calendar"))) < 0 ||
-	    (err = xfa_calendar_load(&m->cal, cal)) < 0)
+	    (err = xfa_calendar_load(&m->cal, cal)) < 0 ||
+	    (err = load_kinds(m, st, commit)) < 0)
 		goto done;
 done:
 	free(buf);
@@ -89,6 +128,7 @@ void xfa_meta_release(xfa_meta *m)
 {
 	json_decref(m->doc);
 	xfa_workflow_free(m->wf);
+	xfa_workflow_free(m->ledger);
 	xfa_calendar_free(m->cal);
 	memset(m, 0, sizeof(*m));
 }
@@ -248,8 +288,9 @@ static int append_on(xfa_oid *out_commit, unsigned *out_seq, xfa_archive *a,
 		err = xfa_error_set(XFA_ERROR, "out of memory");
 		goto done;
 	}
-	if (ap->doc_schema &&
-	    (err = xfa_schema_check(ap->doc_schema, newdoc, c.stream.docname)) < 0)
+	if ((c.doc_schema || ap->doc_schema) &&
+	    (err = xfa_schema_check(c.doc_schema ? c.doc_schema : ap->doc_schema,
+				    newdoc, c.stream.docname)) < 0)
 		goto done;
 	err = xfa_event_commit(out_commit, c.tx, &c.stream, c.ev, newdoc, ap->att,
 			       ap->natt, &sg);
@@ -382,6 +423,11 @@ static json_t *initial_doc(const xfa_init_opts *o, const xfa_key *admin,
 		"keys", fpr, rec);
 	if (doc && o->office)
 		json_object_set_new(doc, "office", json_string(o->office));
+	/* the risk ledger 矛盾纠纷台账: its own prefix, never the cases' */
+	if (doc)
+		json_object_set_new(doc, "ledger", json_pack("{s:s, s:s}", "prefix",
+			strcmp(xfa_json_str(doc, "prefix"), "FX") ? "FX" : "FXR",
+			"workflow", SHIPPED_LEDGER));
 	if (!doc)
 		xfa_error_set(XFA_EINVALID, "bad archive settings");
 	return doc;
@@ -390,13 +436,13 @@ static json_t *initial_doc(const xfa_init_opts *o, const xfa_key *admin,
 /* Write the init event and the first commit into a fresh store. */
 static int write_init(xfa_store *st, const xfa_init_opts *o, const xfa_key *admin)
 {
-	xfa_staged att[2];
+	xfa_staged att[3];
 	xfa_stream s;
 	xfa_signer sg;
 	xfa_txn *tx = NULL;
 	xfa_stamp now;
 	json_t *doc = NULL, *ev = NULL, *newdoc = NULL;
-	xfa_workflow *wf = NULL;
+	xfa_workflow *wf = NULL, *lwf = NULL;
 	char at[XFA_STAMP_SIZE];
 	int off, err;
 
@@ -411,16 +457,18 @@ static int write_init(xfa_store *st, const xfa_init_opts *o, const xfa_key *admi
 		goto done;
 	}
 	if ((err = xfa_schema_check("archive.schema.json", doc, "archive settings")) < 0 ||
-	    (err = xfa_workflow_load(&wf, xfa_schema_get("workflow/" SHIPPED_WORKFLOW))) < 0)
+	    (err = xfa_workflow_load(&wf, xfa_schema_get("workflow/" SHIPPED_WORKFLOW))) < 0 ||
+	    (err = xfa_workflow_load(&lwf, xfa_schema_get("workflow/" SHIPPED_LEDGER))) < 0)
 		goto done;
 	if ((err = stage_embedded(&att[0], st, "workflow/" SHIPPED_WORKFLOW, "workflow")) < 0 ||
-	    (err = stage_embedded(&att[1], st, "calendar/" SHIPPED_CALENDAR, "calendar")) < 0)
+	    (err = stage_embedded(&att[1], st, "calendar/" SHIPPED_CALENDAR, "calendar")) < 0 ||
+	    (err = stage_embedded(&att[2], st, "workflow/" SHIPPED_LEDGER, "workflow")) < 0)
 		goto done;
 	xfa_pubkey_fingerprint(sg.fpr, xfa_key_public(admin));
-	ev = json_pack("{s:s, s:i, s:n, s:s, s:n, s:n, s:s, s:s, s:s, s:s, s:O, s:[O,O]}",
+	ev = json_pack("{s:s, s:i, s:n, s:s, s:n, s:n, s:s, s:s, s:s, s:s, s:O, s:[O,O,O]}",
 		"case", XFA_META_NAME, "seq", 1, "prev", "type", "init", "from", "to",
 		"at", at, "effective", at, "by", sg.fpr, "role", "admin", "patch", doc,
-		"attachments", att[0].rec, att[1].rec);
+		"attachments", att[0].rec, att[1].rec, att[2].rec);
 	if (!ev || !(newdoc = xfa_event_replay(NULL, ev))) {
 		err = xfa_error_set(XFA_ERROR, "out of memory");
 		goto done;
@@ -434,13 +482,15 @@ static int write_init(xfa_store *st, const xfa_init_opts *o, const xfa_key *admi
 	sg.key = admin;
 	sg.name = o->admin_name;
 	sg.principal = xfa_keyring_principal(xfa_keyring_find(newdoc, sg.fpr));
-	if ((err = xfa_event_commit(NULL, tx, &s, ev, newdoc, att, 2, &sg)) == 0)
+	if ((err = xfa_event_commit(NULL, tx, &s, ev, newdoc, att, 3, &sg)) == 0)
 		err = xfa_txn_publish(tx, "xfa init");
 done:
 	xfa_workflow_free(wf);
+	xfa_workflow_free(lwf);
 	xfa_txn_free(tx);
 	xfa_staged_release(&att[0]);
 	xfa_staged_release(&att[1]);
+	xfa_staged_release(&att[2]);
 	json_decref(doc);
 	json_decref(ev);
 	json_decref(newdoc);

@@ -15,10 +15,30 @@
 
 typedef struct xfa_archive xfa_archive;
 
+/*
+ * A register of records kept in the archive: petition cases under "cases/",
+ * risk items of the dispute-risk ledger 矛盾纠纷台账 under "risks/".  Both
+ * have the same folder layout and events; each has its id prefix, workflow
+ * and document schema (see xfa_kind_of_dir in case.h).
+ */
+typedef struct xfa_kind {
+	const char *name;         /* "case" or "risk" */
+	const char *root;         /* "cases" or "risks" */
+	const char *prefix;       /* the id prefix; NULL: no such register */
+	const char *schema;       /* the document schema */
+	const xfa_workflow *wf;   /* its workflow; NULL: no such register here */
+	const char *why;          /* why wf is NULL */
+} xfa_kind;
+
+#define XFA_KIND_CASE 0
+#define XFA_KIND_RISK 1
+
 /* The archive's metadata as of one commit. */
 typedef struct xfa_meta {
 	json_t *doc;           /* .xfa/archive.json */
 	xfa_workflow *wf;      /* the workflow it names */
+	xfa_workflow *ledger;  /* the risk ledger's workflow ("ledger"), or NULL */
+	xfa_kind kinds[2];     /* XFA_KIND_CASE, XFA_KIND_RISK (pointers into the above) */
 	xfa_calendar *cal;     /* the holiday calendar it names */
 	int off;               /* its UTC offset in minutes */
 	xfa_oid doc_blob;      /* id of archive.json, to cache by */
@@ -69,6 +89,7 @@ typedef struct xfa_append_ctx {
 	const char *roles[16];   /* the signer's roles now, NULL-terminated */
 	xfa_stamp now;
 	json_t *ev;              /* the event being built */
+	const char *doc_schema;  /* set by the builder: overrides the append's */
 } xfa_append_ctx;
 
 /*

@@ -79,27 +79,99 @@ bad:
 		id ? id : "");
 }
 
-/* "cases/2026" or "cases/2026/A01": the folder of one year's (office's) cases. */
-static void year_dir(char *out, size_t n, int year, const char *office)
+/* "cases/2026" or "risks/2026/A01": the folder of one year's (office's) records. */
+static void year_dir(char *out, size_t n, const char *root, int year,
+		     const char *office)
 {
 	if (office && *office)
-		snprintf(out, n, "cases/%04d/%s", year, office);
+		snprintf(out, n, "%s/%04d/%s", root, year, office);
 	else
-		snprintf(out, n, "cases/%04d", year);
+		snprintf(out, n, "%s/%04d", root, year);
 }
 
-int xfa_case_dir(char *out, size_t n, const char *id)
+/* The register folder `path` starts in ("cases", "risks"), or NULL. */
+static const char *root_of(const char *path)
 {
+	if (!strncmp(path, "cases/", 6) || !strcmp(path, "cases"))
+		return "cases";
+	if (!strncmp(path, "risks/", 6) || !strcmp(path, "risks"))
+		return "risks";
+	return NULL;
+}
+
+int xfa_case_dir_under(char *out, size_t n, const char *path, const char *id)
+{
+	const char *root = root_of(path);
 	char base[64];
 	case_id c;
 	int err;
 
 	if ((err = parse_id(&c, id)) < 0)
 		return err;
-	year_dir(base, sizeof(base), c.year, c.office);
+	if (!root)
+		return xfa_error_set(XFA_EINVALID, "'%s' is not in a register folder", path);
+	year_dir(base, sizeof(base), root, c.year, c.office);
 	snprintf(out, n, "%s/%02u/%02u/%s", base, c.number / 10000,
 		 c.number / 100 % 100, id);
 	return 0;
+}
+
+int xfa_case_dir(char *out, size_t n, const char *id)
+{
+	return xfa_case_dir_under(out, n, "cases", id);
+}
+
+/* Kinds for folders that fit no register of the archive (see case.h). */
+static const xfa_kind no_case = { "case", "cases", NULL, "case.schema.json",
+	NULL, "a case folder holds an id with the risk ledger's prefix" };
+static const xfa_kind no_risk = { "risk", "risks", NULL, "risk.schema.json",
+	NULL, "a risk folder holds an id without the risk ledger's prefix" };
+static const xfa_kind no_meta = { "case", "cases", NULL, "case.schema.json",
+	NULL, "no archive metadata" };
+
+/* Is the prefix of `id` (up to its first '-') `prefix`? */
+static int has_prefix(const char *id, const char *prefix)
+{
+	size_t n = prefix ? strlen(prefix) : 0;
+
+	return n && !strncmp(id, prefix, n) && id[n] == '-';
+}
+
+const xfa_kind *xfa_kind_of_id(const xfa_meta *m, const char *id)
+{
+	const xfa_kind *r;
+
+	if (!m)
+		return &no_meta;
+	r = &m->kinds[XFA_KIND_RISK];
+	if (r->prefix && id && has_prefix(id, r->prefix))
+		return r;
+	return &m->kinds[XFA_KIND_CASE];
+}
+
+const xfa_kind *xfa_kind_of_dir(const xfa_meta *m, const char *dir)
+{
+	const char *root = root_of(dir), *id = strrchr(dir, '/');
+	const xfa_kind *r, *k;
+
+	id = id ? id + 1 : dir;
+	if (!root || !strcmp(root, "cases")) {
+		if (!m)
+			return &no_meta;
+		k = xfa_kind_of_id(m, id);
+		return k == &m->kinds[XFA_KIND_CASE] ? k : &no_case;
+	}
+	if (!m)
+		return &no_risk;
+	r = &m->kinds[XFA_KIND_RISK];
+	if (!r->wf)
+		return r;
+	return has_prefix(id, r->prefix) ? r : &no_risk;
+}
+
+int xfa_record_dir(char *out, size_t n, const xfa_meta *m, const char *id)
+{
+	return xfa_case_dir_under(out, n, xfa_kind_of_id(m, id)->root, id);
 }
 
 /* The largest name in folder `dir` that is `width` digits; -1 if none. */
@@ -126,7 +198,7 @@ static int max_numeric(long *out, xfa_store *st, const xfa_oid *commit,
 
 /* The highest case number in use for a year (and office); 0 if none. */
 static int highest_number(unsigned *out, xfa_store *st, const xfa_oid *commit,
-			  int year, const char *office)
+			  const char *root, int year, const char *office)
 {
 	char dir[128], sub[160], **names = NULL;
 	long ab, cd;
@@ -134,7 +206,7 @@ static int highest_number(unsigned *out, xfa_store *st, const xfa_oid *commit,
 	int err;
 
 	*out = 0;
-	year_dir(dir, sizeof(dir), year, office);
+	year_dir(dir, sizeof(dir), root, year, office);
 	if ((err = max_numeric(&ab, st, commit, dir, 2)) < 0 || ab < 0)
 		return err;
 	snprintf(sub, sizeof(sub), "%s/%02d", dir, (int)ab);
@@ -223,20 +295,22 @@ static int effective_stamp(json_t *ev, const char *text, const xfa_stamp *now)
 	return 0;
 }
 
-/* The document of case `id` at the attempt's base, or NULL (message set). */
-static json_t *doc_at(xfa_store *st, const xfa_oid *commit, const char *id)
+/* The document of record `id` at `commit`, or NULL (message set). */
+static json_t *doc_at(xfa_store *st, const xfa_oid *commit, const xfa_meta *m,
+		      const char *id)
 {
 	char dir[200], path[256], *buf = NULL;
 	json_t *doc = NULL;
 	size_t len;
 
-	if (xfa_case_dir(dir, sizeof(dir), id) < 0)
+	if (xfa_record_dir(dir, sizeof(dir), m, id) < 0)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
 	if (xfa_store_read(&buf, &len, st, commit, path) < 0) {
 		/* a damaged or missing object is not "no such case" */
 		if (xfa_error_code() == XFA_ENOTFOUND)
-			xfa_error_set(XFA_ENOTFOUND, "no case '%s'", id);
+			xfa_error_set(XFA_ENOTFOUND, "no %s '%s'",
+				      xfa_kind_of_id(m, id)->name, id);
 		return NULL;
 	}
 	xfa_json_parse(&doc, buf, len, path);
@@ -275,26 +349,47 @@ static int add_attachments(json_t *ev, const json_t *before,
 	return 0;
 }
 
-/* Run the workflow over the built event. */
+/* A field naming a petition case (repeat_of, a risk's petition) names one. */
+static int check_case_ref(json_t **out, xfa_append_ctx *c, const char *field,
+			  const char *id)
+{
+	*out = NULL;
+	if (!id)
+		return 0;
+	if (xfa_kind_of_id(c->meta, id) != &c->meta->kinds[XFA_KIND_CASE])
+		return xfa_error_set(XFA_EINVALID, "%s '%s' is not a case id", field, id);
+	if (!(*out = doc_at(xfa_archive_store(c->a), c->base, c->meta, id)))
+		return xfa_error_set(XFA_ENOTFOUND,
+			"%s names no case '%s' in this archive", field, id);
+	return 0;
+}
+
+/* Run the workflow of the stream's register over the built event. */
 static int apply_workflow(json_t *ev, xfa_append_ctx *c, const json_t *before,
-			  int internal)
+			  int internal, const xfa_kind *k)
 {
 	const char *rep = xfa_json_str(before ? before : json_object_get(ev, "patch"),
 				       "repeat_of");
-	json_t *repeat = NULL;
+	json_t *repeat = NULL, *link = NULL;
 	xfa_wf_ctx w;
 	int err;
 
 	memset(&w, 0, sizeof(w));
-	if (rep && !(repeat = doc_at(xfa_archive_store(c->a), c->base, rep)))
-		return xfa_error_set(XFA_ENOTFOUND,
-			"repeat_of names no case '%s' in this archive", rep);
+	if (!k->wf)
+		return xfa_error_set(XFA_EINVALID, "%s", k->why);
+	c->doc_schema = k->schema;
+	if ((err = check_case_ref(&link, c, "petition", xfa_json_str(
+			json_object_get(ev, "patch"), "petition"))) < 0)
+		return err;
+	json_decref(link);
+	if ((err = check_case_ref(&repeat, c, "repeat_of", rep)) < 0)
+		return err;
 	w.before = before;
 	w.allow_internal = internal;
 	w.repeat_of = repeat;
 	w.roles = c->roles;
 	w.cal = c->meta->cal;
-	err = xfa_workflow_apply(ev, c->meta->wf, &w);
+	err = xfa_workflow_apply(ev, k->wf, &w);
 	json_decref(repeat);
 	return err;
 }
@@ -310,6 +405,8 @@ static int set_common(json_t *ev, xfa_append_ctx *c, const xfa_case_opts *o)
 }
 
 struct reg_job {
+	const xfa_kind *kind;    /* of the attempt's metadata */
+	int risk;                /* register a risk item, not a case */
 	const json_t *input;
 	const xfa_case_opts *o;
 	const xfa_staged *att;
@@ -319,7 +416,7 @@ struct reg_job {
 };
 
 /* The registration patch: the clerk's fields and what xfa derives. */
-static json_t *register_patch(const struct reg_job *j, const xfa_append_ctx *c)
+static json_t *register_patch(const struct reg_job *j)
 {
 	json_t *p = json_deep_copy(j->input);
 	char hash[65];
@@ -327,9 +424,11 @@ static json_t *register_patch(const struct reg_job *j, const xfa_append_ctx *c)
 
 	if (!p)
 		return NULL;
-	xfa_case_query_hash(hash, j->code);
 	json_object_set_new(p, "id", json_string(j->id));
-	json_object_set_new(p, "workflow", json_string(xfa_workflow_id(c->meta->wf)));
+	json_object_set_new(p, "workflow", json_string(xfa_workflow_id(j->kind->wf)));
+	if (j->risk)    /* a risk item has no petitioner to give a query code */
+		return p;
+	xfa_case_query_hash(hash, j->code);
 	json_object_set_new(p, "query_hash", json_string(hash));
 	heads = json_array_size(json_object_get(p, "petitioners"));
 	if (!json_object_get(p, "headcount"))
@@ -369,6 +468,9 @@ static int build_register(json_t *ev, xfa_append_ctx *c, void *payload)
 	json_t *patch;
 	int err;
 
+	j->kind = &c->meta->kinds[j->risk ? XFA_KIND_RISK : XFA_KIND_CASE];
+	if (!j->kind->wf)
+		return xfa_error_set(XFA_EINVALID, "%s", j->kind->why);
 	if ((err = xfa_stamp_parse(&recv, xfa_json_str(j->input, "received_at"))) < 0)
 		return xfa_error_wrap(err, "received_at");
 	recv.t += (int64_t)recv.off * 60; /* the year in the writer's own offset */
@@ -377,21 +479,23 @@ static int build_register(json_t *ev, xfa_append_ctx *c, void *payload)
 		xfa_stamp z = { recv.t, 0 };
 		xfa_stamp_format(ymd, &z);
 		if ((err = highest_number(&top, xfa_archive_store(c->a), c->base,
-					  atoi(ymd), office)) < 0)
+					  j->kind->root, atoi(ymd), office)) < 0)
 			return err;
 		if (top >= 999999)
-			return xfa_error_set(XFA_EINVALID, "case numbers for %.4s are used up", ymd);
+			return xfa_error_set(XFA_EINVALID, "%s numbers for %.4s are used up",
+					     j->kind->name, ymd);
 		snprintf(j->id, sizeof(j->id), "%s-%.4s-%s%s%06u",
-			 xfa_json_str(c->meta->doc, "prefix"), ymd, office ? office : "",
+			 j->kind->prefix, ymd, office ? office : "",
 			 office ? "-" : "", top + 1);
 	}
-	if ((err = xfa_case_dir(dir, sizeof(dir), j->id)) < 0 ||
+	if ((err = xfa_case_dir_under(dir, sizeof(dir), j->kind->root, j->id)) < 0 ||
 	    (err = xfa_append_stream(c, j->id, dir, XFA_CASE_DOC)) < 0)
 		return err;
 	if (c->stream.seq)
-		return xfa_error_set(XFA_ECONFLICT, "case %s exists already", j->id);
-	new_query_code(j->code);
-	if (!(patch = register_patch(j, c)))
+		return xfa_error_set(XFA_ECONFLICT, "%s %s exists already", j->kind->name, j->id);
+	if (!j->risk)
+		new_query_code(j->code);
+	if (!(patch = register_patch(j)))
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	json_object_set_new(ev, "patch", patch);
 	json_object_set_new(ev, "type", json_string("register"));
@@ -399,7 +503,7 @@ static int build_register(json_t *ev, xfa_append_ctx *c, void *payload)
 	if ((err = set_common(ev, c, j->o)) < 0 ||
 	    (err = add_attachments(ev, NULL, j->att, j->natt, j->id)) < 0)
 		return err;
-	return apply_workflow(ev, c, NULL, 0);
+	return apply_workflow(ev, c, NULL, 0, j->kind);
 }
 
 /* Write attachment blobs once, before the append loop. */
@@ -447,13 +551,16 @@ static void staged_free(xfa_staged *att, size_t n)
 }
 
 /* The clerk's document must not set what xfa derives. */
-static int check_input(const json_t *input)
+static int check_input(const json_t *input, int risk)
 {
 	size_t i;
 	int err;
 
 	if (!json_is_object(input))
-		return xfa_error_set(XFA_EINVALID, "a case document is a JSON object");
+		return xfa_error_set(XFA_EINVALID, "a %s document is a JSON object",
+				     risk ? "risk" : "case");
+	if (risk)     /* the workflow says which fields it takes; the schema checks the rest */
+		return xfa_json_check(input, "risk document");
 	for (i = 0; derived_fields[i]; i++)
 		if (json_object_get(input, derived_fields[i]))
 			return xfa_error_set(XFA_EINVALID,
@@ -467,16 +574,19 @@ static int check_input(const json_t *input)
 /* Register directly (a) or inside a batch (b, no attachments). */
 static int register_in(char **out_id, char **out_code, xfa_archive *a,
 		       xfa_batch *b, const xfa_key *key, const json_t *input,
-		       const xfa_case_opts *o)
+		       const xfa_case_opts *o, int risk)
 {
 	struct reg_job j;
 	xfa_append ap;
 	xfa_staged *att = NULL;
 	int err;
 
-	*out_id = *out_code = NULL;
+	*out_id = NULL;
+	if (out_code)
+		*out_code = NULL;
 	memset(&j, 0, sizeof(j));
-	if ((err = check_input(input)) < 0 || (a && (err = stage_all(&att, a, o)) < 0))
+	j.risk = risk;
+	if ((err = check_input(input, risk)) < 0 || (a && (err = stage_all(&att, a, o)) < 0))
 		return err;
 	j.input = input;
 	j.o = o;
@@ -494,17 +604,24 @@ static int register_in(char **out_id, char **out_code, xfa_archive *a,
 	if (err < 0)
 		return err;
 	*out_id = strdup(j.id);
-	*out_code = strdup(j.code);
-	if (!*out_id || !*out_code)
+	if (out_code)
+		*out_code = strdup(j.code);
+	if (!*out_id || (out_code && !*out_code))
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	return 0;
+}
+
+int xfa_risk_register(char **out_id, xfa_archive *a, const xfa_key *key,
+		      const json_t *input, const xfa_case_opts *o)
+{
+	return register_in(out_id, NULL, a, NULL, key, input, o, 1);
 }
 
 int xfa_case_register(char **out_id, char **out_code, xfa_archive *a,
 		      const xfa_key *key, const json_t *input,
 		      const xfa_case_opts *o)
 {
-	return register_in(out_id, out_code, a, NULL, key, input, o);
+	return register_in(out_id, out_code, a, NULL, key, input, o, 0);
 }
 
 int xfa_case_register_batch(char **out_id, char **out_code, xfa_batch *b,
@@ -513,7 +630,7 @@ int xfa_case_register_batch(char **out_id, char **out_code, xfa_batch *b,
 {
 	if (o->nattach)
 		return xfa_error_set(XFA_EINVALID, "a batched registration takes no attachments");
-	return register_in(out_id, out_code, NULL, b, key, input, o);
+	return register_in(out_id, out_code, NULL, b, key, input, o, 0);
 }
 
 struct ev_job {
@@ -526,14 +643,15 @@ struct ev_job {
 static int build_event(json_t *ev, xfa_append_ctx *c, void *payload)
 {
 	struct ev_job *j = payload;
+	const xfa_kind *k = xfa_kind_of_id(c->meta, j->id);
 	char dir[200];
 	int err;
 
-	if ((err = xfa_case_dir(dir, sizeof(dir), j->id)) < 0 ||
+	if ((err = xfa_record_dir(dir, sizeof(dir), c->meta, j->id)) < 0 ||
 	    (err = xfa_append_stream(c, j->id, dir, XFA_CASE_DOC)) < 0)
 		return err;
 	if (!c->stream.seq)
-		return xfa_error_set(XFA_ENOTFOUND, "no case '%s'", j->id);
+		return xfa_error_set(XFA_ENOTFOUND, "no %s '%s'", k->name, j->id);
 	json_object_set_new(ev, "type", json_string(j->type));
 	if (j->to)
 		json_object_set_new(ev, "to", json_string(j->to));
@@ -544,7 +662,7 @@ static int build_event(json_t *ev, xfa_append_ctx *c, void *payload)
 		return err;
 	if (!json_object_get(ev, "effective"))
 		json_object_set(ev, "effective", json_object_get(ev, "at"));
-	return apply_workflow(ev, c, c->stream.doc, j->o->internal);
+	return apply_workflow(ev, c, c->stream.doc, j->o->internal, k);
 }
 
 static int case_event(unsigned *out_seq, xfa_archive *a, xfa_batch *batch,
@@ -617,14 +735,16 @@ int xfa_case_record(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
 
 int xfa_case_load(json_t **out, xfa_archive *a, const char *id)
 {
+	const xfa_meta *m;
 	xfa_oid head;
 	int err;
 
 	*out = NULL;
 	if ((err = xfa_case_dir((char[200]){ 0 }, 200, id)) < 0 ||
+	    (err = xfa_archive_meta(&m, a)) < 0 ||
 	    (err = xfa_store_head(&head, xfa_archive_store(a))) < 0)
 		return err;
-	if (!(*out = doc_at(xfa_archive_store(a), &head, id)))
+	if (!(*out = doc_at(xfa_archive_store(a), &head, m, id)))
 		return xfa_error_code() ? xfa_error_code() : XFA_ERROR;
 	return 0;
 }
@@ -634,6 +754,7 @@ int xfa_case_events(json_t **out, xfa_archive *a, const char *id)
 	xfa_store *st = xfa_archive_store(a);
 	char dir[200], path[300], *buf = NULL;
 	json_t *arr = NULL, *ev;
+	const xfa_meta *m;
 	xfa_stream s;
 	xfa_oid head;
 	unsigned i;
@@ -641,13 +762,15 @@ int xfa_case_events(json_t **out, xfa_archive *a, const char *id)
 	int err;
 
 	*out = NULL;
-	if ((err = xfa_case_dir(dir, sizeof(dir), id)) < 0 ||
+	if ((err = xfa_archive_meta(&m, a)) < 0 ||
+	    (err = xfa_record_dir(dir, sizeof(dir), m, id)) < 0 ||
 	    (err = xfa_store_head(&head, st)) < 0 ||
 	    (err = xfa_stream_load(&s, st, &head, dir, XFA_CASE_DOC)) < 0)
 		return err;
 	if (!s.seq) {
 		xfa_stream_release(&s);
-		return xfa_error_set(XFA_ENOTFOUND, "no case '%s'", id);
+		return xfa_error_set(XFA_ENOTFOUND, "no %s '%s'",
+				     xfa_kind_of_id(m, id)->name, id);
 	}
 	arr = json_array();
 	for (i = 1; i <= s.seq && !err; i++) {
@@ -699,6 +822,13 @@ int xfa_case_each(xfa_store *st, const xfa_oid *commit,
 		  void *payload)
 {
 	return each_in(st, commit, "cases", 0, fn, payload);
+}
+
+int xfa_risk_each(xfa_store *st, const xfa_oid *commit,
+		  int (*fn)(const char *id, const char *dir, void *payload),
+		  void *payload)
+{
+	return each_in(st, commit, "risks", 0, fn, payload);
 }
 
 struct find_code {

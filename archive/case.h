@@ -18,6 +18,30 @@
  */
 int xfa_case_dir(char *out, size_t n, const char *id);
 
+/*
+ * The same as xfa_case_dir, in the register folder that `path` starts in
+ * ("cases/..." or "risks/..."): what verify uses to check that a stream
+ * is where its id puts it.  XFA_EINVALID for another folder or a bad id.
+ */
+int xfa_case_dir_under(char *out, size_t n, const char *path, const char *id);
+
+/*
+ * The register (xfa_kind in archive.h) of the stream in folder `dir`
+ * ("cases/2026/00/00/XF-2026-000001", "risks/..."): its document schema
+ * and workflow.  Never NULL; `m` may be NULL (no workflow then).  Its `wf`
+ * is NULL, with `why` saying so, when the archive keeps no such register
+ * or the id in `dir` does not carry the register's prefix (a risk id under
+ * cases/, a case id under risks/).  Borrowed from `m` or static.
+ */
+const xfa_kind *xfa_kind_of_dir(const xfa_meta *m, const char *dir);
+
+/* The register of record `id`: the ledger's when the id carries its prefix,
+ * else the cases'.  Never NULL; borrowed. */
+const xfa_kind *xfa_kind_of_id(const xfa_meta *m, const char *id);
+
+/* The folder of record `id` (case or risk item) under `m`. */
+int xfa_record_dir(char *out, size_t n, const xfa_meta *m, const char *id);
+
 /* What a case event carries besides its type. */
 typedef struct xfa_case_opts {
 	const char *note;          /* free text, or NULL */
@@ -50,6 +74,16 @@ int xfa_case_register_batch(char **out_id, char **out_code, xfa_batch *b,
 			    const xfa_key *key, const json_t *input,
 			    const xfa_case_opts *o);
 
+/*
+ * Register a new risk item 矛盾纠纷 on the archive's ledger from `input`
+ * (borrowed): the same as xfa_case_register with the ledger's prefix,
+ * folder (risks/), workflow and schema (risk.schema.json), and no query
+ * code.  XFA_EINVALID if the archive keeps no ledger.  xfa_case_move,
+ * _record, _load and _events take risk ids as well as case ids.
+ */
+int xfa_risk_register(char **out_id, xfa_archive *a, const xfa_key *key,
+		      const json_t *input, const xfa_case_opts *o);
+
 /* Move case `id` to state `to` under the workflow.  *out_seq: the event number. */
 int xfa_case_move(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
 		  const char *id, const char *to, const xfa_case_opts *o);
@@ -80,6 +114,11 @@ int xfa_case_events(json_t **out, xfa_archive *a, const char *id);
  * Stops when fn returns non-zero and returns that.
  */
 int xfa_case_each(xfa_store *st, const xfa_oid *commit,
+		  int (*fn)(const char *id, const char *dir, void *payload),
+		  void *payload);
+
+/* The same as xfa_case_each over the risk items (risks/). */
+int xfa_risk_each(xfa_store *st, const xfa_oid *commit,
 		  int (*fn)(const char *id, const char *dir, void *payload),
 		  void *payload);
 

@@ -46,7 +46,7 @@ static void stream_of(char *out, size_t n, const char *path)
 		snprintf(out, n, "%s", XFA_META_DIR);
 		return;
 	}
-	if (!strncmp(path, "cases/", 6))
+	if (!strncmp(path, "cases/", 6) || !strncmp(path, "risks/", 6))
 		for (s = path + 6; (slash = strchr(s, '/')); s = slash + 1)
 			if (memchr(s, '-', (size_t)(slash - s))) {
 				snprintf(out, n, "%.*s", (int)(slash - path), path);
@@ -200,7 +200,8 @@ static const char *stream_name(const char *dir)
 
 static int is_case_stream(const char *dir)
 {
-	return !strncmp(dir, "cases/", 6) && strchr(stream_name(dir), '-');
+	return (!strncmp(dir, "cases/", 6) || !strncmp(dir, "risks/", 6)) &&
+	       strchr(stream_name(dir), '-');
 }
 
 /* The events of a stream after `from`, up to `seq`, as summaries. */

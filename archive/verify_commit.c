@@ -99,7 +99,7 @@ static int stream_of(struct vstream *s, const char *path)
 		s->docname = XFA_META_DOC;
 		return 1;
 	}
-	if (strncmp(path, "cases/", 6))
+	if (strncmp(path, "cases/", 6) && strncmp(path, "risks/", 6))
 		return 0;
 	for (p = path + 6; (slash = strchr(p, '/')); p = slash + 1) {
 		size_t n = (size_t)(slash - p), dlen = (size_t)(slash - path);
@@ -107,7 +107,7 @@ static int stream_of(struct vstream *s, const char *path)
 			continue;
 		memcpy(seg, p, n);
 		seg[n] = '\0';
-		if (xfa_case_dir(canon, sizeof(canon), seg) == 0 &&
+		if (xfa_case_dir_under(canon, sizeof(canon), path, seg) == 0 &&
 		    strlen(canon) == dlen && !strncmp(canon, path, dlen)) {
 			snprintf(s->dir, sizeof(s->dir), "%s", canon);
 			snprintf(s->id, sizeof(s->id), "%s", seg);

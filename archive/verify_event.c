@@ -336,6 +336,7 @@ static int check_workflow(struct vev *e)
 	const json_t *src = e->pdoc ? e->pdoc : json_object_get(e->ev, "patch");
 	const char *rep = xfa_json_str(src, "repeat_of");
 	json_t *copy = json_deep_copy(e->ev), *repeat = NULL;
+	const xfa_kind *k;
 	char where[128];
 	xfa_wf_ctx w;
 	int err;
@@ -353,7 +354,9 @@ static int check_workflow(struct vev *e)
 	w.roles = e->roles;
 	w.cal = e->c->meta->cal;
 	w.allow_internal = 1;
-	err = xfa_workflow_apply(copy, e->c->meta->wf, &w);
+	k = xfa_kind_of_dir(e->c->meta, e->s->dir);   /* cases/ or risks/ */
+	err = k->wf ? xfa_workflow_apply(copy, k->wf, &w)
+		    : xfa_error_set(XFA_EINVALID, "%s", k->why);
 	if (err == XFA_EAUTH)   /* once: check_role may have said it */
 		err = e->c->seen[R_ROLE_NOT_ALLOWED] ? 0 : find(e, R_ROLE_NOT_ALLOWED,
 			e->evc->path, "%s", xfa_error_last(), NULL);
@@ -437,7 +440,7 @@ static int check_document(struct vev *e)
 {
 	char path[300], *want = NULL, *got = NULL, where[128];
 	const char *schema = strcmp(e->s->id, XFA_META_NAME) ?
-		"case.schema.json" : "archive.schema.json";
+		xfa_kind_of_dir(e->c->meta, e->s->dir)->schema : "archive.schema.json";
 	struct vchange *x;
 	json_t *stored = NULL;
 	size_t wlen, glen;

@@ -505,6 +505,11 @@ const char *xfa_workflow_id(const xfa_workflow *wf)
 	return wf->id;
 }
 
+const json_t *xfa_workflow_states(const xfa_workflow *wf)
+{
+	return json_object_get(wf->def, "states");
+}
+
 int xfa_workflow_has_state(const xfa_workflow *wf, const char *state)
 {
 	return wf_state_def(wf, state) != NULL;

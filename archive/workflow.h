@@ -20,6 +20,10 @@ typedef struct xfa_workflow xfa_workflow;
 int xfa_workflow_load(xfa_workflow **out, const json_t *def);
 void xfa_workflow_free(xfa_workflow *wf);
 
+/* The definition's "states" array (objects with "id", "label", "terminal",
+ * "archivable"), in its order; borrowed.  For reports that list every state. */
+const json_t *xfa_workflow_states(const xfa_workflow *wf);
+
 /* The definition's "id", e.g. "xinfang-2022"; borrowed. */
 const char *xfa_workflow_id(const xfa_workflow *wf);
 

@@ -6,6 +6,7 @@ int cmd_key(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_keyring(int argc, char **argv);
 int cmd_case(int argc, char **argv);
+int cmd_risk(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);

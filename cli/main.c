@@ -19,6 +19,7 @@ static const struct command {
 	{ "init",          cmd_init,          "create an archive" },
 	{ "keyring",       cmd_keyring,       "add, revoke and list the archive's keys" },
 	{ "case",          cmd_case,          "register, move and read cases" },
+	{ "risk",          cmd_risk,          "the dispute-risk ledger 矛盾纠纷台账: register, move, list" },
 	{ "lookup",        cmd_lookup,        "a case's public timeline by its query code" },
 	{ "verify",        cmd_verify,        "prove the archive's history" },
 	{ "checkpoint",    cmd_checkpoint,    "a signed statement of the current head" },
