@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "json.h"
+#include "ledger.h"
 #include "report.h"
 #include "stamp.h"
 
@@ -17,7 +18,7 @@ const char *const xfa_stats_keys[] = {
 	"skip_level_times", "skip_national", "skip_province", "skip_city",
 	"skip_county", "repeats", "settled_village", "settled_township",
 	"settled_county", "reception_days", "reception_batches",
-	"reception_people"
+	"reception_people", "risks_screened", "risks_resolved"
 };
 const size_t xfa_stats_nkeys = sizeof(xfa_stats_keys) / sizeof(*xfa_stats_keys);
 
@@ -160,6 +161,15 @@ int xfa_stats_count(json_t **out, xfa_archive *a, int year)
 		return err < 0 ? err : xfa_error_set(XFA_ERROR, "out of memory");
 	}
 	json_object_del(c, "_days");
+	{	/* the risk ledger 矛盾纠纷台账: screened and struck off in the year */
+		long long scr, res;
+		if ((err = xfa_ledger_year(&scr, &res, a, year)) < 0) {
+			json_decref(c);
+			return err;
+		}
+		json_object_set_new(c, "risks_screened", json_integer(scr));
+		json_object_set_new(c, "risks_resolved", json_integer(res));
+	}
 	*out = c;
 	return 0;
 }

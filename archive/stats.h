@@ -24,7 +24,9 @@ extern const size_t xfa_stats_nkeys;
  *    "repeats", "cases", "settled_village", "settled_township",
  *    "settled_county", "reception_days" (领导接访: distinct leader and
  *    date of the cases' "reception"), "reception_batches",
- *    "reception_people": integers}
+ *    "reception_people", "risks_screened" (risk items of the ledger
+ *    found in the year), "risks_resolved" (struck off 销号 in the year):
+ *    integers}
  * 件次 is a case's "batches" (1 if absent), 人次 its "headcount" (else the
  * number of petitioners, at least 1).  A visit is channel "visit"; a
  * collective visit also has "collective": true; a first visit

@@ -120,6 +120,9 @@ static void stats_zh(const xfa_meta *m, const json_t *r)
 	       change(r, "skip_county", "件次"));
 	printf("登记信访事项 %lld 件，其中重复信访 %lld 件，%s。", val(r, "cases"),
 	       val(r, "repeats"), change(r, "repeats", "件数"));
+	printf("排查矛盾纠纷 %lld 件，%s；化解销号 %lld 件，%s。",
+	       val(r, "risks_screened"), change(r, "risks_screened", "件数"),
+	       val(r, "risks_resolved"), change(r, "risks_resolved", "件数"));
 	printf("领导接访 %lld 次，接待来访群众 %lld 批次 %lld 人次，%s。",
 	       val(r, "reception_days"), val(r, "reception_batches"),
 	       val(r, "reception_people"), change(r, "reception_batches", "批次"));
