@@ -206,6 +206,8 @@ typedef struct xfa_change {
 	int status;              /* 'A' added, 'M' modified, 'D' deleted, 'T' type changed */
 	xfa_oid old_id, new_id;  /* zero where absent */
 	int new_mode;            /* git file mode of the new entry (0 if deleted) */
+	xfa_oid old_tree;        /* the folder holding the old entry, zero if */
+	xfa_oid new_tree;        /* none; the same for the new entry */
 } xfa_change;
 
 typedef int (*xfa_change_fn)(const xfa_change *c, void *payload);
@@ -217,6 +219,15 @@ typedef int (*xfa_change_fn)(const xfa_change *c, void *payload);
  */
 int xfa_store_diff(xfa_store *st, const xfa_oid *a, const xfa_oid *b,
 		   xfa_change_fn fn, void *payload);
+
+/*
+ * Call `fn` with the name, id and git file mode of every entry of tree
+ * `tree`, in git's order.  Stops and returns fn's value if it is non-zero.
+ * Returns 0, XFA_ENOTFOUND or XFA_EIO.
+ */
+int xfa_store_tree_each(xfa_store *st, const xfa_oid *tree,
+			int (*fn)(const char *name, const xfa_oid *id, int mode,
+				  void *payload), void *payload);
 
 /*
  * Walk the history from `from` (all parents, newest first), calling `fn`

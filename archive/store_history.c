@@ -90,9 +90,9 @@ static int diff_trees(xfa_store *st, const git_oid *a, const git_oid *b,
 		      char *path, size_t plen, xfa_change_fn fn, void *payload);
 
 /* Report one entry present in `ea` and/or `eb` (NULL where absent). */
-static int diff_entry(xfa_store *st, const git_tree_entry *ea,
-		      const git_tree_entry *eb, char *path, size_t plen,
-		      xfa_change_fn fn, void *payload)
+static int diff_entry(xfa_store *st, const git_oid *a, const git_oid *b,
+		      const git_tree_entry *ea, const git_tree_entry *eb,
+		      char *path, size_t plen, xfa_change_fn fn, void *payload)
 {
 	const git_tree_entry *e = eb ? eb : ea;
 	const char *name = git_tree_entry_name(e);
@@ -129,6 +129,10 @@ static int diff_entry(xfa_store *st, const git_tree_entry *ea,
 		memset(&c, 0, sizeof(c));
 		c.path = path;
 		c.status = !ea ? 'A' : !eb ? 'D' : 'M';
+		if (a)
+			memcpy(c.old_tree.id, a->id, XFA_OID_RAW);
+		if (b)
+			memcpy(c.new_tree.id, b->id, XFA_OID_RAW);
 		if (ea)
 			memcpy(c.old_id.id, git_tree_entry_id(ea)->id, XFA_OID_RAW);
 		if (eb) {
@@ -157,14 +161,14 @@ static int diff_trees(xfa_store *st, const git_oid *a, const git_oid *b,
 		const git_tree_entry *ea = git_tree_entry_byindex(ta, i);
 		const git_tree_entry *eb = tb ?
 			git_tree_entry_byname(tb, git_tree_entry_name(ea)) : NULL;
-		if ((err = diff_entry(st, ea, eb, path, plen, fn, payload)))
+		if ((err = diff_entry(st, a, b, ea, eb, path, plen, fn, payload)))
 			goto done;
 	}
 	for (i = 0; tb && i < git_tree_entrycount(tb); i++) {
 		const git_tree_entry *eb = git_tree_entry_byindex(tb, i);
 		if (ta && git_tree_entry_byname(ta, git_tree_entry_name(eb)))
 			continue;
-		if ((err = diff_entry(st, NULL, eb, path, plen, fn, payload)))
+		if ((err = diff_entry(st, a, b, NULL, eb, path, plen, fn, payload)))
 			goto done;
 	}
 done:
@@ -181,6 +185,28 @@ int xfa_store_diff(xfa_store *st, const xfa_oid *a, const xfa_oid *b,
 	return diff_trees(st, a ? (const git_oid *)a->id : NULL,
 			  b ? (const git_oid *)b->id : NULL, path, sizeof(path),
 			  fn, payload);
+}
+
+int xfa_store_tree_each(xfa_store *st, const xfa_oid *tree,
+			int (*fn)(const char *name, const xfa_oid *id, int mode,
+				  void *payload), void *payload)
+{
+	const git_tree_entry *e;
+	git_tree *t = NULL;
+	xfa_oid id;
+	size_t i;
+	int err;
+
+	if ((err = tree_or_null(&t, st, (const git_oid *)tree->id)) < 0)
+		return err;
+	for (i = err = 0; !err && i < git_tree_entrycount(t); i++) {
+		e = git_tree_entry_byindex(t, i);
+		memcpy(id.id, git_tree_entry_id(e)->id, XFA_OID_RAW);
+		err = fn(git_tree_entry_name(e), &id, (int)git_tree_entry_filemode(e),
+			 payload);
+	}
+	git_tree_free(t);
+	return err;
 }
 
 int xfa_store_walk(xfa_store *st, const xfa_oid *from,

@@ -76,6 +76,7 @@ static int on_change(const xfa_change *x, void *payload)
 	n->status = x->status;
 	n->old_id = x->old_id;
 	n->new_id = x->new_id;
+	n->old_tree = x->old_tree;
 	n->mode = x->new_mode;
 	n->stream = -1;
 	c->nch++;

@@ -29,6 +29,7 @@ struct vev {
 	xfa_stamp at;
 	int has_at;
 	unsigned last;            /* the stream's last seq at the parent */
+	xfa_oid last_id;          /* the blob of that event */
 	char prev[65];            /* hex SHA-256 of that event; "" if none */
 	xfa_stamp last_at;
 	int has_last_at;
@@ -77,26 +78,54 @@ static int read_event(struct vev *e)
 	return err;
 }
 
-/* The highest NNNNNN.json in the stream's events/ at the parent. */
+/* An entry of the parent's events/: keep the highest NNNNNN.json. */
+static int on_event_name(const char *name, const xfa_oid *id, int mode,
+			 void *payload)
+{
+	struct vev *e = payload;
+
+	(void)mode;
+	if (strlen(name) == 11 && strspn(name, "0123456789") == 6 &&
+	    !strcmp(name + 6, ".json") && (unsigned)atoi(name) > e->last) {
+		e->last = (unsigned)atoi(name);
+		e->last_id = *id;
+	}
+	return 0;
+}
+
+/*
+ * The highest NNNNNN.json in the stream's events/ at the parent: the diff
+ * names the parent's folder that held the new event file (zero when the
+ * stream had no events), so no path is looked up again.
+ */
 static int last_seq(struct vev *e)
 {
-	char path[300], **names = NULL;
-	size_t n = 0, i;
+	char path[300];
 	int err;
 
-	snprintf(path, sizeof(path), "%s/events", e->s->dir);
-	err = xfa_store_list(&names, &n, e->c->t->st, e->c->parent, path);
+	if (xfa_oid_is_zero(&e->evc->old_tree))
+		return 0;
+	err = xfa_store_tree_each(e->c->t->st, &e->evc->old_tree, on_event_name, e);
+	if (err < 0) {
+		snprintf(path, sizeof(path), "%s/events", e->s->dir);
+		return xfa_verify_soft(e->c, err, e->s->id, path);
+	}
+	return 0;
+}
+
+/* Parse `buf` (from `path`) into *out, hashing it into `hash` if asked. */
+static int parse_read(json_t **out, struct vev *e, int err, char *buf,
+		      size_t len, const char *path, unsigned char *hash)
+{
 	if (err == XFA_ENOTFOUND)
 		return 0;
 	if (err < 0)
 		return xfa_verify_soft(e->c, err, e->s->id, path);
-	for (i = 0; i < n; i++)
-		if (strlen(names[i]) == 11 && strspn(names[i], "0123456789") == 6 &&
-		    !strcmp(names[i] + 6, ".json") &&
-		    (unsigned)atoi(names[i]) > e->last)
-			e->last = (unsigned)atoi(names[i]);
-	xfa_strv_free(names);
-	return 0;
+	if (hash)
+		xfa_sha256(hash, buf, len);
+	err = xfa_json_parse(out, buf, len, path) == XFA_ERROR ? XFA_ERROR : 0;
+	free(buf);
+	return err;
 }
 
 /* A file of the stream at the parent, parsed; *out NULL if absent. */
@@ -104,34 +133,39 @@ static int parent_json(json_t **out, struct vev *e, const char *path,
 		       unsigned char *hash)
 {
 	char *buf = NULL;
-	size_t len;
+	size_t len = 0;
 	int err;
 
 	*out = NULL;
 	err = xfa_store_read(&buf, &len, e->c->t->st, e->c->parent, path);
-	if (err == XFA_ENOTFOUND)
-		return 0;
-	if (err < 0)
-		return xfa_verify_soft(e->c, err, e->s->id, path);
-	if (hash)
-		xfa_sha256(hash, buf, len);
-	if (xfa_json_parse(out, buf, len, path) == XFA_ERROR)
-		err = XFA_ERROR;
-	free(buf);
-	return err;
+	return parse_read(out, e, err, buf, len, path, hash);
+}
+
+/* Blob `id` (the parent's `path`), parsed. */
+static int parent_blob_json(json_t **out, struct vev *e, const xfa_oid *id,
+			    const char *path, unsigned char *hash)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	*out = NULL;
+	err = xfa_store_read_blob(&buf, &len, e->c->t->st, id, XFA_EVENT_MAX);
+	return parse_read(out, e, err, buf, len, path, hash);
 }
 
 static int load_parent(struct vev *e)
 {
 	unsigned char h[32];
 	char path[300];
+	const struct vchange *x;
 	json_t *last = NULL;
 	int err;
 
 	if (!e->c->parent || (err = last_seq(e)) < 0 || !e->last)
 		return e->c->parent ? err : 0;
 	xfa_event_path(path, sizeof(path), e->s->dir, e->last, "json");
-	if ((err = parent_json(&last, e, path, h)) < 0)
+	if ((err = parent_blob_json(&last, e, &e->last_id, path, h)) < 0)
 		return err;
 	if (last) {
 		xfa_hex(e->prev, h, 32);
@@ -139,7 +173,10 @@ static int load_parent(struct vev *e)
 						 xfa_json_str(last, "at")) == 0;
 		json_decref(last);
 	}
+	/* the document the commit replaces is the diff's old side */
 	snprintf(path, sizeof(path), "%s/%s", e->s->dir, e->s->docname);
+	if ((x = xfa_verify_change(e->c, path)) && x->status == 'M')
+		return parent_blob_json(&e->pdoc, e, &x->old_id, path, NULL);
 	return parent_json(&e->pdoc, e, path, NULL);
 }
 
@@ -452,7 +489,11 @@ static int check_document(struct vev *e)
 		x->used = 1;
 	if ((err = xfa_json_dump(&want, &wlen, e->after)) < 0)
 		return err;
-	err = xfa_store_read(&got, &glen, e->c->t->st, &e->c->ci.id, path);
+	if (x && (x->status == 'A' || x->status == 'M'))
+		err = xfa_store_read_blob(&got, &glen, e->c->t->st, &x->new_id,
+					  XFA_EVENT_MAX);
+	else
+		err = xfa_store_read(&got, &glen, e->c->t->st, &e->c->ci.id, path);
 	if (err == XFA_ENOTFOUND)
 		err = find(e, R_DOCUMENT_MISMATCH, path, "%s is missing", path, NULL);
 	else if (err < 0)

@@ -79,6 +79,7 @@ struct vchange {
 	char *path;
 	int status;           /* 'A', 'M', 'D', 'T' as xfa_store_diff gives */
 	xfa_oid old_id, new_id;
+	xfa_oid old_tree;     /* the parent's folder holding the path, or zero */
 	int mode;
 	int stream;           /* index into vc.streams; -1: outside any stream */
 	int used;             /* accounted for by the event */
