@@ -19,26 +19,55 @@ static const char *const unit_names[] = {
 	[XFA_DL_HOURS] = "hours",
 };
 
+static int unit_of(const char *unit)
+{
+	size_t i;
+
+	for (i = 0; unit && i < sizeof(unit_names) / sizeof(*unit_names); i++)
+		if (!strcmp(unit, unit_names[i]))
+			return (int)i;
+	return -1;
+}
+
+/* Each variant: {"when": {"field", "in": [text...]}, "amount", "unit"}. */
+static int variants_ok(const json_t *variants)
+{
+	const json_t *v, *when;
+	size_t i;
+
+	if (!variants)
+		return 1;
+	if (!json_is_array(variants))
+		return 0;
+	json_array_foreach(variants, i, v) {
+		when = json_object_get(v, "when");
+		if (!xfa_json_str(when, "field") ||
+		    !json_is_array(json_object_get(when, "in")) ||
+		    unit_of(xfa_json_str(v, "unit")) < 0 ||
+		    xfa_json_int(v, "amount", -1) < 0)
+			return 0;
+	}
+	return 1;
+}
+
 int xfa_deadline_init(xfa_deadline *r, const json_t *def)
 {
-	const char *unit = xfa_json_str(def, "unit");
 	const char *enforce = xfa_json_str(def, "enforce");
-	size_t i;
 
 	memset(r, 0, sizeof(*r));
 	r->id = xfa_json_str(def, "id");
 	r->label = json_object_get(def, "label");
 	r->from = xfa_json_str(def, "from");
 	r->amount = (int)xfa_json_int(def, "amount", -1);
-	r->unit = -1;
-	for (i = 0; unit && i < sizeof(unit_names) / sizeof(*unit_names); i++)
-		if (!strcmp(unit, unit_names[i]))
-			r->unit = (int)i;
+	r->unit = unit_of(xfa_json_str(def, "unit"));
 	r->refuse = enforce && !strcmp(enforce, "refuse");
 	r->wait = enforce && !strcmp(enforce, "wait");
 	r->set_on = json_object_get(def, "set_on");
+	r->variants = json_object_get(def, "variants");
+	r->restart_on = json_object_get(def, "restart_on");
 	if (!r->id || !r->from || r->unit < 0 || r->amount < 0 ||
-	    !json_is_array(r->set_on))
+	    !json_is_array(r->set_on) || !variants_ok(r->variants) ||
+	    (r->restart_on && !json_is_array(r->restart_on)))
 		return xfa_error_set(XFA_EINVALID, "deadline rule '%s' is "
 				     "malformed", r->id ? r->id : "?");
 	r->met_steps = json_array();
@@ -46,6 +75,28 @@ int xfa_deadline_init(xfa_deadline *r, const json_t *def)
 	if (!r->met_steps || !r->met_states)
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	return 0;
+}
+
+void xfa_deadline_variant(xfa_deadline *out, const xfa_deadline *r,
+			  const json_t *doc)
+{
+	const json_t *v, *when, *x;
+	const char *val;
+	size_t i, j;
+
+	*out = *r;
+	json_array_foreach(r->variants, i, v) {
+		when = json_object_get(v, "when");
+		val = xfa_json_str(doc, xfa_json_str(when, "field"));
+		json_array_foreach(json_object_get(when, "in"), j, x) {
+			if (val && json_is_string(x) &&
+			    !strcmp(json_string_value(x), val)) {
+				out->amount = (int)xfa_json_int(v, "amount", 0);
+				out->unit = unit_of(xfa_json_str(v, "unit"));
+				return;
+			}
+		}
+	}
 }
 
 void xfa_deadline_release(xfa_deadline *r)
@@ -96,7 +147,8 @@ int xfa_deadline_extend(char out[XFA_STAMP_SIZE], const xfa_deadline *r,
 	xfa_stamp s;
 	long day;
 
-	if (r->unit == XFA_DL_HOURS) {
+	/* a variant may make a day rule's due date a time (社区 48 hours) */
+	if (r->unit == XFA_DL_HOURS || (due && strlen(due) != 10)) {
 		if (xfa_stamp_parse(&s, due) < 0)
 			return xfa_error_wrap(XFA_EINVALID, "deadline '%s'", r->id);
 		s.t += (int64_t)days * 86400;
@@ -190,7 +242,7 @@ json_t *xfa_deadline_eval(const xfa_deadline *r, const char *due,
 			       from))) {
 		late = xfa_deadline_passed(due, &fin);
 		met = json_boolean(late == 0);
-		if (r->unit == XFA_DL_HOURS) {
+		if (r->unit == XFA_DL_HOURS || strlen(due) != 10) {
 			done = json_string(done_s);
 		} else {
 			xfa_date_format(buf, xfa_stamp_day(&fin));
@@ -221,6 +273,7 @@ int xfa_deadline_set_on(json_t *due, const xfa_deadline *rules, size_t n,
 			const xfa_calendar *cal)
 {
 	char out[XFA_STAMP_SIZE];
+	xfa_deadline v;
 	xfa_stamp start;
 	size_t i;
 
@@ -229,7 +282,34 @@ int xfa_deadline_set_on(json_t *due, const xfa_deadline *rules, size_t n,
 			continue;
 		if (xfa_deadline_start(&start, &rules[i], doc) < 0)
 			return XFA_EINVALID;
-		xfa_deadline_due(out, &rules[i], &start, cal);
+		xfa_deadline_variant(&v, &rules[i], doc);
+		xfa_deadline_due(out, &v, &start, cal);
+		if (json_object_set_new(due, rules[i].id, json_string(out)))
+			return xfa_error_set(XFA_ERROR, "out of memory");
+	}
+	return 0;
+}
+
+int xfa_deadline_restart(json_t *due, const xfa_deadline *rules, size_t n,
+			 const char *step, const json_t *doc,
+			 const xfa_stamp *when, const xfa_calendar *cal)
+{
+	const json_t *have = json_object_get(doc, "due");
+	char out[XFA_STAMP_SIZE];
+	xfa_deadline v;
+	xfa_stamp start, fin;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!listed(rules[i].restart_on, step) ||
+		    !json_object_get(have, rules[i].id))
+			continue;
+		if (xfa_deadline_start(&start, &rules[i], doc) < 0)
+			start.t = INT64_MIN;
+		if (earliest(&fin, doc, rules[i].met_states, start.t))
+			continue;       /* met already: nothing to count */
+		xfa_deadline_variant(&v, &rules[i], doc);
+		xfa_deadline_due(out, &v, when, cal);
 		if (json_object_set_new(due, rules[i].id, json_string(out)))
 			return xfa_error_set(XFA_ERROR, "out of memory");
 	}
@@ -432,6 +512,10 @@ static int load_rule(xfa_deadline *rules, size_t i, const json_t *def,
 		if (!find_step(def, json_string_value(v)))
 			return bad(def, "deadline '%s': set_on names no step "
 				   "'%s'", r->id, json_string_value(v));
+	json_array_foreach(r->restart_on, j, v)
+		if (!find_step(def, json_string_value(v)))
+			return bad(def, "deadline '%s': restart_on names no "
+				   "step '%s'", r->id, json_string_value(v));
 	return resolve_met(r, def, rule);
 }
 

@@ -23,6 +23,11 @@ typedef struct xfa_deadline {
 	int wait;                /* "wait": met_by steps refused until the due
 				  * date has passed (an observation period) */
 	const json_t *set_on;    /* step ids that set the due date */
+	const json_t *variants;  /* "variants" [{when, amount, unit}] or NULL:
+				  * the first whose "when" the case matches
+				  * replaces amount and unit (社区 3 hours) */
+	const json_t *restart_on; /* step ids that count an unmet due date
+				   * again from the step (逐级上报), or NULL */
 	json_t *met_steps;       /* owned: step ids that fulfil the rule */
 	json_t *met_states;      /* owned: states whose entry fulfils it */
 } xfa_deadline;
@@ -58,6 +63,15 @@ int xfa_deadline_start(xfa_stamp *out, const xfa_deadline *r,
 		       const json_t *doc);
 
 /*
+ * Rule `r` as it applies to case document `doc` (borrowed): a copy of `r`
+ * with the amount and unit of the first of its "variants" whose "when"
+ * ({"field", "in"}) matches `doc` (the field's text is one of "in"), else
+ * `r` itself.  The copy borrows everything from `r`.
+ */
+void xfa_deadline_variant(xfa_deadline *out, const xfa_deadline *r,
+			  const json_t *doc);
+
+/*
  * The due date of `r` counted from `start`: "YYYY-MM-DD" for day rules
  * (calendar days roll to the next working day), a full RFC 3339 stamp in
  * the start's offset for hour rules.
@@ -67,8 +81,8 @@ void xfa_deadline_due(char out[XFA_STAMP_SIZE], const xfa_deadline *r,
 
 /*
  * Move due date `due` of `r` by `days` calendar days (rolled to a working
- * day like any calendar-day deadline; 24-hour days for hour rules).
- * Returns 0 or XFA_EINVALID (`due` malformed).
+ * day like any calendar-day deadline; 24-hour days for a due time, as an
+ * hour rule or variant sets).  Returns 0 or XFA_EINVALID (`due` malformed).
  */
 int xfa_deadline_extend(char out[XFA_STAMP_SIZE], const xfa_deadline *r,
 			const char *due, int days, const xfa_calendar *cal);
@@ -98,6 +112,17 @@ json_t *xfa_deadline_eval(const xfa_deadline *r, const char *due,
 int xfa_deadline_set_on(json_t *due, const xfa_deadline *rules, size_t n,
 			const char *step, const json_t *doc,
 			const xfa_calendar *cal);
+
+/*
+ * Count again from `when` (the step's effective time) every due date of
+ * `doc`'s "due" whose rule lists step `step` in "restart_on" and that `doc`
+ * has not met, under the variant `doc` (the case after the step, e.g. at
+ * its new level) selects; set them in object `due`.  Returns 0 or
+ * XFA_ERROR.
+ */
+int xfa_deadline_restart(json_t *due, const xfa_deadline *rules, size_t n,
+			 const char *step, const json_t *doc,
+			 const xfa_stamp *when, const xfa_calendar *cal);
 
 /*
  * The first window of rules[0..n) (a "refuse" rule) that step `step` would

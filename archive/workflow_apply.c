@@ -510,7 +510,8 @@ static int extend(struct apply *a, json_t *due)
 	return 0;
 }
 
-/* Step 10: milestones, due dates, counts, the workflow id. */
+/* Step 10: milestones, due dates (set, or counted again from this step for
+ * a rule's "restart_on"), counts, the workflow id. */
 static int derive(struct apply *a)
 {
 	const char *eff = xfa_json_str(a->ev, "effective");
@@ -536,7 +537,10 @@ static int derive(struct apply *a)
 	if (wf_step_get(a->step, "extends") && (err = extend(a, due)) < 0)
 		goto done;
 	if ((err = xfa_deadline_set_on(due, a->wf->rules, a->wf->nrules,
-				       a->step->id, base, a->cal)) < 0) {
+				       a->step->id, base, a->cal)) < 0 ||
+	    (err = xfa_deadline_restart(due, a->wf->rules, a->wf->nrules,
+					a->step->id, base, &a->eff,
+					a->cal)) < 0) {
 		err = xfa_error_wrap(err, "case %s: step '%s'", a->cid,
 				     a->step->id);
 		goto done;

@@ -188,6 +188,173 @@ START_TEST(windows_refuse_late_steps)
 }
 END_TEST
 
+/* The shipped rule `id` under the variant a case at `level` selects. */
+static xfa_deadline at_level(const xfa_deadline *rules, size_t n,
+			     const char *id, const char *level)
+{
+	json_t *doc = level ? json_pack("{s:s}", "level", level) : json_object();
+	const xfa_deadline *r = xfa_deadline_find(rules, n, id);
+	xfa_deadline v;
+
+	ck_assert_ptr_nonnull(r);
+	xfa_deadline_variant(&v, r, doc);
+	json_decref(doc);
+	return v;
+}
+
+START_TEST(level_variants_choose_hours_below_the_county)
+{
+	xfa_deadline *rules = NULL, v;
+	size_t n = 0;
+
+	ck_assert_msg(xfa_deadlines_load(&rules, &n, wfdef) == 0, "%s", xfa_error_last());
+	/* 社区 reviews within 3 hours and answers within 48 (report 004) */
+	v = at_level(rules, n, "accept", "village");
+	ck_assert_int_eq(v.amount, 3);
+	ck_assert_int_eq(v.unit, XFA_DL_HOURS);
+	v = at_level(rules, n, "handle", "village");
+	ck_assert_int_eq(v.amount, 48);
+	ck_assert_int_eq(v.unit, XFA_DL_HOURS);
+	/* 街道 answers within 72 hours; its acceptance keeps the 15 days */
+	v = at_level(rules, n, "handle", "township");
+	ck_assert_int_eq(v.amount, 72);
+	ck_assert_int_eq(v.unit, XFA_DL_HOURS);
+	v = at_level(rules, n, "accept", "township");
+	ck_assert_int_eq(v.amount, 15);
+	ck_assert_int_eq(v.unit, XFA_DL_CALENDAR_DAYS);
+	/* the county, and a case with no level: the statutory 15 and 60 days */
+	v = at_level(rules, n, "handle", "county");
+	ck_assert_int_eq(v.amount, 60);
+	ck_assert_int_eq(v.unit, XFA_DL_CALENDAR_DAYS);
+	v = at_level(rules, n, "accept", NULL);
+	ck_assert_int_eq(v.amount, 15);
+	ck_assert_int_eq(v.unit, XFA_DL_CALENDAR_DAYS);
+	xfa_deadlines_free(rules, n);
+}
+END_TEST
+
+START_TEST(set_on_counts_the_cases_level)
+{
+	xfa_deadline *rules = NULL;
+	size_t n = 0;
+	json_t *due = json_object();
+	json_t *doc = json_pack("{s:s, s:s, s:{s:s}}", "level", "village",
+				"received_at", "2026-03-02T09:00:00+08:00",
+				"milestones", "accepted", "2026-03-02T10:30:00+08:00");
+
+	ck_assert_msg(xfa_deadlines_load(&rules, &n, wfdef) == 0, "%s", xfa_error_last());
+	ck_assert_int_eq(xfa_deadline_set_on(due, rules, n, "register", doc, cn), 0);
+	ck_assert_str_eq(xfa_json_str(due, "accept"), "2026-03-02T12:00:00+08:00");
+	ck_assert_int_eq(xfa_deadline_set_on(due, rules, n, "accept", doc, cn), 0);
+	ck_assert_str_eq(xfa_json_str(due, "handle"), "2026-03-04T10:30:00+08:00");
+	/* the same case at the county: 15 and 60 calendar days */
+	json_object_set_new(doc, "level", json_string("county"));
+	ck_assert_int_eq(xfa_deadline_set_on(due, rules, n, "register", doc, cn), 0);
+	ck_assert_str_eq(xfa_json_str(due, "accept"), "2026-03-17");
+	ck_assert_int_eq(xfa_deadline_set_on(due, rules, n, "accept", doc, cn), 0);
+	ck_assert_str_eq(xfa_json_str(due, "handle"), "2026-05-06");
+	xfa_deadlines_free(rules, n);
+	json_decref(due);
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(escalation_restarts_unmet_due_dates)
+{
+	xfa_deadline *rules = NULL;
+	size_t n = 0;
+	json_t *out = json_object();
+	/* accepted at the village, escalated to the township before a reply */
+	json_t *doc = json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}}",
+				"level", "township",
+				"received_at", "2026-03-02T09:00:00+08:00",
+				"milestones", "registered", "2026-03-02T09:00:00+08:00",
+				"accepted", "2026-03-02T10:30:00+08:00",
+				"due", "accept", "2026-03-02T12:00:00+08:00",
+				"handle", "2026-03-04T10:30:00+08:00");
+	xfa_stamp w;
+
+	ck_assert_msg(xfa_deadlines_load(&rules, &n, wfdef) == 0, "%s", xfa_error_last());
+	ck_assert_int_eq(xfa_stamp_parse(&w, "2026-03-03T15:00:00+08:00"), 0);
+	ck_assert_int_eq(xfa_deadline_restart(out, rules, n, "escalate", doc,
+					      &w, cn), 0);
+	/* 72 hours from the escalation; the met acceptance is left alone */
+	ck_assert_str_eq(xfa_json_str(out, "handle"), "2026-03-06T15:00:00+08:00");
+	ck_assert_ptr_null(json_object_get(out, "accept"));
+	/* at the county the 60 days run from the escalation (03-03 + 60 =
+	 * 05-02, in the Labour Day holiday 05-01..05 -> 05-06) */
+	json_object_set_new(doc, "level", json_string("county"));
+	ck_assert_int_eq(xfa_deadline_restart(out, rules, n, "escalate", doc,
+					      &w, cn), 0);
+	ck_assert_str_eq(xfa_json_str(out, "handle"), "2026-05-06");
+	/* once replied, nothing runs again; other steps restart nothing */
+	json_object_clear(out);
+	json_object_set_new(json_object_get(doc, "milestones"), "replied",
+			    json_string("2026-03-03T11:00:00+08:00"));
+	ck_assert_int_eq(xfa_deadline_restart(out, rules, n, "escalate", doc,
+					      &w, cn), 0);
+	ck_assert_int_eq(json_object_size(out), 0);
+	json_object_del(json_object_get(doc, "milestones"), "replied");
+	ck_assert_int_eq(xfa_deadline_restart(out, rules, n, "note", doc,
+					      &w, cn), 0);
+	ck_assert_int_eq(json_object_size(out), 0);
+	xfa_deadlines_free(rules, n);
+	json_decref(out);
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(hour_due_dates_extend_by_whole_days)
+{
+	char out[XFA_STAMP_SIZE];
+	xfa_deadline r;
+
+	/* a day rule whose variant set a time: 24-hour days, no rolling */
+	memset(&r, 0, sizeof(r));
+	r.id = "handle";
+	r.unit = XFA_DL_CALENDAR_DAYS;
+	ck_assert_int_eq(xfa_deadline_extend(out, &r, "2026-04-30T10:30:00+08:00",
+					     2, cn), 0);
+	ck_assert_str_eq(out, "2026-05-02T10:30:00+08:00");
+}
+END_TEST
+
+START_TEST(malformed_variants_are_refused)
+{
+	static const char *const bad[] = {
+		"{\"id\":\"t\",\"from\":\"received_at\",\"amount\":1,\"unit\":\"hours\","
+		"\"set_on\":[],\"variants\":[{\"when\":{\"field\":\"level\",\"in\":[\"x\"]},"
+		"\"amount\":3,\"unit\":\"weeks\"}]}",
+		"{\"id\":\"t\",\"from\":\"received_at\",\"amount\":1,\"unit\":\"hours\","
+		"\"set_on\":[],\"variants\":[{\"when\":{\"in\":[\"x\"]},\"amount\":3,"
+		"\"unit\":\"hours\"}]}",
+		"{\"id\":\"t\",\"from\":\"received_at\",\"amount\":1,\"unit\":\"hours\","
+		"\"set_on\":[],\"variants\":{}}",
+		"{\"id\":\"t\",\"from\":\"received_at\",\"amount\":1,\"unit\":\"hours\","
+		"\"set_on\":[],\"restart_on\":\"escalate\"}",
+	};
+	xfa_deadline r, *rules = NULL;
+	json_t *j, *def;
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		j = json_loads(bad[i], 0, NULL);
+		ck_assert_ptr_nonnull(j);
+		ck_assert_int_eq(xfa_deadline_init(&r, j), XFA_EINVALID);
+		xfa_deadline_release(&r);
+		json_decref(j);
+	}
+	/* restart_on must name a step of the definition */
+	def = json_deep_copy(wfdef);
+	json_array_append_new(json_object_get(json_array_get(
+		json_object_get(def, "deadlines"), 0), "restart_on"),
+		json_string("no-such-step"));
+	ck_assert_int_eq(xfa_deadlines_load(&rules, &n, def), XFA_EINVALID);
+	ck_assert_ptr_nonnull(strstr(xfa_error_last(), "no-such-step"));
+	json_decref(def);
+}
+END_TEST
+
 Suite *deadline_suite(void); /* found by the runner: see the Makefile */
 
 Suite *deadline_suite(void)
@@ -203,6 +370,11 @@ Suite *deadline_suite(void)
 	tcase_add_test(tc, hour_rules_do_not_roll);
 	tcase_add_test(tc, passed_is_by_day_in_the_acts_offset);
 	tcase_add_test(tc, windows_refuse_late_steps);
+	tcase_add_test(tc, level_variants_choose_hours_below_the_county);
+	tcase_add_test(tc, set_on_counts_the_cases_level);
+	tcase_add_test(tc, escalation_restarts_unmet_due_dates);
+	tcase_add_test(tc, hour_due_dates_extend_by_whole_days);
+	tcase_add_test(tc, malformed_variants_are_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

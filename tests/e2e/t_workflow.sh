@@ -53,8 +53,10 @@ err_has "30"
 unchanged 65 $XFA case move "$c" handling --set-json extension_days=0 --attach approval:docs/approval.pdf \
 	--effective 2026-03-01 --as keys/leader.key
 mv_ "$c" handling 2026-03-01 leader --set-json extension_days=30 --attach approval:docs/approval.pdf
-# handle: accepted 02-10 + 60 = 04-11 Sat -> 04-13; + 30 = 05-13 Wed
-$XFA --json case show "$c" | $PY -c 'import json,sys; c=json.load(sys.stdin)["case"]; assert c["due"]["handle"]=="2026-05-13" and c["extensions"]==1, c["due"]'
+# handle: case 02 is at the township (街道 answers within 72 hours):
+# accepted 02-10 (a bare date is noon) + 72 h = 02-13T12:00; + 30 days of
+# 24 hours (an hour due date does not roll) = 03-15T12:00
+$XFA --json case show "$c" | $PY -c 'import json,sys; c=json.load(sys.stdin)["case"]; assert c["due"]["handle"]=="2026-03-15T12:00:00+08:00" and c["extensions"]==1, c["due"]'
 cp docs/approval.pdf docs/approval2.pdf
 unchanged 65 $XFA case move "$c" handling --set-json extension_days=5 --attach approval:docs/approval2.pdf \
 	--effective 2026-03-02 --as keys/leader.key
@@ -159,3 +161,52 @@ $XFA lookup "$code" | grep -q '王某\|158' && die "human lookup shows personal 
 unchanged 66 $XFA lookup AAAA-BBBB-CCCC-DDDD
 unchanged 64 $XFA lookup
 git --git-dir="$XFA_ARCHIVE" fsck --strict > /dev/null 2>&1 || die "git fsck"
+
+say "tiers: hour limits below the county, counted again on escalation"
+# case 05 is at the village (社区: review within 3 hours, answer within 48;
+# reports 000 and 004): received 05-18T09:45 + 3 h = 12:45
+$PY -c '
+import json, sys
+d = json.load(open(sys.argv[1])); del d["proxy"]
+json.dump(d, open("village.json", "w"), ensure_ascii=False)' "$(ls "$F"/05-*.json)"
+v=$(new_case village.json)
+due_is() {
+	$XFA --json case show "$1" | $PY -c '
+import json, sys
+c = json.load(sys.stdin)["case"]
+want = dict(x.split("=", 1) for x in sys.argv[1].split())
+assert c["due"] == want, (c["due"], want)' "$2" || die "case $1: due dates are not '$2'"
+}
+due_is "$v" "accept=2026-05-18T12:45:00+08:00"
+# accepted 10:30 (in time), answer due 48 h later
+mv_ "$v" accepted 2026-05-18T10:30:00+08:00 clerk
+due_is "$v" "accept=2026-05-18T12:45:00+08:00 handle=2026-05-20T10:30:00+08:00"
+# escalated to the street office 05-19T15:00: its 72 hours run from then
+$XFA -q case record "$v" escalate --set level=township --note "社区无法解决，上报街道" \
+	--effective 2026-05-19T15:00:00+08:00 --as keys/clerk.key
+due_is "$v" "accept=2026-05-18T12:45:00+08:00 handle=2026-05-22T15:00:00+08:00"
+# then to the county 05-21T09:00: the statutory 60 days, 05-21 + 60 = 07-20 Mon
+$XFA -q case record "$v" escalate --set level=county --note "街道化解未果，上报县" \
+	--effective 2026-05-21T09:00:00+08:00 --as keys/leader.key
+due_is "$v" "accept=2026-05-18T12:45:00+08:00 handle=2026-07-20"
+$XFA --json case show "$v" | $PY -c '
+import json, sys
+d = {x["id"]: x for x in json.load(sys.stdin)["deadlines"]}
+assert d["accept"]["met"] is True and d["accept"]["done"] == "2026-05-18T10:30:00+08:00", d["accept"]'
+# a village case accepted after its 3 hours is late; verify reports it
+w=$(new_case village.json)
+mv_ "$w" accepted 2026-05-18T13:00:00+08:00 clerk
+$XFA --json case show "$w" | $PY -c '
+import json, sys
+d = {x["id"]: x for x in json.load(sys.stdin)["deadlines"]}
+assert d["accept"]["met"] is False, d["accept"]'
+$XFA --json verify "$v" "$w" > tiers.json || { cat tiers.json; die "verify refused the tiered cases"; }
+# verify judges open duties on today's date: neither case was answered
+$PY - tiers.json "$v" "$w" <<'PY' || die "verify: the tiered deadline findings"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["ok"] and d["findings"] == [], d["findings"]
+got = sorted((f["case"], f["reason"]) for f in d["deadlines"])
+assert got == sorted([(sys.argv[2], "late-handle"), (sys.argv[3], "late-accept"),
+                      (sys.argv[3], "late-handle")]), got
+PY
