@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -108,6 +109,24 @@ static int read_tty_line(char *buf, size_t cap, const char *prompt)
 	return 0;
 }
 
+/*
+ * A passphrase file others can read or write is refused, as OpenSSH
+ * refuses such a private key: the key file's encryption is only as
+ * private as the passphrase beside it.
+ */
+static int private_file(const char *file)
+{
+	struct stat sb;
+
+	if (lstat(file, &sb) < 0)
+		return 0;   /* xfa_file_read names what is wrong */
+	if (S_ISREG(sb.st_mode) && (sb.st_mode & 077))
+		return xfa_error_set(XFA_EAUTH, "'%s' is accessible by other "
+				     "users (mode %04o; chmod 600 it)", file,
+				     (unsigned)(sb.st_mode & 07777));
+	return 0;
+}
+
 int cli_passphrase(char **out, size_t *out_len, const char *prompt, int confirm)
 {
 	const char *file = getenv("XFA_PASSPHRASE_FILE");
@@ -119,7 +138,8 @@ int cli_passphrase(char **out, size_t *out_len, const char *prompt, int confirm)
 	if (!p)
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	if (file && *file) {
-		if ((err = xfa_file_read(&buf, &len, file, 1000)) < 0) {
+		if ((err = private_file(file)) < 0 ||
+		    (err = xfa_file_read(&buf, &len, file, 1000)) < 0) {
 			err = xfa_error_wrap(err, "XFA_PASSPHRASE_FILE");
 			goto done;
 		}

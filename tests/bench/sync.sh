@@ -19,7 +19,7 @@ XFA=$B/xfa
 W=$(mktemp -d "${TMPDIR:-/tmp}/xfa-bench-sync.XXXXXX")
 trap 'rm -rf "$W"' EXIT INT TERM
 cd "$W"
-printf 'bench\n' > pass
+printf 'bench\n' > pass; chmod 600 pass
 export XFA_PASSPHRASE_FILE=$W/pass
 for k in admin clerk handler; do
 	$XFA key new --name $k --email $k@bureau.example --out $k > /dev/null

@@ -190,12 +190,18 @@ cmp keys/stranger.key before.key || die "key new overwrote a key"
 ln -s "$PWD/elsewhere" keys/trap.key
 expect 65 $XFA key new --name trap --out keys/trap
 [ ! -e elsewhere ] || die "key new followed a symbolic link"
-: > empty
+: > empty; chmod 600 empty
 XFA_PASSPHRASE_FILE="$PWD/empty" expect 77 $XFA key new --name e --out keys/empty
 err_has "empty passphrase"
 [ ! -e keys/empty.key ] || die "a key with an empty passphrase was written"
 XFA_PASSPHRASE_FILE="$PWD/missing-pass" expect 66 $XFA key new --name e --out keys/nopass
 err_has "XFA_PASSPHRASE_FILE"
+cp pass openpass; chmod 644 openpass
+XFA_PASSPHRASE_FILE="$PWD/openpass" unchanged 77 $XFA case new "$good" --as keys/clerk.key
+err_has "accessible by other users"; err_has "chmod 600"
+chmod 640 openpass
+XFA_PASSPHRASE_FILE="$PWD/openpass" expect 77 $XFA key new --name e --out keys/openpass
+[ ! -e keys/openpass.key ] || die "a key was written with a passphrase others can read"
 ln -s "$PWD/pass" passlink
 XFA_PASSPHRASE_FILE="$PWD/passlink" expect 65 $XFA key new --name e --out keys/linkpass
 err_has "symbolic link"

@@ -18,7 +18,7 @@ cc -O2 -o fastkey "$E2E/fastkey.c" -lsodium
 ./fastkey pass keys/fastclerk
 $XFA keyring add keys/fastclerk.pub --role clerk --as keys/admin.key > /dev/null
 CLERK=$PWD/keys/fastclerk.key
-printf 'fixture passphrase\n' > fpass
+printf 'fixture passphrase\n' > fpass; chmod 600 fpass
 FPASS=$PWD/fpass
 G=$PWD/gen
 mkdir -p gen/att gen/arch gen/pkg gen/cp
