@@ -241,7 +241,7 @@ json_t *xfa_deadline_eval(const xfa_deadline *r, const char *due,
 	if ((done_s = earliest(&fin, doc, r->met_states,
 			       from))) {
 		late = xfa_deadline_passed(due, &fin);
-		met = json_boolean(late == 0);
+		met = json_boolean(late == 0 || r->wait);  /* a wait is met after its date */
 		if (r->unit == XFA_DL_HOURS || strlen(due) != 10) {
 			done = json_string(done_s);
 		} else {

@@ -244,7 +244,7 @@ static int select_cases(struct vrun *r)
 	if (!(r->sh.dirs = calloc(r->o->ncases, sizeof(char *))))
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	for (i = 0; i < r->o->ncases; i++) {
-		if ((err = xfa_case_dir(dir, sizeof(dir), r->o->cases[i])) < 0)
+		if ((err = xfa_record_dir(dir, sizeof(dir), &r->meta, r->o->cases[i])) < 0)
 			return err;
 		snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
 		if ((err = xfa_store_stat(&blob, NULL, r->st, &r->head, path)) < 0)
@@ -476,10 +476,11 @@ static int deadline_case(const char *id, const char *dir, void *payload)
 
 	d->r->cases++;
 	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
-	if (xfa_store_read(&buf, &len, d->r->st, &d->r->head, path) == 0 &&
+	if (xfa_kind_of_dir(&d->r->meta, dir)->wf &&   /* a risk item: the ledger's */
+	    xfa_store_read(&buf, &len, d->r->st, &d->r->head, path) == 0 &&
 	    xfa_json_parse(&doc, buf, len, path) == 0)
-		list = xfa_workflow_deadlines(d->r->meta.wf, doc, d->r->meta.cal,
-					      d->today);
+		list = xfa_workflow_deadlines(xfa_kind_of_dir(&d->r->meta, dir)->wf,
+					      doc, d->r->meta.cal, d->today);
 	json_array_foreach(list, i, item)
 		if (json_is_false(json_object_get(item, "met")) &&
 		    (err = add_deadline(d, id, path, item)) < 0)
