@@ -19,7 +19,7 @@ static const char usage[] =
 	"       xfa case move ID STATE [--note T] [--set FIELD=VALUE]... [--set-json FIELD=JSON]...\n"
 	"                      [--attach KIND:PATH]... [--effective TIME] [--role ROLE]\n"
 	"       xfa case record ID TYPE [same options as move]   (amend, note, supervise, urge, evaluate, instruct...)\n"
-	"       xfa case show ID | log ID\n"
+	"       xfa case show ID | log ID     (ID: a case, or a risk item of the ledger)\n"
 	"       xfa case list [--status S] [--unit U] [--category C] [--lead NAME] [--overdue]";
 
 #define MAX_ATTACH 64
@@ -354,7 +354,7 @@ static int case_show(xfa_archive *a, int argc, char **argv)
 	if ((err = xfa_archive_meta(&m, a)) < 0 ||
 	    (err = xfa_case_load(&doc, a, argv[1])) < 0)
 		return cli_fail(err, "cannot show case '%s'", argv[1]);
-	dl = xfa_workflow_deadlines(m->wf, doc, m->cal, today(m));
+	dl = xfa_workflow_deadlines(xfa_kind_of_id(m, argv[1])->wf, doc, m->cal, today(m));
 	if (cli.json) {
 		json_t *o = json_pack("{s:O, s:O}", "case", doc, "deadlines", dl ? dl : json_null());
 		cli_json(o);
