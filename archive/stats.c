@@ -15,6 +15,7 @@ const char *const xfa_stats_keys[] = {
 	"cases", "visits_times", "visits_people", "first_visits_times",
 	"first_visits_people", "collective_batches", "collective_people",
 	"collective_first_batches", "collective_first_people", "online_times",
+	"online_forwarded_times",
 	"skip_level_times", "skip_national", "skip_province", "skip_city",
 	"skip_county", "repeats", "settled_village", "settled_township",
 	"settled_county", "reception_days", "reception_batches",
@@ -101,6 +102,10 @@ static int count_one(const json_t *doc, void *payload)
 	}
 	if (str_is(doc, "channel", "online"))
 		err |= add(c, "online_times", times);
+	/* 国家、省、市转送网上信访事项: online and forwarded from above */
+	if (str_is(doc, "channel", "online") &&
+	    xfa_json_str(doc, "forwarded_from"))
+		err |= add(c, "online_forwarded_times", times);
 	if (skip) {
 		snprintf(key, sizeof(key), "skip_%s", skip);
 		if (json_object_get(c, key))

@@ -19,7 +19,9 @@ extern const size_t xfa_stats_nkeys;
  *   {"visits_times", "visits_people", "first_visits_times",
  *    "first_visits_people", "collective_batches", "collective_people",
  *    "collective_first_batches", "collective_first_people",
- *    "online_times", "skip_level_times" (市以上: city, province, national),
+ *    "online_times" (every online case), "online_forwarded_times" (those
+ *    with "forwarded_from": 国家、省、市转送网上信访事项),
+ *    "skip_level_times" (市以上: city, province, national),
  *    "skip_county", "skip_city", "skip_province", "skip_national",
  *    "repeats", "cases", "settled_village", "settled_township",
  *    "settled_county", "reception_days" (领导接访: distinct leader and

@@ -106,7 +106,10 @@ static void stats_zh(const xfa_meta *m, const json_t *r)
 	printf("（初访：%lld 批 %lld 人，%s）。", val(r, "collective_first_batches"),
 	       val(r, "collective_first_people"),
 	       change(r, "collective_first_batches", "批次"));
-	printf("受理网上信访事项 %lld 件次，%s。", val(r, "online_times"),
+	printf("受理国家、省、市转送网上信访事项 %lld 件次，%s；",
+	       val(r, "online_forwarded_times"),
+	       change(r, "online_forwarded_times", "件次"));
+	printf("网上信访共 %lld 件次，%s。", val(r, "online_times"),
 	       change(r, "online_times", "件次"));
 	printf("发生赴市以上越级访 %lld 件次，%s，", val(r, "skip_level_times"),
 	       change(r, "skip_level_times", "件次"));

@@ -245,6 +245,48 @@ START_TEST(hour_deadline_missed_by_minutes)
 }
 END_TEST
 
+/* The shipped tier limits ("variants" by level) and their restart on 逐级上报,
+ * through xfa_workflow_apply() (each step re-applied and compared). */
+START_TEST(shipped_tier_limits_follow_the_level)
+{
+	json_t *doc = registered("village");
+	const json_t *due;
+
+	/* 社区: review within 3 hours of 21:40 */
+	due = json_object_get(doc, "due");
+	ck_assert_str_eq(xfa_json_str(due, "accept"), "2026-03-03T00:40:00+08:00");
+	/* a village case escalated before acceptance: the township keeps the
+	 * statutory 15 days, counted from the escalation (03-03 + 15) */
+	{
+		json_t *early = registered("village");
+		OK(go(&early, mkev("escalate", NULL, "2026-03-03T09:00:00+08:00",
+				   "{\"level\": \"township\"}", "社区无法审核"),
+		      CLERK));
+		ck_assert_str_eq(xfa_json_str(json_object_get(early, "due"),
+					      "accept"), "2026-03-18");
+		json_decref(early);
+	}
+	/* accepted in time: answer within 48 hours */
+	OK(go(&doc, mkev("accept", "accepted", "2026-03-03T00:30:00+08:00",
+			 NULL, NULL), CLERK));
+	due = json_object_get(doc, "due");
+	ck_assert_str_eq(xfa_json_str(due, "handle"), "2026-03-05T00:30:00+08:00");
+	/* 街道: 72 hours from the escalation; the met acceptance stays */
+	OK(go(&doc, mkev("escalate", NULL, "2026-03-04T10:00:00+08:00",
+			 "{\"level\": \"township\"}", "社区无法解决"), CLERK));
+	due = json_object_get(doc, "due");
+	ck_assert_str_eq(xfa_json_str(due, "handle"), "2026-03-07T10:00:00+08:00");
+	ck_assert_str_eq(xfa_json_str(due, "accept"), "2026-03-03T00:40:00+08:00");
+	/* 县: the statutory 60 days, 03-05 + 60 = 05-04 (this test applies
+	 * steps without a holiday calendar: no Labour Day roll) */
+	OK(go(&doc, mkev("escalate", NULL, "2026-03-05T09:00:00+08:00",
+			 "{\"level\": \"county\"}", "街道化解未果"), LEADER));
+	ck_assert_str_eq(xfa_json_str(json_object_get(doc, "due"), "handle"),
+			 "2026-05-04");
+	json_decref(doc);
+}
+END_TEST
+
 /* "advances" must name a vocabulary that exists and a field of the step. */
 static void load_with_advances(const char *adv, const char *needle)
 {
@@ -408,6 +450,7 @@ Suite *stats_suite(void)
 	tcase_add_test(tc, reception_link);
 	tcase_add_test(tc, hour_deadlines_of_a_community);
 	tcase_add_test(tc, hour_deadline_missed_by_minutes);
+	tcase_add_test(tc, shipped_tier_limits_follow_the_level);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("ledger");
 	tcase_add_checked_fixture(tc, rsetup, rteardown);

@@ -42,6 +42,10 @@ for i, (y, ch, co, fv, sk, b, h, lv) in enumerate(rows):
             d[k] = v
     if i in (0, 6, 7):   # received at a leader's reception day
         d["reception"] = {"leader": "王县长", "date": d["received_at"][:10]}
+    # 上级转送: online 03 (2025) and 12 (2026) came from above, online 11 did
+    # not; letter 04 did too, but only online matters are counted
+    if i in (3, 4, 12):
+        d["forwarded_from"] = {3: "city", 4: "national", 12: "province"}[i]
     json.dump(d, open("in/%02d.json" % i, "w"), ensure_ascii=False)
 PY
 ids=""
@@ -106,6 +110,8 @@ def count(year):
                     inc("collective_first_batches", t); inc("collective_first_people", p)
         if d["channel"] == "online":
             inc("online_times", t)
+            if d.get("forwarded_from"):
+                inc("online_forwarded_times", t)
         s = d.get("skip_level")
         if s:
             inc("skip_" + s, t)
@@ -142,6 +148,8 @@ for k, v in got["counts"].items():
 assert want["2026"]["visits_times"] == 7 and want["2025"]["visits_times"] == 8
 assert want["2026"]["skip_city"] == 2 and want["2025"]["skip_city"] == 1
 assert want["2026"]["reception_days"] == 3 and want["2025"]["reception_days"] == 1
+assert want["2026"]["online_times"] == 3 and want["2026"]["online_forwarded_times"] == 2
+assert want["2025"]["online_times"] == 1 and want["2025"]["online_forwarded_times"] == 1
 for r in ("timely_acceptance", "on_time", "satisfaction"):
     assert r in got["rates"], got["rates"]
 assert got["rates"]["satisfaction"]["percent"] == 100.0, got["rates"]
@@ -155,7 +163,7 @@ v=$($PY -c 'import json; c=json.load(open("expect.json"))["2026"]; print(c["visi
 grep -q "【概况】 2026 年，测试县信访局接待群众来访 ${v% *} 件次 ${v#* } 人次，同比件次下降 12.5%" zh.txt || die "visits line"
 grep -q "（初访：6 件 50 人，同比件次上升 100.0%），集体访 3 批次 46 人次，同比批次下降 25.0%" zh.txt || die "first and collective visits"
 grep -q "到市访 2 件次，同比件次上升 100.0%" zh.txt || die "skip-level to the city"
-grep -q "受理网上信访事项 3 件次，同比件次上升 200.0%" zh.txt || die "online matters"
+grep -q "受理国家、省、市转送网上信访事项 2 件次，同比件次上升 100.0%；网上信访共 3 件次，同比件次上升 200.0%" zh.txt || die "online matters"
 grep -q "越级到县访 1 件次，上年为零" zh.txt || die "no previous year"
 grep -q "办结于村（社区）1 件、乡镇（街道）0 件、县（区）1 件" zh.txt || die "settled per level"
 grep -q "领导接访 3 次，接待来访群众 4 批次 48 人次，同比批次上升 300.0%" zh.txt || die "receptions"
