@@ -22,10 +22,10 @@ static void ledger_human(const xfa_meta *m, const json_t *r)
 	size_t i;
 	int zh = strcmp(cli.lang, "en") != 0;
 
-	printf(zh ? "矛盾纠纷台账（截至 %s）：排查登记 %lld 件，在册 %lld 件，已销号 %lld 件\n"
-		  : "dispute-risk ledger as of %s: %lld registered, %lld open, %lld struck off\n",
-	       xfa_json_str(r, "at"), xfa_json_int(r, "total", 0),
-	       xfa_json_int(r, "open", 0), xfa_json_int(r, "struck", 0));
+	printf(zh ? "矛盾纠纷台账：排查登记 %lld 件，在册 %lld 件，已销号 %lld 件（观察期按 %s 计）\n"
+		  : "dispute-risk ledger: %lld registered, %lld open, %lld struck off (observation judged on %s)\n",
+	       xfa_json_int(r, "total", 0), xfa_json_int(r, "open", 0),
+	       xfa_json_int(r, "struck", 0), xfa_json_str(r, "at"));
 	json_array_foreach(json_object_get(r, "levels"), i, l) {
 		printf("  ");
 		cli_cell(xfa_workflow_label(wf, "state", xfa_json_str(l, "state"), cli.lang), 34);

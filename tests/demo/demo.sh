@@ -37,6 +37,7 @@ show report overdue
 show report rates
 echo; echo "== issue 9: escalations, 包案, a reception day and a year of 2025 petitions"
 scn_issue9
+. "$here/risks.sh"; risk_demo; show risk list; show report ledger
 show case list --lead 李副县长
 show report stats --year 2026
 show verify
