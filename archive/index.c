@@ -661,9 +661,31 @@ int xfa_index_row_overdue(const xfa_index_row *r, long today)
 	return r->overdue_from != INT32_MAX && today >= (long)r->overdue_from;
 }
 
-static int match(const xfa_index *ix, uint32_t off, const char *want)
+/* A filter on one field: equal strings are stored once, so a small cache of
+ * string offsets already compared spares a strcmp per record. */
+struct want {
+	const char *s;
+	uint32_t off[64];         /* offset + 1; 0 = empty slot */
+	unsigned char hit[64];
+};
+
+static int match(const xfa_index *ix, uint32_t off, struct want *w)
 {
-	return !want || !strcmp(field(ix, off), want);
+	size_t slot = (off * 2654435761u) >> 26;
+
+	if (!w->s)
+		return 1;
+	if (w->off[slot] != off + 1) {
+		w->off[slot] = off + 1;
+		w->hit[slot] = !strcmp(field(ix, off), w->s);
+	}
+	return w->hit[slot];
+}
+
+static void want_init(struct want *w, const char *s)
+{
+	memset(w, 0, sizeof(*w));
+	w->s = s;
 }
 
 int xfa_index_query(const xfa_index *ix, const xfa_index_filter *q,
@@ -671,15 +693,20 @@ int xfa_index_query(const xfa_index *ix, const xfa_index_filter *q,
 		    void *payload)
 {
 	xfa_index_row r;
+	struct want ws, wu, wc, wl;
 	uint32_t i;
 	int err;
 
+	want_init(&ws, q->status);
+	want_init(&wu, q->unit);
+	want_init(&wc, q->category);
+	want_init(&wl, q->lead);
 	for (i = 0; i < ix->h->nrec; i++) {
 		const struct rec *rc = &ix->recs[i];
-		if (!match(ix, rc->f[F_STATUS], q->status) ||
-		    !match(ix, rc->f[F_UNIT], q->unit) ||
-		    !match(ix, rc->f[F_CATEGORY], q->category) ||
-		    !match(ix, rc->f[F_LEAD], q->lead) ||
+		if (!match(ix, rc->f[F_STATUS], &ws) ||
+		    !match(ix, rc->f[F_UNIT], &wu) ||
+		    !match(ix, rc->f[F_CATEGORY], &wc) ||
+		    !match(ix, rc->f[F_LEAD], &wl) ||
 		    (q->overdue && !(rc->od != INT32_MAX && q->today >= (long)rc->od)))
 			continue;
 		row_of(&r, ix, rc);

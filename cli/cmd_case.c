@@ -1,5 +1,6 @@
 /* cmd_case.c - xfa case new | attach | move | record | show | log | list. */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -405,69 +406,147 @@ static int case_log(xfa_archive *a, int argc, char **argv)
 }
 
 /* case list reads the derived index (archive/index.c), brought up to date
- * with the head first; XFA_INDEX=off scans the archive instead. */
+ * with the head first; XFA_INDEX=off scans the archive instead.  Rows are
+ * printed as the index yields them (a million cases must not become a
+ * million JSON objects): the human table takes two passes, one for the
+ * column widths and one to print.  Equal strings of the index are one
+ * pointer, so labels and widths are looked up once per distinct value. */
+struct memo {
+	const char *key[64], *label[64];
+	int width[64];
+};
+
 struct list_job {
 	const xfa_meta *m;
 	long today;
-	json_t *rows;
+	int print;                /* 0: measure the columns; 1: print */
+	size_t n;                 /* rows printed */
+	int w[5];
+	struct memo status, category, unit;
 };
 
-static int list_row(const xfa_index_row *r, void *payload)
+/* Display width of `s`: its length when it is ASCII. */
+static int text_width(const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			return cli_width(s);
+	return (int)(p - s);
+}
+
+/* The label of `s` in `vocab` (NULL: `s` itself) and its width, memoised. */
+static const char *memo_label(struct memo *mc, const struct list_job *j,
+			      const char *vocab, const char *s, int *width)
+{
+	size_t k = (size_t)(((uint64_t)(uintptr_t)s * 0x9E3779B97F4A7C15ull) >> 58);
+
+	if (mc->key[k] != s) {
+		mc->key[k] = s;
+		mc->label[k] = vocab ? cli_label(j->m, vocab, s) : s;
+		mc->width[k] = text_width(mc->label[k] ? mc->label[k] : "");
+	}
+	*width = mc->width[k];
+	return mc->label[k] ? mc->label[k] : "";
+}
+
+static void pad(const char *s, int w, int width)
+{
+	fputs(s, stdout);
+	for (; w < width; w++)
+		putchar(' ');
+}
+
+static int list_human_row(const xfa_index_row *r, void *payload)
 {
 	struct list_job *j = payload;
-	char dir[200];
-	json_t *o;
+	const char *st, *cat, *unit;
+	int ws, wc, wu, wi = text_width(r->id);
 
-	if (xfa_case_dir(dir, sizeof(dir), r->id) < 0)
-		dir[0] = '\0';
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", r->id,
-		      "status", r->status, "unit", r->unit, "category", r->category,
-		      "lead", r->lead, "received_at", r->received_at, "summary", r->summary,
-		      "overdue", xfa_index_row_overdue(r, j->today), "path", dir);
-	if (!o || json_array_append_new(j->rows, o) < 0)
-		return xfa_error_set(XFA_ERROR, "out of memory");
+	st = memo_label(&j->status, j, "state", r->status, &ws);
+	cat = memo_label(&j->category, j, "category", r->category, &wc);
+	unit = memo_label(&j->unit, j, NULL, r->unit, &wu);
+	if (!j->print) {
+		j->w[0] = wi > j->w[0] ? wi : j->w[0];
+		j->w[1] = ws > j->w[1] ? ws : j->w[1];
+		j->w[3] = wc > j->w[3] ? wc : j->w[3];
+		j->w[4] = wu > j->w[4] ? wu : j->w[4];
+		return 0;
+	}
+	pad(r->id, wi, j->w[0]);
+	pad(st, ws, j->w[1]);
+	printf("%-*.10s", j->w[2], r->received_at);
+	pad(cat, wc, j->w[3]);
+	pad(unit, wu, j->w[4]);
+	puts(r->summary);
 	return 0;
 }
 
-/* Columns the widest cell of `key` takes (a label of `vocab` if given). */
-static int col_width(const struct list_job *j, const char *head,
-		     const char *key, const char *vocab)
+static int list_human(struct list_job *j, const xfa_index *ix, const xfa_index_filter *q)
 {
-	json_t *row;
-	size_t i;
-	int w = cli_width(head), n;
-
-	json_array_foreach(j->rows, i, row) {
-		const char *s = xfa_json_str(row, key);
-		n = cli_width(vocab ? cli_label(j->m, vocab, s) : s ? s : "");
-		w = n > w ? n : w;
-	}
-	return w + 2;
-}
-
-static void list_human(const struct list_job *j)
-{
-	json_t *row;
-	size_t i;
-	int zh = strcmp(cli.lang, "en") != 0;
+	int zh = strcmp(cli.lang, "en") != 0, i, err;
 	const char *h[] = { zh ? "案件编号" : "case", zh ? "状态" : "status",
 			    zh ? "收到" : "received", zh ? "分类" : "category",
 			    zh ? "责任单位" : "unit" };
-	int w[] = { col_width(j, h[0], "id", NULL), col_width(j, h[1], "status", "state"),
-		    12, col_width(j, h[3], "category", "category"),
-		    col_width(j, h[4], "unit", NULL) };
 
 	for (i = 0; i < 5; i++)
-		cli_cell(h[i], w[i]);
+		j->w[i] = cli_width(h[i]);
+	if ((err = xfa_index_query(ix, q, list_human_row, j)) < 0)
+		return err;
+	for (i = 0; i < 5; i++)
+		j->w[i] += 2;
+	j->w[2] = 12;
+	for (i = 0; i < 5; i++)
+		cli_cell(h[i], j->w[i]);
 	printf("%s\n", zh ? "概要" : "summary");
-	json_array_foreach(j->rows, i, row) {
-		cli_cell(xfa_json_str(row, "id"), w[0]);
-		cli_cell(cli_label(j->m, "state", xfa_json_str(row, "status")), w[1]);
-		printf("%-*.10s", w[2], xfa_json_str(row, "received_at"));
-		cli_cell(cli_label(j->m, "category", xfa_json_str(row, "category")), w[3]);
-		cli_cell(xfa_json_str(row, "unit"), w[4]);
-		printf("%s\n", xfa_json_str(row, "summary"));
+	j->print = 1;
+	return xfa_index_query(ix, q, list_human_row, j);
+}
+
+/* `s` as a JSON string, escaped as jansson escapes it. */
+static void json_str_out(const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\')
+			break;
+	if (!*p) {
+		printf("\"%s\"", s);
+	} else {
+		json_t *v = json_string(s);
+		if (v)
+			json_dumpf(v, stdout, JSON_ENCODE_ANY);
+		json_decref(v);
 	}
+}
+
+/* One row as cli_json prints an element of an array (keys sorted). */
+static int list_json_row(const xfa_index_row *r, void *payload)
+{
+	struct list_job *j = payload;
+	const char *keys[] = { "category", "id", "lead", "overdue", "path",
+			       "received_at", "status", "summary", "unit" };
+	const char *vals[9];
+	char dir[200];
+	size_t i;
+
+	if (xfa_case_dir(dir, sizeof(dir), r->id) < 0)
+		dir[0] = '\0';
+	vals[0] = r->category; vals[1] = r->id; vals[2] = r->lead; vals[3] = NULL;
+	vals[4] = dir; vals[5] = r->received_at; vals[6] = r->status;
+	vals[7] = r->summary; vals[8] = r->unit;
+	fputs(j->n++ ? ",\n  {\n" : "[\n  {\n", stdout);
+	for (i = 0; i < 9; i++) {
+		printf("    \"%s\": ", keys[i]);
+		if (i == 3)
+			fputs(xfa_index_row_overdue(r, j->today) ? "true" : "false", stdout);
+		else
+			json_str_out(vals[i]);
+		fputs(i < 8 ? ",\n" : "\n  }", stdout);
+	}
+	return 0;
 }
 
 static int case_list(xfa_archive *a, int argc, char **argv)
@@ -510,18 +589,15 @@ static int case_list(xfa_archive *a, int argc, char **argv)
 				  XFA_INDEX_NOFILE : 0)) < 0)
 		return cli_fail(err, "cannot list cases");
 	q.today = j.today = today(j.m);
-	j.rows = json_array();
-	err = xfa_index_query(ix, &q, list_row, &j);
-	xfa_index_free(ix);
-	if (err < 0) {
-		json_decref(j.rows);
-		return cli_fail(err, "cannot list cases");
+	if (cli.json) {
+		err = xfa_index_query(ix, &q, list_json_row, &j);
+		fputs(j.n ? "\n]\n" : "[]\n", stdout);
+	} else {
+		err = list_human(&j, ix, &q);
 	}
-	if (cli.json)
-		cli_json(j.rows);
-	else
-		list_human(&j);
-	json_decref(j.rows);
+	xfa_index_free(ix);
+	if (err < 0)
+		return cli_fail(err, "cannot list cases");
 	return 0;
 }
 
