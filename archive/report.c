@@ -85,6 +85,7 @@ int xfa_report_each(xfa_archive *a, const xfa_report_opts *o,
 struct overdue_job {
 	const xfa_meta *m;
 	const xfa_report_opts *o;
+	const char *per;             /* the report's "per" field, or NULL */
 	int within;
 	json_t *items;
 };
@@ -109,9 +110,10 @@ static int overdue_one(const json_t *doc, void *payload)
 		    n > j->within)
 			continue;
 		json_array_append_new(j->items, json_pack(
-			"{s:s, s:s, s:s?, s:s, s:s, s:s, s:I, s:b}",
+			"{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:I, s:b}",
 			"case", xfa_json_str(doc, "id"), "status", status,
 			"unit", xfa_json_str(doc, "unit"),
+			"level", j->per ? xfa_json_str(doc, j->per) : NULL,
 			"deadline", xfa_json_str(d, "id"),
 			"label", xfa_json_str(d, "label"),
 			"due", xfa_json_str(d, "due"), "days_left", n,
@@ -152,6 +154,43 @@ static json_t *sorted(const json_t *arr)
 	return out;
 }
 
+static void bump(json_t *obj, const char *key, json_int_t by);
+
+/* The overdue report's "per": {field, label, counts: {value: {label,
+ * overdue, near}}} from its items, or null when the workflow has none. */
+static json_t *overdue_per(const xfa_meta *m, const json_t *rep,
+			   const json_t *items)
+{
+	const json_t *per = json_object_get(rep, "per"), *it;
+	const char *v, *voc = xfa_json_str(per, "vocabulary"), *lab;
+	json_t *counts, *c;
+	size_t i;
+
+	if (!per)
+		return json_null();
+	if (!(counts = json_object()))
+		return NULL;
+	json_array_foreach(items, i, it) {
+		if (!(v = xfa_json_str(it, "level")) || !*v)
+			v = "(none)";
+		if (!(c = json_object_get(counts, v))) {
+			lab = xfa_workflow_label(m->wf, voc, v, "zh");
+			c = json_pack("{s:s, s:I, s:I}", "label", lab ? lab : v,
+				      "overdue", (json_int_t)0,
+				      "near", (json_int_t)0);
+			if (!c || json_object_set_new(counts, v, c)) {
+				json_decref(counts);
+				return NULL;
+			}
+		}
+		bump(c, json_is_true(json_object_get(it, "overdue")) ?
+		     "overdue" : "near", 1);
+	}
+	return json_pack("{s:s, s:s, s:o}", "field", xfa_json_str(per, "field"),
+			 "label", xfa_json_str(json_object_get(per, "label"), "zh"),
+			 "counts", counts);
+}
+
 int xfa_report_overdue(json_t **out, xfa_archive *a, const xfa_report_opts *o)
 {
 	struct overdue_job j;
@@ -166,6 +205,7 @@ int xfa_report_overdue(json_t **out, xfa_archive *a, const xfa_report_opts *o)
 		return err;
 	rep = xfa_workflow_report(j.m->wf);
 	j.o = o;
+	j.per = xfa_json_str(json_object_get(rep, "per"), "field");
 	j.within = o->within >= 0 ? o->within : (int)xfa_json_int(rep, "near_days", 0);
 	if (!(j.items = json_array()))
 		return xfa_error_set(XFA_ERROR, "out of memory");
@@ -176,8 +216,9 @@ int xfa_report_overdue(json_t **out, xfa_archive *a, const xfa_report_opts *o)
 	items = sorted(j.items);
 	json_decref(j.items);
 	xfa_date_format(day, o->as_of);
-	if (!items || !(*out = json_pack("{s:s, s:i, s:o}", "as_of", day,
-					 "within", j.within, "items", items)))
+	if (!items || !(*out = json_pack("{s:s, s:i, s:o, s:o*}", "as_of", day,
+					 "within", j.within, "items", items,
+					 "per", overdue_per(j.m, rep, items))))
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	return 0;
 }
@@ -191,6 +232,9 @@ struct rates_job {
 	json_int_t cases, matters, times, people;
 	json_t *rates;               /* {id: {...}} */
 	json_t *breakdowns;          /* {field: {label, counts}} */
+	const json_t *per;           /* the report's "per", or NULL */
+	json_t *blank;               /* empty rates, copied for each value */
+	json_t *levels;              /* {value: {label, cases, settled, rates}} */
 };
 
 /* Value of dotted `path` in `doc`, or NULL. */
@@ -293,6 +337,52 @@ static void count_breakdowns(struct rates_job *j, const json_t *doc,
 	}
 }
 
+/* Every rate of the report section, for one case, into `rates`. */
+static void count_rates(json_t *rates, const json_t *rep, const json_t *dl,
+			const json_t *doc)
+{
+	const json_t *def;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "rates"), i, def) {
+		json_t *r = json_object_get(rates, xfa_json_str(def, "id"));
+		if (xfa_json_str(def, "deadline"))
+			count_deadline(r, xfa_json_str(def, "deadline"), dl);
+		else
+			count_field(r, def, doc);
+	}
+}
+
+/* "per" (the level): the case's value, its rates, cases and settled. */
+static int count_per(struct rates_job *j, const json_t *doc,
+		     const json_t *dl)
+{
+	const char *v = xfa_json_str(doc, xfa_json_str(j->per, "field")), *lab;
+	const json_t *ms = json_object_get(doc, "milestones"), *st;
+	json_t *c;
+	size_t i;
+	int settled = 0;
+
+	if (!v || !*v)
+		v = "(none)";
+	if (!(c = json_object_get(j->levels, v))) {
+		lab = xfa_workflow_label(j->m->wf, xfa_json_str(j->per,
+					 "vocabulary"), v, "zh");
+		c = json_pack("{s:s, s:I, s:I, s:o}", "label", lab ? lab : v,
+			      "cases", (json_int_t)0, "settled", (json_int_t)0,
+			      "rates", json_deep_copy(j->blank));
+		if (!c || json_object_set_new(j->levels, v, c))
+			return xfa_error_set(XFA_ERROR, "out of memory");
+	}
+	json_array_foreach(json_object_get(j->per, "settled"), i, st)
+		if (xfa_json_str(ms, json_string_value(st)))
+			settled = 1;
+	bump(c, "cases", 1);
+	bump(c, "settled", settled);
+	count_rates(json_object_get(c, "rates"), j->rep, dl, doc);
+	return 0;
+}
+
 static int rates_one(const json_t *doc, void *payload)
 {
 	struct rates_job *j = payload;
@@ -301,8 +391,8 @@ static int rates_one(const json_t *doc, void *payload)
 	const char *rf = xfa_json_str(j->rep, "repeat_field");
 	json_int_t times = tf ? xfa_json_int(doc, tf, 1) : 1;
 	json_int_t people = pf ? xfa_json_int(doc, pf, 0) : 0;
-	json_t *dl, *def;
-	size_t i;
+	json_t *dl;
+	int err = 0;
 
 	if (people <= 0)
 		people = (json_int_t)json_array_size(json_object_get(doc, "petitioners"));
@@ -317,16 +407,12 @@ static int rates_one(const json_t *doc, void *payload)
 		j->matters++;
 	if (!(dl = xfa_workflow_deadlines(j->m->wf, doc, j->m->cal, j->o->as_of)))
 		return xfa_error_wrap(XFA_EINVALID, "case %s", xfa_json_str(doc, "id"));
-	json_array_foreach(json_object_get(j->rep, "rates"), i, def) {
-		json_t *r = json_object_get(j->rates, xfa_json_str(def, "id"));
-		if (xfa_json_str(def, "deadline"))
-			count_deadline(r, xfa_json_str(def, "deadline"), dl);
-		else
-			count_field(r, def, doc);
-	}
+	count_rates(j->rates, j->rep, dl, doc);
+	if (j->per)
+		err = count_per(j, doc, dl);
 	json_decref(dl);
 	count_breakdowns(j, doc, times, people);
-	return 0;
+	return err;
 }
 
 /* Empty counters for every rate and breakdown of the definition. */
@@ -360,6 +446,10 @@ static int rates_init(struct rates_job *j)
 			json_pack("{s:s, s:{}}", "label",
 				  xfa_json_str(json_object_get(def, "label"), "zh"),
 				  "counts"));
+	if ((j->per = json_object_get(j->rep, "per")) &&
+	    (!(j->blank = json_deep_copy(j->rates)) ||
+	     !(j->levels = json_object())))
+		return xfa_error_set(XFA_ERROR, "out of memory");
 	return 0;
 }
 
@@ -391,6 +481,8 @@ static json_t *date_or_null(long day, long none)
 int xfa_report_rates(json_t **out, xfa_archive *a, const xfa_report_opts *o)
 {
 	struct rates_job j;
+	const char *key;
+	json_t *lv;
 	int err;
 
 	*out = NULL;
@@ -406,6 +498,8 @@ int xfa_report_rates(json_t **out, xfa_archive *a, const xfa_report_opts *o)
 	    (err = xfa_report_each(a, o, rates_one, &j)) < 0)
 		goto done;
 	rates_finish(j.rates);
+	json_object_foreach(j.levels, key, lv)
+		rates_finish(json_object_get(lv, "rates"));
 	*out = json_pack("{s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:O, s:O}",
 			 "from", date_or_null(o->from, LONG_MIN),
 			 "to", date_or_null(o->to, LONG_MAX),
@@ -413,10 +507,20 @@ int xfa_report_rates(json_t **out, xfa_archive *a, const xfa_report_opts *o)
 			 "cases", j.cases, "matters", j.matters, "times", j.times,
 			 "people", j.people, "rates", j.rates,
 			 "breakdowns", j.breakdowns);
+	if (*out && json_object_set_new(*out, "per", !j.per ? json_null() :
+			json_pack("{s:s, s:s, s:O}", "field",
+				  xfa_json_str(j.per, "field"), "label",
+				  xfa_json_str(json_object_get(j.per, "label"), "zh"),
+				  "counts", j.levels))) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	if (!*out)
 		err = xfa_error_set(XFA_ERROR, "out of memory");
 done:
 	json_decref(j.rates);
 	json_decref(j.breakdowns);
+	json_decref(j.blank);
+	json_decref(j.levels);
 	return err;
 }

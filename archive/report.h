@@ -36,10 +36,13 @@ int xfa_report_each(xfa_archive *a, const xfa_report_opts *o,
  * deadline) not done that is past due on o->as_of or due within o->within
  * days.  *out (new, the caller's):
  *   {"as_of": "YYYY-MM-DD", "within": N,
- *    "items": [{"case", "status", "unit" (or null), "deadline" (rule id),
+ *    "items": [{"case", "status", "unit" (or null), "level" (the
+ *               report's "per" field, or null), "deadline" (rule id),
  *               "label" (zh), "due", "days_left" (negative: days overdue),
- *               "overdue": bool}, ...]}
- * most overdue first.  Returns 0 or a code (see xfa_report_each).
+ *               "overdue": bool}, ...],
+ *    "per": {"field", "label", "counts": {"<value>": {"label", "overdue",
+ *            "near"}}} (null when the workflow's report has no "per")}
+ * most overdue first; a case without the field counts under "(none)".  Returns 0 or a code (see xfa_report_each).
  */
 int xfa_report_overdue(json_t **out, xfa_archive *a, const xfa_report_opts *o);
 
@@ -52,7 +55,10 @@ int xfa_report_overdue(json_t **out, xfa_archive *a, const xfa_report_opts *o);
  *    "rates": {"<rate id>": {"label", "numerator", "denominator",
  *              "percent" (2 decimals, null when the denominator is 0), ...}},
  *    "breakdowns": {"<field>": {"label", "counts": {"<value>":
- *              {"label", "cases", "times", "people"}}}}}
+ *              {"label", "cases", "times", "people"}}}},
+ *    "per": {"field", "label", "counts": {"<value>": {"label", "cases",
+ *            "settled" (reached a state of "settled"), "rates": {as
+ *            above}}}} (null when the report has no "per")}
  * A deadline rate also gives "late" and "pending" (not yet judged); the
  * satisfaction rate "values" {"<value>": n} and "excluded".  Returns
  * 0, XFA_EINVALID (the workflow has no "report" section) or a code of

@@ -105,6 +105,21 @@ static int parse_opts(xfa_report_opts *o, xfa_archive *a, int argc, char **argv,
 	return 0;
 }
 
+/* The overdue counts per level (the report's "per"), one line each. */
+static void per_overdue(const xfa_meta *m, const json_t *r)
+{
+	const json_t *per = json_object_get(r, "per"), *c;
+	const char *key;
+
+	json_object_foreach((json_t *)json_object_get(per, "counts"), key, c) {
+		printf("  ");
+		cli_cell(cli_label(m, "level", key), 20);
+		printf(zh() ? "逾期 %lld 项，临期 %lld 项\n"
+			    : "%lld overdue, %lld due soon\n",
+		       xfa_json_int(c, "overdue", 0), xfa_json_int(c, "near", 0));
+	}
+}
+
 static int report_overdue(xfa_archive *a, const xfa_meta *m, int argc, char **argv)
 {
 	xfa_report_opts o;
@@ -125,6 +140,7 @@ static int report_overdue(xfa_archive *a, const xfa_meta *m, int argc, char **ar
 		    : "as of %s, overdue or due within %lld days: %zu deadlines\n",
 	       xfa_json_str(r, "as_of"), xfa_json_int(r, "within", 0),
 	       json_array_size(json_object_get(r, "items")));
+	per_overdue(m, r);
 	if (json_array_size(json_object_get(r, "items"))) {
 		cli_cell(zh() ? "案件编号" : "case", 16);
 		cli_cell(zh() ? "状态" : "status", 21);
@@ -156,6 +172,37 @@ static const char *def_label(const json_t *def)
 {
 	const char *s = xfa_json_str(json_object_get(def, "label"), cli.lang);
 	return s ? s : xfa_json_str(def, "id");
+}
+
+/* Each level's cases, matters settled and rates (the report's "per"). */
+static void per_rates(const xfa_meta *m, const json_t *r)
+{
+	const json_t *rep = xfa_workflow_report(m->wf), *def, *c, *x;
+	const json_t *per = json_object_get(r, "per");
+	const char *key;
+	size_t i;
+
+	if (!json_is_object(per))
+		return;
+	printf("%s\n", def_label(json_object_get(rep, "per")));
+	json_object_foreach((json_t *)json_object_get(per, "counts"), key, c) {
+		printf("  ");
+		cli_cell(cli_label(m, "level", key), 20);
+		printf(zh() ? "%4lld 件，办结 %lld 件" : "%4lld cases, %lld settled",
+		       xfa_json_int(c, "cases", 0), xfa_json_int(c, "settled", 0));
+		json_array_foreach(json_object_get(rep, "rates"), i, def) {
+			x = json_object_get(json_object_get(c, "rates"),
+					    xfa_json_str(def, "id"));
+			printf(zh() ? "，%s " : ", %s ", def_label(def));
+			if (json_is_number(json_object_get(x, "percent")))
+				printf("%.2f%%", json_number_value(json_object_get(x, "percent")));
+			else
+				printf("-");
+			printf(" (%lld/%lld)", xfa_json_int(x, "numerator", 0),
+			       xfa_json_int(x, "denominator", 0));
+		}
+		printf("\n");
+	}
 }
 
 static void rates_human(const xfa_meta *m, const json_t *r)
@@ -201,6 +248,7 @@ static void rates_human(const xfa_meta *m, const json_t *r)
 			       xfa_json_int(c, "people", 0));
 		}
 	}
+	per_rates(m, r);
 }
 
 static int report_rates(xfa_archive *a, const xfa_meta *m, int argc, char **argv)

@@ -145,6 +145,9 @@ r = json.load(open(sys.argv[1]))
 assert r["as_of"] == "2026-12-01"
 assert [(i["case"], i["deadline"], i["due"], i["days_left"], i["overdue"]) for i in r["items"]] == \
     [(sys.argv[2], "handle", "2026-03-23", -253, True)], r["items"]
+# per level: 12a is a county case
+assert r["items"][0]["level"] == "county", r["items"]
+assert {k: (v["overdue"], v["near"]) for k, v in r["per"]["counts"].items()} == {"county": (1, 0)}, r["per"]
 PY
 $XFA --json report overdue --as-of 2026-03-20 > od.json
 # near: 03-20 -> 03-23 = 3 days left (within the workflow's 7 near_days)
@@ -156,6 +159,7 @@ $XFA --json report overdue --as-of 2026-03-10 --within 13 > od.json
 $PY -c 'import json,sys; i=json.load(open("od.json"))["items"]; assert [x["days_left"] for x in i] == [13], i'
 $XFA report overdue --as-of 2026-12-01 > od.txt
 grep -q "$c12a.*办理中.*办理期限.*2026-03-23.*逾期 253 日" od.txt || { cat od.txt; die "human overdue report"; }
+grep -q '县（区） *逾期 1 项，临期 0 项' od.txt || { cat od.txt; die "human overdue report per level"; }
 expect 64 $XFA report overdue --as-of 2026-13-01
 err_has "not a date"
 expect 64 $XFA report rates --from 2026-12-01 --to 2026-01-01
@@ -209,6 +213,31 @@ assert sum(v["cases"] for v in cat.values()) == 14
 assert cat["unpaid-wages"]["label"] == "拖欠工资"
 loc = r["breakdowns"]["locality"]["counts"]
 assert (loc["某市"]["cases"], loc["某市"]["times"], loc["某市"]["people"]) == (2, 3, 8), loc
+# per level: county 01 03 03r 06 08 11 12a 12b, township 02 07 09 10,
+# village 04 05; settled (closed): county 01 03 06 11, all of the others
+per = r["per"]
+assert per["field"] == "level", per
+L = per["counts"]
+assert {k: (v["cases"], v["settled"]) for k, v in L.items()} == \
+    {"county": (8, 4), "township": (4, 4), "village": (2, 2)}, L
+assert L["village"]["label"] == "村（社区）"
+def rate(lv, rid):
+    x = L[lv]["rates"][rid]
+    return (x["numerator"], x["denominator"], x["percent"])
+# acceptance: county late 08, 12b pending; township all in time; village
+# 04 and 05 past their 3 hours
+assert rate("county", "timely_acceptance") == (6, 7, 85.71), L["county"]
+assert rate("township", "timely_acceptance") == (4, 4, 100.0), L["township"]
+assert rate("village", "timely_acceptance") == (0, 2, 0.0), L["village"]
+# handling: county late 12a; township only 10 within its 72 hours
+assert rate("county", "on_time") == (4, 5, 80.0), L["county"]
+assert rate("township", "on_time") == (1, 4, 25.0), L["township"]
+assert rate("village", "on_time") == (0, 2, 0.0), L["village"]
+# satisfaction: county 01 06 11 of 01 03 06 11; township 02 07 09 (10 not
+# rated); village 04 (05 not rated)
+assert rate("county", "satisfaction") == (3, 4, 75.0), L["county"]
+assert rate("township", "satisfaction") == (3, 3, 100.0), L["township"]
+assert rate("village", "satisfaction") == (1, 1, 100.0), L["village"]
 PY
 $XFA --json report rates --from 2026-08-01 --to 2026-12-31 --as-of 2026-12-01 > rates.json
 $PY - rates.json <<'PY' || die "report rates from August"
@@ -230,6 +259,10 @@ grep -q '登记 14 件（其中重复信访 1 件），15 件次，76 人次' ra
 grep -q '及时受理率 *76.92% *10 / 13' rates.txt || { cat rates.txt; die "human rates"; }
 grep -q '按期办结率 *45.45% *5 / 11' rates.txt || { cat rates.txt; die "human rates"; }
 grep -q '群众满意率 *87.50% *7 / 8' rates.txt || { cat rates.txt; die "human rates"; }
+grep -q '村（社区） *2 件，办结 2 件，及时受理率 0.00% (0/2)，按期办结率 0.00% (0/2)，群众满意率 100.00% (1/1)' rates.txt \
+	|| { cat rates.txt; die "human rates per level"; }
+grep -q '乡镇（街道） *4 件，办结 4 件，及时受理率 100.00% (4/4)，按期办结率 25.00% (1/4)' rates.txt \
+	|| { cat rates.txt; die "human rates per level"; }
 $XFA --lang en report rates --as-of 2026-12-01 | grep -q 'timely acceptance *76.92%' || die "English rates"
 
 say "verify agrees: nine deadline findings, no integrity failure"
