@@ -122,6 +122,9 @@ int xfa_risk_each(xfa_store *st, const xfa_oid *commit,
 		  int (*fn)(const char *id, const char *dir, void *payload),
 		  void *payload);
 
+/* A new query code: 80 random bits as XXXX-XXXX-XXXX-XXXX (Crockford base32). */
+void xfa_case_new_code(char out[20]);
+
 /* The hash under which a query code is stored (64 hex + NUL). */
 void xfa_case_query_hash(char out[65], const char *code);
 
