@@ -159,9 +159,12 @@ scn_walk() {
 # --- issue 9 (h-ledger): leaders, levels and a second year --------------
 # scn_issue9: after scn_walk.  Two escalations 逐级上报 (c04 village ->
 # township, c09 township -> county), a 包案 (c06), 签批 (c06), c12a and c12b
-# linked to the leader's reception day of 2026-01-20, three skip-level
-# visits in 2026, and a year of 2025 petitions (s25_1 .. s25_7), so that
-# `xfa report stats --year 2026` has 同比 changes.
+# linked to the leader's reception day of 2026-01-20, four skip-level
+# visits and two online matters forwarded from above (上级转送) in 2026, and
+# a year of 2025 petitions (s25_1 .. s25_11: skip-level visits to every
+# level above but the city's twice, one online matter forwarded and one
+# not, a repeat), so that every line of `xfa report stats --year 2026` has
+# a 同比 change.
 scn_rec() {
 	id=$1 type=$2 when=$3 role=$4; shift 4
 	$XFA -q case record "$id" "$type" --effective "$when" --as "keys/$role.key" "$@"
@@ -183,17 +186,27 @@ scn_issue9() {
 	derive $F/02-*.json s26a.json '{"received_at": "2026-03-16T09:00:00+08:00", "skip_level": "city", "first_visit": false}'
 	derive $F/07-*.json s26b.json '{"received_at": "2026-05-11T09:30:00+08:00", "skip_level": "city"}'
 	derive $F/09-*.json s26c.json '{"received_at": "2026-09-21T10:00:00+08:00", "skip_level": "province"}'
-	for f in s26a s26b s26c; do scn_new $f.json > /dev/null; done
-	# 2025: seven petitions, three settled
+	derive $F/07-*.json s26d.json '{"received_at": "2026-07-13T09:30:00+08:00", "skip_level": "county"}'
+	# online matters forwarded by the city and the province (c10 was not)
+	derive $F/10-*.json s26e.json '{"received_at": "2026-10-12T09:00:00+08:00", "forwarded_from": "city"}'
+	derive $F/10-*.json s26f.json '{"received_at": "2026-11-02T09:00:00+08:00", "forwarded_from": "province"}'
+	for f in s26a s26b s26c s26d s26e s26f; do scn_new $f.json > /dev/null; done
+	# 2025: eleven petitions, three settled
 	derive $F/01-*.json s25_1.json '{"received_at": "2025-03-10T09:00:00+08:00", "headcount": 28}'
 	derive $F/02-*.json s25_2.json '{"received_at": "2025-04-14T09:00:00+08:00", "reception": {"leader": "王县长", "date": "2025-04-14"}}'
 	derive $F/07-*.json s25_3.json '{"received_at": "2025-05-06T10:00:00+08:00", "skip_level": "city"}'
 	derive $F/09-*.json s25_4.json '{"received_at": "2025-06-02T10:00:00+08:00", "skip_level": "national"}'
-	derive $F/10-*.json s25_5.json '{"received_at": "2025-07-08T10:00:00+08:00"}'
+	derive $F/10-*.json s25_5.json '{"received_at": "2025-07-08T10:00:00+08:00", "forwarded_from": "city"}'
 	derive $F/12-*.json s25_6.json '{"received_at": "2025-09-15T10:00:00+08:00", "batches": 1, "headcount": 3}'
 	derive $F/03-*.json s25_7.json '{"received_at": "2025-11-03T10:00:00+08:00"}'
+	derive $F/10-*.json s25_8.json '{"received_at": "2025-10-09T20:00:00+08:00"}'
+	derive $F/02-*.json s25_9.json '{"received_at": "2025-08-11T09:00:00+08:00", "skip_level": "province"}'
+	derive $F/09-*.json s25_10.json '{"received_at": "2025-10-20T10:00:00+08:00", "skip_level": "county"}'
 	s25_1=$(scn_new s25_1.json); s25_2=$(scn_new s25_2.json)
-	for f in s25_4 s25_5 s25_6 s25_7; do scn_new $f.json > /dev/null; done
+	for f in s25_4 s25_5 s25_6 s25_8 s25_9 s25_10; do scn_new $f.json > /dev/null; done
+	s25_7=$(scn_new s25_7.json)
+	derive $F/03-*.json s25_11.json "{\"received_at\": \"2025-12-01T10:00:00+08:00\", \"repeat_of\": \"$s25_7\"}"
+	scn_new s25_11.json > /dev/null
 	s25_3=$(scn_new s25_3.json)
 	path "$s25_1" 2025-03-11 2025-03-12 2025-03-13 2025-04-10 2025-04-15 satisfied 人社局
 	path "$s25_2" 2025-04-15 2025-04-16 2025-04-17 2025-06-30 2025-07-02 basic 民政局

@@ -278,3 +278,80 @@ got = sorted((f["case"], f["reason"]) for f in d["deadlines"])
 assert got == sorted([(c08, "late-accept"), (c04, "late-accept"), (c05, "late-accept")] +
                      [(c, "late-handle") for c in (c02, c04, c05, c07, c09, c12a)]), got
 PY
+
+say "the demo's second year (scn_issue9): report stats against counts from the documents"
+scn_issue9
+sgit ls-tree -r --name-only refs/heads/main | grep '^cases/.*/case\.json$' > docs.txt
+$XFA --json report stats --year 2026 --as-of 2026-12-01 > stats.json
+$PY - docs.txt stats.json "$XFA_ARCHIVE" <<'PY' || die "report stats of the demo archive"
+import json, math, subprocess, sys
+paths = open(sys.argv[1]).read().split()
+docs = [json.loads(subprocess.run(["git", "--git-dir", sys.argv[3], "show",
+                                   "refs/heads/main:" + p], check=True,
+                                  capture_output=True).stdout) for p in paths]
+def count(year):
+    c, days = {}, set()
+    def inc(k, n=1): c[k] = c.get(k, 0) + n
+    for d in docs:
+        if int(d["received_at"][:4]) != year:
+            continue
+        t = d.get("batches", 1)
+        p = d.get("headcount") or len(d.get("petitioners", [])) or 1
+        inc("cases")
+        if d["channel"] == "visit":
+            inc("visits_times", t); inc("visits_people", p)
+            if d.get("first_visit"):
+                inc("first_visits_times", t); inc("first_visits_people", p)
+            if d.get("collective"):
+                inc("collective_batches", t); inc("collective_people", p)
+                if d.get("first_visit"):
+                    inc("collective_first_batches", t); inc("collective_first_people", p)
+        if d["channel"] == "online":
+            inc("online_times", t)
+            if d.get("forwarded_from"):
+                inc("online_forwarded_times", t)
+        s = d.get("skip_level")
+        if s:
+            inc("skip_" + s, t)
+            if s != "county":
+                inc("skip_level_times", t)
+        if d.get("repeat_of"):
+            inc("repeats")
+        if "closed" in d.get("milestones", {}) and d.get("level"):
+            inc("settled_" + d["level"])
+        r = d.get("reception")
+        if r:
+            days.add((r["leader"], r["date"]))
+            c["reception_days"] = len(days)
+            inc("reception_batches", t); inc("reception_people", p)
+    return c
+cur, prev = count(2026), count(2025)
+got = json.load(open(sys.argv[2]))["counts"]
+for k in set(cur) | set(prev):
+    v = got[k]
+    assert (v["value"], v["previous"]) == (cur.get(k, 0), prev.get(k, 0)), (k, v, cur.get(k), prev.get(k))
+    c, p = cur.get(k, 0), prev.get(k, 0)
+    x = (c - p) * 1000 / p if p else 0
+    assert v["yoy"] == (None if p == 0 else math.copysign(math.floor(abs(x) + 0.5), x) / 10), (k, v)
+# the inputs of scn_issue9, by hand: online c10, s26e (city), s26f
+# (province) in 2026 against s25_5 (city), s25_8 in 2025; skip-level
+# visits 2026 city 2, province 1, county 1; 2025 city, national,
+# province, county 1 each; repeats c03r against s25_11
+assert (cur["online_times"], cur["online_forwarded_times"]) == (3, 2), cur
+assert (prev["online_times"], prev["online_forwarded_times"]) == (2, 1), prev
+assert [cur.get("skip_" + l, 0) for l in ("city", "province", "county", "national")] == [2, 1, 1, 0], cur
+assert [prev.get("skip_" + l, 0) for l in ("city", "province", "county", "national")] == [1, 1, 1, 1], prev
+assert (cur["repeats"], prev["repeats"]) == (1, 1)
+# every count the yearbook text prints with 同比 has a previous year
+for k in ("visits_times", "first_visits_times", "collective_batches",
+          "collective_first_batches", "online_forwarded_times", "online_times",
+          "skip_level_times", "skip_national", "skip_province", "skip_city",
+          "skip_county", "repeats", "reception_batches"):
+    assert prev.get(k, 0) > 0, k
+PY
+$XFA report stats --year 2026 --as-of 2026-12-01 > stats.txt
+grep -q '受理国家、省、市转送网上信访事项 2 件次，同比件次上升 100.0%；网上信访共 3 件次，同比件次上升 50.0%' stats.txt \
+	|| { cat stats.txt; die "stats: online matters forwarded from above"; }
+# every 同比 of the cases' counts is a change (the risk ledger is not walked here)
+sed 's/排查矛盾纠纷[^。]*。//' stats.txt | grep -q '上年为零' && { cat stats.txt; die "stats: a count without a previous year"; }
+$XFA --json verify > verify.json || { cat verify.json; die "verify failed after scn_issue9"; }
