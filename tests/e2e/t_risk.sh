@@ -247,6 +247,37 @@ print("    found:", got)
 assert any(c == sys.argv[2] and "ledger's prefix" in m for _, c, m in got), got
 EOF
 
+say "verify ID takes a risk id; a struck-off item has no deadline finding"
+expect 0 $XFA verify "$R4"
+out_has "ok: the archive is sound"
+grep -q "deadline finding" .out && die "a waiting period reported as a deadline finding"
+
+say "sync: risks travel between offices like cases (fast-forward, union, conflict)"
+unset GIT_INDEX_FILE
+O=$XFA_ARCHIVE
+for o in A01 B02; do expect 0 $XFA clone "$O" "$o.xfa" --office $o; done
+a1=$(XFA_ARCHIVE=$PWD/A01.xfa risk 2026-04-01 东升村 "A01 排查")
+b1=$(XFA_ARCHIVE=$PWD/B02.xfa risk 2026-04-02 西河村 "B02 排查")
+[ "$a1" = FX-2026-A01-000001 ] && [ "$b1" = FX-2026-B02-000001 ] || die "office risk ids: $a1 $b1"
+$XFA -C A01.xfa -q risk move "$R1" level2 --note "A01 降级" --as keys/clerk.key
+expect 0 $XFA -C A01.xfa sync --as keys/clerk.key
+expect 0 $XFA -C B02.xfa sync --as keys/clerk.key
+[ "$(git --git-dir=B02.xfa rev-list --merges main | wc -l)" -ge 1 ] || die "no union merge in B02"
+expect 0 $XFA -C B02.xfa verify
+[ "$($XFA -C B02.xfa --json risk show "$R1" | $PY -c 'import json,sys; print(json.load(sys.stdin)["risk"]["status"])')" = level2 ] \
+	|| die "A01's move did not reach B02"
+$XFA -C B02.xfa -q risk move "$R1" level3 --note "B02 升级" --as keys/clerk.key
+expect 0 $XFA -C A01.xfa sync --as keys/clerk.key
+$XFA -C A01.xfa -q risk move "$R1" level1 --note "A01 化解" --as keys/clerk.key
+expect 0 $XFA -C B02.xfa sync --as keys/clerk.key
+before=$(head_of "$PWD/A01.xfa")
+expect 65 $XFA -C A01.xfa sync --as keys/clerk.key
+grep -q "$R1" .err .out || { cat .err .out; die "the conflict does not name $R1"; }
+[ "$(head_of "$PWD/A01.xfa")" = "$before" ] || die "a conflicting sync moved the head"
+n=$($XFA --json report ledger | $PY -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+[ "$n" = 11 ] || die "origin ledger total $n after sync, want 11"
+expect 0 $XFA verify
+
 say "an archive made before the ledger: verifies, refuses risk items (65)"
 T=$PWD/old.xfa
 XFA_ARCHIVE=$T $XFA init --name "旧档案" --fonds J002 --as keys/admin.key > /dev/null
