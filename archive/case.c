@@ -339,7 +339,8 @@ static int apply_workflow(json_t *ev, xfa_append_ctx *c, const json_t *before,
 	if (!k->wf)
 		return xfa_error_set(XFA_EINVALID, "%s", k->why);
 	c->doc_schema = k->schema;
-	if ((err = check_case_ref(&link, c, "petition", xfa_json_str(
+	if (k == &c->meta->kinds[XFA_KIND_RISK] &&   /* the case a risk became */
+	    (err = check_case_ref(&link, c, "petition", xfa_json_str(
 			json_object_get(ev, "patch"), "petition"))) < 0)
 		return err;
 	json_decref(link);
