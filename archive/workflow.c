@@ -412,6 +412,26 @@ static int check_refs(const xfa_workflow *wf)
 	return 0;
 }
 
+/* The report's "per" (counts per level): a vocabulary and states that exist. */
+static int check_report_per(const xfa_workflow *wf, const json_t *per)
+{
+	const json_t *v;
+	size_t i;
+
+	if (!per)
+		return 0;
+	if (!wf_vocabulary(wf, xfa_json_str(per, "vocabulary")))
+		return bad(wf, "report per '%s': no vocabulary '%s'",
+			   xfa_json_str(per, "field"),
+			   xfa_json_str(per, "vocabulary"));
+	json_array_foreach(json_object_get(per, "settled"), i, v)
+		if (!wf_state_def(wf, json_string_value(v)))
+			return bad(wf, "report per '%s': settled names no state "
+				   "'%s'", xfa_json_str(per, "field"),
+				   json_string_value(v));
+	return 0;
+}
+
 /* The "report" section: rates name rules and vocabulary ids that exist. */
 static int check_report(const xfa_workflow *wf)
 {
@@ -449,7 +469,7 @@ static int check_report(const xfa_workflow *wf)
 			return bad(wf, "breakdown '%s': no vocabulary '%s'",
 				   xfa_json_str(r, "field"),
 				   xfa_json_str(r, "vocabulary"));
-	return 0;
+	return check_report_per(wf, json_object_get(rep, "per"));
 }
 
 int xfa_workflow_load(xfa_workflow **out, const json_t *def)

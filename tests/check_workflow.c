@@ -383,6 +383,17 @@ START_TEST(report_section_checked)
 			   "[{\"field\": \"channel\", \"vocabulary\": \"nope\", "
 			   "\"label\": {\"zh\": \"x\", \"en\": \"x\"}}]}}"),
 	       XFA_EINVALID, "no vocabulary 'nope'");
+	/* counts per level: a vocabulary and "settled" states that exist */
+	expect(load_edited("{\"report\": {\"rates\": [], \"breakdowns\": [], "
+			   "\"per\": {\"field\": \"level\", \"vocabulary\": \"tiers\", "
+			   "\"label\": {\"zh\": \"x\", \"en\": \"x\"}, "
+			   "\"settled\": [\"closed\"]}}}"),
+	       XFA_EINVALID, "no vocabulary 'tiers'");
+	expect(load_edited("{\"report\": {\"rates\": [], \"breakdowns\": [], "
+			   "\"per\": {\"field\": \"level\", \"vocabulary\": \"level\", "
+			   "\"label\": {\"zh\": \"x\", \"en\": \"x\"}, "
+			   "\"settled\": [\"finished\"]}}}"),
+	       XFA_EINVALID, "no state 'finished'");
 	/* a bureau without rates: no report section at all */
 	OK(load_edited("{\"report\": null}"));
 }
