@@ -18,9 +18,9 @@ typedef int report_fn(xfa_archive *a, const xfa_meta *m, int argc, char **argv);
  * 1970-01-01; 0 or an exit status (64, message printed). */
 int report_day(long *out, const char *opt, const char *arg);
 
-/* Issue 9 (cli/cmd_report_stats.c); weak, so the table lists them before
- * they exist and `xfa report ledger` says it is not in this build. */
-report_fn report_ledger __attribute__((weak));
-report_fn report_stats __attribute__((weak));
+/* The dispute-risk ledger (cli/cmd_report_ledger.c) and the yearly
+ * statistics (cli/cmd_report_stats.c). */
+report_fn report_ledger;
+report_fn report_stats;
 
 #endif
