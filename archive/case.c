@@ -533,6 +533,11 @@ static int check_input(const json_t *input, int risk)
 	return xfa_schema_check("case-input.schema.json", input, "case document");
 }
 
+int xfa_case_check_input(const json_t *input)
+{
+	return check_input(input, 0);
+}
+
 /* Register directly (a) or inside a batch (b, no attachments). */
 static int register_in(char **out_id, char **out_code, xfa_archive *a,
 		       xfa_batch *b, const xfa_key *key, const json_t *input,

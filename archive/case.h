@@ -54,6 +54,13 @@ typedef struct xfa_case_opts {
 } xfa_case_opts;
 
 /*
+ * Check the clerk's document `input` as xfa_case_register will, before
+ * anything else (a caller can refuse a bad file before unlocking a key).
+ * Returns 0 or XFA_EINVALID.
+ */
+int xfa_case_check_input(const json_t *input);
+
+/*
  * Register a new case from the clerk's document `input` (borrowed; checked
  * against schemas/case-input.schema.json).  Allocates the next id, issues a
  * query code, and writes event 1 (register) with the attachments.

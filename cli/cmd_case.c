@@ -150,6 +150,11 @@ static int case_new(xfa_archive *a, int argc, char **argv)
 		st = cli_fail(err, "cannot read case document");
 		goto done;
 	}
+	/* a bad document is refused before the key's unlock (Argon2id) */
+	if ((err = xfa_case_check_input(input)) < 0) {
+		st = cli_fail(err, "cannot register case from '%s'", argv[pos]);
+		goto done;
+	}
 	if ((st = cli_signing_key(&k)))
 		goto done;
 	if ((err = xfa_case_register(&id, &code, a, k, input, &e.o)) < 0) {

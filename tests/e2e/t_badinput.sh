@@ -171,6 +171,10 @@ printf 'not the passphrase\n' > wrongpass
 chmod 600 wrongpass
 XFA_PASSPHRASE_FILE="$PWD/wrongpass" unchanged 77 $XFA case new "$good" --as keys/clerk.key
 err_has "clerk.key"; err_has "passphrase"
+# a bad document is refused before the key is unlocked: 65 naming the
+# field, not 77 for the passphrase (and no Argon2id spent on it)
+XFA_PASSPHRASE_FILE="$PWD/wrongpass" unchanged 65 $XFA case new "$SHARED_FIXTURES/invalid/bad-channel.json" --as keys/clerk.key
+err_has "channel"
 XFA_PASSPHRASE_FILE="$PWD/wrongpass" unchanged 77 $XFA keyring add keys/stranger.pub --role clerk --as keys/admin.key
 err_has "passphrase"
 unchanged 66 $XFA case new "$good" --as keys/nokey.key
