@@ -41,6 +41,11 @@ int xfa_store_global_init(void)
 		return store_fail(-1, "cannot initialise libgit2");
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	/* libgit2 maps up to 8 GiB of pack files by default, so a whole-archive
+	 * read (verify, index rebuild) kept the archive's size resident; 128 MiB
+	 * of 32 MiB windows, least recently used first out, bounds it */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)32 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)128 << 20);
 	return 0;
 }
 
