@@ -194,6 +194,8 @@ struct vrun {
 	struct vthread *th;
 	int nth;
 	size_t cases;
+	size_t dl_listed;         /* deadline findings kept for the report */
+	size_t dl_omitted;        /* and those only counted */
 	json_t *cp;               /* the checkpoint part of the report */
 	struct timespec t0, last_progress;
 };
@@ -431,6 +433,14 @@ static int check_checkpoint(struct vrun *r)
 
 /* --- deadlines at the head --------------------------------------------- */
 
+/*
+ * Deadline findings kept in full; the rest are counted.  An archive of a
+ * million cases may have most of them overdue, and the report (and the
+ * memory it takes) must not grow with that: `xfa report overdue` lists
+ * every overdue duty.
+ */
+#define DEADLINES_LISTED 10000
+
 struct dl {
 	struct vrun *r;
 	long today;
@@ -445,6 +455,12 @@ static int add_deadline(struct dl *d, const char *id, const char *path,
 	struct vfinding f;
 	size_t i;
 
+	if (d->r->dl_listed == (d->r->o->deadlines_listed ?
+				d->r->o->deadlines_listed : DEADLINES_LISTED)) {
+		d->r->dl_omitted++;
+		return 0;
+	}
+	d->r->dl_listed++;
 	snprintf(code, sizeof(code), "late-%s", rule ? rule : "deadline");
 	for (i = 5; code[i]; i++)
 		if (code[i] == '_')
@@ -592,6 +608,10 @@ static int build_report(json_t **out, struct vrun *r, const char *path)
 		"trust", r->o->trust ? "given" : "archive", "scope", scope_json(r),
 		"checkpoint", r->cp, "ok", errs && json_array_size(errs) == 0,
 		"totals", totals_json(r), "findings", errs, "deadlines", dls);
+	if (*out && r->dl_omitted &&
+	    json_object_set_new(*out, "deadlines_omitted",
+				json_integer((json_int_t)r->dl_omitted)) < 0)
+		return xfa_error_set(XFA_ERROR, "out of memory");
 	return *out ? 0 : xfa_error_set(XFA_ERROR, "out of memory");
 }
 

@@ -112,6 +112,8 @@ typedef struct xfa_verify_opts {
 	const char *checkpoint;    /* a checkpoint note's text, or NULL */
 	size_t checkpoint_len;
 	int threads;               /* worker threads; 0: online CPUs */
+	size_t deadlines_listed;   /* deadline findings listed in full, the rest
+				    * counted; 0: 10,000 */
 	xfa_verify_progress_fn progress;  /* may be NULL */
 	void *payload;
 } xfa_verify_opts;
@@ -122,7 +124,9 @@ typedef struct xfa_verify_opts {
  *   {"archive", "head", "root", "trust": "archive"|"given", "scope":
  *    "all"|[ids], "checkpoint": {...} (with one), "ok": no error finding,
  *    "totals": {commits, events, cases, signatures, attachments, seconds},
- *    "findings": [errors], "deadlines": [deadline findings]}
+ *    "findings": [errors], "deadlines": [deadline findings],
+ *    "deadlines_omitted": N (only when there are more deadline findings than
+ *    deadlines_listed: those are listed, the rest counted)}
  * each finding {severity, reason, case, seq, commit, path, message}.
  * Findings do not make the call fail: they are the report.  Returns 0, or
  * XFA_ENOTFOUND (no archive, or a named case does not exist), XFA_EINVALID

@@ -91,6 +91,11 @@ static void print_text(const json_t *r, int strict)
 		       strict ? " (--strict: counted as problems)" : "");
 		json_array_foreach(dls, i, f)
 			print_finding(f);
+		if (json_integer_value(json_object_get(r, "deadlines_omitted")))
+			printf("  … and %lld more deadline findings not listed "
+			       "(xfa report overdue lists every overdue duty)\n",
+			       (long long)json_integer_value(json_object_get(r,
+							     "deadlines_omitted")));
 	}
 	if (json_is_true(json_object_get(r, "ok")) && (!strict || !json_array_size(dls)))
 		printf("ok: the archive is sound\n");

@@ -261,6 +261,40 @@ START_TEST(test_checkpoint_in_report)
 }
 END_TEST
 
+/* Past the limit, deadline findings are counted, not listed. */
+START_TEST(test_deadlines_omitted)
+{
+	json_t *in = fx_case_input(), *r;
+	char *id = NULL, *code = NULL;
+	xfa_verify_opts o;
+	xfa_case_opts co;
+	size_t all;
+	int i;
+
+	memset(&co, 0, sizeof(co));
+	for (i = 0; i < 3; i++) {   /* received 2026-02-09, never accepted: late */
+		ck_assert_msg(xfa_case_register(&id, &code, fx.a, fx.clerk, in, &co) == 0,
+			      "register: %s", xfa_error_last());
+		free(id);
+		free(code);
+	}
+	json_decref(in);
+	r = run(NULL);
+	all = json_array_size(json_object_get(r, "deadlines"));
+	ck_assert_uint_ge(all, 3);
+	ck_assert_ptr_null(json_object_get(r, "deadlines_omitted"));
+	json_decref(r);
+	memset(&o, 0, sizeof(o));
+	o.deadlines_listed = 2;
+	r = run(&o);
+	ck_assert_uint_eq(json_array_size(json_object_get(r, "deadlines")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "deadlines_omitted")),
+			 (json_int_t)all - 2);
+	ck_assert(json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
+}
+END_TEST
+
 START_TEST(test_reason_table)
 {
 	const json_t *schema = xfa_schema_get("verify-report.schema.json");
@@ -300,6 +334,7 @@ Suite *verify_suite(void)
 	tcase_add_test(tc, test_progress);
 	tcase_add_test(tc, test_unsigned_empty_commit);
 	tcase_add_test(tc, test_checkpoint_in_report);
+	tcase_add_test(tc, test_deadlines_omitted);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("reasons");
 	tcase_add_test(tc, test_reason_table);
