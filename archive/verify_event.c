@@ -367,6 +367,28 @@ static json_t *case_doc(struct vev *e, const char *id)
 	return doc;
 }
 
+/*
+ * A risk item's `petition` link names a case of the archive at the parent,
+ * as the writer checked.  0, 1 (a finding was recorded) or XFA_ERROR.
+ */
+static int check_link(struct vev *e)
+{
+	const char *id = xfa_json_str(json_object_get(e->ev, "patch"), "petition");
+	json_t *doc;
+	int err;
+
+	if (!id)
+		return 0;
+	if (xfa_kind_of_id(e->c->meta, id) == &e->c->meta->kinds[XFA_KIND_CASE] &&
+	    (doc = case_doc(e, id))) {
+		json_decref(doc);
+		return 0;
+	}
+	err = find(e, R_ILLEGAL_TRANSITION, e->evc->path, "petition names %s, "
+		   "which is not a case in the archive", id, NULL);
+	return err < 0 ? err : 1;
+}
+
 /* Recompute the event with the workflow in force at the parent. */
 static int check_workflow(struct vev *e)
 {
@@ -386,12 +408,14 @@ static int check_workflow(struct vev *e)
 			   "%s, which is not in the archive", rep, NULL);
 		goto done;
 	}
+	k = xfa_kind_of_dir(e->c->meta, e->s->dir);   /* cases/ or risks/ */
+	if (k == &e->c->meta->kinds[XFA_KIND_RISK] && (err = check_link(e)) != 0)
+		goto done;
 	w.before = e->pdoc;
 	w.repeat_of = repeat;
 	w.roles = e->roles;
 	w.cal = e->c->meta->cal;
 	w.allow_internal = 1;
-	k = xfa_kind_of_dir(e->c->meta, e->s->dir);   /* cases/ or risks/ */
 	err = k->wf ? xfa_workflow_apply(copy, k->wf, &w)
 		    : xfa_error_set(XFA_EINVALID, "%s", k->why);
 	if (err == XFA_EAUTH)   /* once: check_role may have said it */
@@ -407,7 +431,7 @@ static int check_workflow(struct vev *e)
 done:
 	json_decref(copy);
 	json_decref(repeat);
-	return err;
+	return err < 0 ? err : 0;
 }
 
 /* Events of the archive's own stream: the keyring's rules. */

@@ -247,6 +247,30 @@ print("    found:", got)
 assert any(c == sys.argv[2] and "ledger's prefix" in m for _, c, m in got), got
 EOF
 
+say "tamper: a risk's petition link rewritten to a case that does not exist, re-signed"
+T=$PWD/badlink.xfa
+cp -a "$XFA_ARCHIVE" "$T"
+XFA_ARCHIVE=$T $XFA -q risk record "$R2" link-petition --set petition="$X" --as keys/clerk.key
+export GIT_INDEX_FILE=$PWD/t3.index
+G read-tree main
+d2=$(G ls-tree -r --name-only main | grep "/$R2/case.json$" | sed 's#/case.json$##')
+n=$(G ls-tree --name-only main "$d2/events/" | grep -c '\.json$')
+ev=$(printf '%s/events/%06d.json' "$d2" "$n")
+edit "$ev" 'd["patch"]["petition"] = "XF-2026-999999"'; cp edited evl.json; esign evl.json keys/clerk.key
+put "$ev" evl.json; put "${ev%.json}.sig" evl.json.sig
+edit "$d2/case.json" 'd["petition"] = "XF-2026-999999"'; put "$d2/case.json" edited
+recommit keys/clerk.key "$(G rev-parse main^)"
+unset GIT_INDEX_FILE
+set +e; XFA_ARCHIVE=$T $XFA --json verify > report.json 2> report.err; st=$?; set -e
+[ "$st" -eq 1 ] || { cat report.err; die "verify exited $st on a dangling petition link, not 1"; }
+$PY - report.json "$R2" <<'EOF' || die "dangling petition link not reported"
+import json, sys
+r = json.load(open(sys.argv[1]))
+got = [(f["reason"], f["case"], f["message"]) for f in r["findings"]]
+print("    found:", got)
+assert any(c == sys.argv[2] and "XF-2026-999999" in m for _, c, m in got), got
+EOF
+
 say "verify ID takes a risk id; a struck-off item has no deadline finding"
 expect 0 $XFA verify "$R4"
 out_has "ok: the archive is sound"
