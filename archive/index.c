@@ -30,57 +30,12 @@
 #include "error.h"
 #include "file.h"
 #include "json.h"
+#include "index_int.h"
 #include "workflow.h"
 
-#define MAGIC "XFAIDX1\n"
-#define VERSION 1
-#define NF 7                      /* string fields of a record */
-#define SUMMARY_CHARS 16
-
-enum { F_ID, F_STATUS, F_UNIT, F_CATEGORY, F_LEAD, F_RECEIVED, F_SUMMARY };
-
-struct hdr {
-	char magic[8];
-	uint32_t version, nrec;
-	uint64_t strbytes;
-	unsigned char head[20];
-	uint32_t zero;
-	uint64_t sum;             /* records and strings */
-	uint64_t sum_recs;        /* header bytes 0-47 and records */
-};
-
-struct rec {
-	uint32_t f[NF];
-	int32_t od;
-};
-
-struct xfa_index {
-	unsigned char *base;
-	size_t size;
-	int mapped;
-	const struct hdr *h;
-	const struct rec *recs;
-	const char *str;
-};
-
-/* A case while building: strings point into a mapped index or own a block. */
-struct ent {
-	const char *f[NF];
-	int32_t od;
-	char *block;              /* owned strings, or NULL */
-	int dead;
-};
-
-struct ents {
-	struct ent *v;
-	size_t n, cap;
-};
-
-_Static_assert(sizeof(struct hdr) == 64, "index header is 64 bytes");
-_Static_assert(sizeof(struct rec) == 32, "index record is 32 bytes");
 
 /* A fast 64-bit checksum (not cryptographic: the index is never trusted). */
-static uint64_t checksum(const unsigned char *p, size_t n)
+uint64_t xfa_ix_checksum(const unsigned char *p, size_t n)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
 	size_t i;
@@ -177,7 +132,7 @@ static int ent_from_doc(struct ent *e, const xfa_meta *m, const json_t *doc)
 	return 0;
 }
 
-static int ents_push(struct ents *es, const struct ent *e)
+int xfa_ix_ents_push(struct ents *es, const struct ent *e)
 {
 	if (es->n == es->cap) {
 		size_t cap = es->cap ? es->cap * 2 : 1024;
@@ -191,7 +146,7 @@ static int ents_push(struct ents *es, const struct ent *e)
 	return 0;
 }
 
-static void ents_release(struct ents *es)
+void xfa_ix_ents_release(struct ents *es)
 {
 	size_t i;
 
@@ -201,20 +156,20 @@ static void ents_release(struct ents *es)
 	memset(es, 0, sizeof(*es));
 }
 
-static int cmp_u32(const void *a, const void *b)
+int xfa_ix_cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
 }
 
-static int ent_cmp(const void *a, const void *b)
+int xfa_ix_ent_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct ent *)a)->f[F_ID], ((const struct ent *)b)->f[F_ID]);
 }
 
 /* Read case.json of the case in `dir` at `commit` into an entry. */
-static int ent_read(struct ent *e, xfa_store *st, const xfa_oid *commit,
+int xfa_ix_ent_read(struct ent *e, xfa_store *st, const xfa_oid *commit,
 		    const xfa_meta *m, const char *dir)
 {
 	char path[300], *buf = NULL;
@@ -245,9 +200,9 @@ static int scan_one(const char *id, const char *dir, void *payload)
 	int err;
 
 	(void)id;
-	if ((err = ent_read(&e, s->st, s->head, s->m, dir)) < 0)
+	if ((err = xfa_ix_ent_read(&e, s->st, s->head, s->m, dir)) < 0)
 		return err;
-	if ((err = ents_push(s->es, &e)) < 0)
+	if ((err = xfa_ix_ents_push(s->es, &e)) < 0)
 		free(e.block);
 	return err;
 }
@@ -255,12 +210,6 @@ static int scan_one(const char *id, const char *dir, void *payload)
 /* --- the file ----------------------------------------------------------- */
 
 /* Intern table: offsets of strings already in the string area. */
-struct strtab {
-	char *buf;
-	size_t len, cap;
-	uint32_t *slot;           /* offset + 1; 0 = empty */
-	size_t nslot, used;
-};
 
 static uint64_t str_hash(const char *s)
 {
@@ -292,7 +241,7 @@ static int tab_grow(struct strtab *t)
 }
 
 /* The offset of `s` in the string area, adding it if new. */
-static int intern(uint32_t *out, struct strtab *t, const char *s)
+int xfa_ix_intern(uint32_t *out, struct strtab *t, const char *s)
 {
 	size_t l = strlen(s) + 1, j;
 	int err;
@@ -350,7 +299,7 @@ static int serialize(unsigned char **out, size_t *out_len, const struct ents *es
 		if (es->v[i].dead)
 			continue;
 		for (k = 0; k < NF && !err; k++)
-			err = intern(&recs[n].f[k], &t, es->v[i].f[k] ? es->v[i].f[k] : "");
+			err = xfa_ix_intern(&recs[n].f[k], &t, es->v[i].f[k] ? es->v[i].f[k] : "");
 		recs[n++].od = es->v[i].od;
 	}
 	if (err)
@@ -368,9 +317,9 @@ static int serialize(unsigned char **out, size_t *out_len, const struct ents *es
 	memcpy(h.head, head->id, 20);
 	memcpy(img + sizeof(h), recs, n * sizeof(*recs));
 	memcpy(img + sizeof(h) + n * sizeof(*recs), t.buf, t.len);
-	h.sum = checksum(img + sizeof(h), size - sizeof(h));
-	h.sum_recs = checksum((const unsigned char *)&h, 48) ^
-		     checksum(img + sizeof(h), n * sizeof(*recs));
+	h.sum = xfa_ix_checksum(img + sizeof(h), size - sizeof(h));
+	h.sum_recs = xfa_ix_checksum((const unsigned char *)&h, 48) ^
+		     xfa_ix_checksum(img + sizeof(h), n * sizeof(*recs));
 	memcpy(img, &h, sizeof(h));
 	*out = img;
 	*out_len = size;
@@ -392,7 +341,7 @@ static int attach(xfa_index *ix, unsigned char *base, size_t size)
 	    h->strbytes < 1 ||
 	    (uint64_t)h->nrec * sizeof(struct rec) + h->strbytes + sizeof(*h) != size ||
 	    base[size - 1] != '\0' || base[sizeof(*h) + (size_t)h->nrec * sizeof(struct rec)] ||
-	    (checksum(base, 48) ^ checksum(base + sizeof(*h), (size_t)h->nrec *
+	    (xfa_ix_checksum(base, 48) ^ xfa_ix_checksum(base + sizeof(*h), (size_t)h->nrec *
 					   sizeof(struct rec))) != h->sum_recs)
 		return xfa_error_set(XFA_EINVALID, "the case index is damaged");
 	ix->h = h;
@@ -401,7 +350,7 @@ static int attach(xfa_index *ix, unsigned char *base, size_t size)
 	return 0;
 }
 
-static const char *field(const xfa_index *ix, uint32_t off)
+const char *xfa_ix_field(const xfa_index *ix, uint32_t off)
 {
 	return off < ix->h->strbytes ? ix->str + off : "";
 }
@@ -453,18 +402,14 @@ static int ents_from_index(struct ents *es, const xfa_index *ix)
 	memset(&e, 0, sizeof(e));
 	for (i = 0; i < ix->h->nrec; i++) {
 		for (k = 0; k < NF; k++)
-			e.f[k] = field(ix, ix->recs[i].f[k]);
+			e.f[k] = xfa_ix_field(ix, ix->recs[i].f[k]);
 		e.od = ix->recs[i].od;
-		if ((err = ents_push(es, &e)) < 0)
+		if ((err = xfa_ix_ents_push(es, &e)) < 0)
 			return err;
 	}
 	return 0;
 }
 
-struct changed {
-	char **ids;
-	size_t n, cap;
-};
 
 /* Collect the case ids whose case.json differs between the two trees. */
 static int note_change(const xfa_change *c, void *payload)
@@ -530,21 +475,21 @@ static int apply_changes(struct ents *es, xfa_store *st, const xfa_meta *m,
 		struct ent key, *hit, e;
 		char dir[200];
 		key.f[F_ID] = ch->ids[i];
-		hit = bsearch(&key, es->v, old_n, sizeof(*es->v), ent_cmp);
+		hit = bsearch(&key, es->v, old_n, sizeof(*es->v), xfa_ix_ent_cmp);
 		if (hit)
 			hit->dead = 1;
 		if (xfa_case_dir(dir, sizeof(dir), ch->ids[i]) < 0)
 			continue;
-		err = ent_read(&e, st, head, m, dir);
+		err = xfa_ix_ent_read(&e, st, head, m, dir);
 		if (err == XFA_ENOTFOUND) {     /* the case left the archive */
 			err = 0;
 			continue;
 		}
-		if (!err && (err = ents_push(es, &e)) < 0)
+		if (!err && (err = xfa_ix_ents_push(es, &e)) < 0)
 			free(e.block);
 	}
 	if (!err)
-		qsort(es->v, es->n, sizeof(*es->v), ent_cmp);
+		qsort(es->v, es->n, sizeof(*es->v), xfa_ix_ent_cmp);
 	xfa_error_clear();
 	return err;
 }
@@ -557,154 +502,6 @@ static void index_path(char *out, size_t n, xfa_archive *a)
 	size_t l = strlen(repo);
 
 	snprintf(out, n, "%s%s" XFA_INDEX_FILE, repo, l && repo[l - 1] == '/' ? "" : "/");
-}
-
-/* Smaller indexes are rebuilt whole: cheap, and the file stays the same
- * bytes as a fresh build. */
-static size_t patch_min = 10000;
-
-void xfa_index_set_patch_min(size_t nrec)
-{
-	patch_min = nrec;
-}
-
-/* Index of the first record of `ix` whose id is not below `id`. */
-static uint32_t lower_bound(const xfa_index *ix, const char *id)
-{
-	uint32_t lo = 0, hi = ix->h->nrec;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (strcmp(field(ix, ix->recs[mid].f[F_ID]), id) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Copy the records [from, to) of `old` to `out`, skipping the positions
- * listed in gone[*g...] (ascending).  Returns the records written. */
-static size_t copy_run(struct rec *out, const xfa_index *old, uint32_t from,
-		       uint32_t to, const uint32_t *gone, size_t ngone, size_t *g)
-{
-	size_t n = 0;
-
-	while (from < to) {
-		uint32_t end = to;
-		while (*g < ngone && gone[*g] < from)
-			(*g)++;
-		if (*g < ngone && gone[*g] < to)
-			end = gone[*g];
-		memcpy(out + n, old->recs + from, (size_t)(end - from) * sizeof(*out));
-		n += end - from;
-		from = end + (end < to);
-	}
-	return n;
-}
-
-/*
- * A few cases changed: the new image is the old one with their records
- * replaced, the old strings kept as they are and the new ones appended (the
- * header's spare word counts the bytes appended since the last full build).
- * Returns 1 when a full build is better (many changes, or the appended
- * strings grew past a quarter of the text).
- */
-static int patch(unsigned char **img, size_t *len, xfa_store *st, const xfa_meta *m,
-		 const struct changed *ch, const xfa_oid *head, const xfa_index *old)
-{
-	struct ents es;
-	struct strtab t;
-	struct hdr h;
-	uint32_t *gone = NULL;
-	size_t i, k, ngone = 0, g = 0, n = 0, size;
-	uint32_t at = 0;
-	int err = 0;
-
-	*img = NULL;
-	if (old->h->nrec < patch_min || ch->n > old->h->nrec / 8 + 64 ||
-	    old->h->zero > old->h->strbytes / 4)
-		return 1;
-	memset(&es, 0, sizeof(es));
-	memset(&t, 0, sizeof(t));
-	if (ch->n && !(gone = calloc(ch->n, sizeof(*gone))))
-		return xfa_error_set(XFA_ERROR, "out of memory");
-	for (i = 0; i < ch->n && !err; i++) {
-		struct ent e;
-		char dir[200];
-		uint32_t p = lower_bound(old, ch->ids[i]);
-		if (p < old->h->nrec && !strcmp(field(old, old->recs[p].f[F_ID]), ch->ids[i]))
-			gone[ngone++] = p;
-		if (xfa_case_dir(dir, sizeof(dir), ch->ids[i]) < 0)
-			continue;
-		if ((err = ent_read(&e, st, head, m, dir)) == XFA_ENOTFOUND)
-			err = 0;        /* the case left the archive */
-		else if (!err && (err = ents_push(&es, &e)) < 0)
-			free(e.block);
-	}
-	xfa_error_clear();
-	if (err)
-		goto done;
-	qsort(gone, ngone, sizeof(*gone), cmp_u32);
-	qsort(es.v, es.n, sizeof(*es.v), ent_cmp);
-	{
-		struct rec *nr = calloc(es.n ? es.n : 1, sizeof(*nr));
-		if (!nr) {
-			err = xfa_error_set(XFA_ERROR, "out of memory");
-			goto done;
-		}
-		for (i = 0; i < es.n && !err; i++) {
-			for (k = 0; k < NF && !err; k++) {
-				uint32_t off;
-				err = intern(&off, &t, es.v[i].f[k] ? es.v[i].f[k] : "");
-				nr[i].f[k] = es.v[i].f[k] && *es.v[i].f[k] ?
-					(uint32_t)old->h->strbytes + off : 0;
-			}
-			nr[i].od = es.v[i].od;
-		}
-		size = sizeof(h) + (old->h->nrec - ngone + es.n) * sizeof(struct rec) +
-		       old->h->strbytes + t.len;
-		if (!err && (old->h->strbytes + t.len > UINT32_MAX - 1 || !(*img = malloc(size))))
-			err = xfa_error_set(XFA_ERROR, "out of memory");
-		if (!err) {
-			struct rec *out = (struct rec *)(*img + sizeof(h));
-			for (i = 0; i < es.n; i++) {
-				uint32_t p = lower_bound(old, es.v[i].f[F_ID]);
-				n += copy_run(out + n, old, at, p, gone, ngone, &g);
-				at = p;
-				out[n++] = nr[i];
-			}
-			n += copy_run(out + n, old, at, old->h->nrec, gone, ngone, &g);
-		}
-		free(nr);
-	}
-	if (err)
-		goto done;
-	memcpy(*img + sizeof(h) + n * sizeof(struct rec), old->str, old->h->strbytes);
-	if (t.len)
-		memcpy(*img + sizeof(h) + n * sizeof(struct rec) + old->h->strbytes, t.buf, t.len);
-	memset(&h, 0, sizeof(h));
-	memcpy(h.magic, MAGIC, 8);
-	h.version = VERSION;
-	h.nrec = (uint32_t)n;
-	h.strbytes = old->h->strbytes + t.len;
-	h.zero = old->h->zero + (uint32_t)t.len;
-	memcpy(h.head, head->id, 20);
-	h.sum = checksum(*img + sizeof(h), size - sizeof(h));
-	h.sum_recs = checksum((const unsigned char *)&h, 48) ^
-		     checksum(*img + sizeof(h), n * sizeof(struct rec));
-	memcpy(*img, &h, sizeof(h));
-	*len = size;
-done:
-	if (err) {
-		free(*img);
-		*img = NULL;
-	}
-	free(gone);
-	free(t.buf);
-	free(t.slot);
-	ents_release(&es);
-	return err;
 }
 
 /* Build the image for `head`: from `old` (mapped, at old head) or a scan. */
@@ -725,7 +522,7 @@ static int build(unsigned char **img, size_t *len, xfa_archive *a,
 		memcpy(from.id, old->h->head, 20);
 		if ((err = collect_changes(&ch, xfa_archive_store(a), &from, head)) < 0)
 			return err;
-		err = patch(img, len, xfa_archive_store(a), m, &ch, head, old);
+		err = xfa_ix_patch(img, len, xfa_archive_store(a), m, &ch, head, old);
 		if (err == 1 && (err = ents_from_index(&es, old)) == 0)
 			err = apply_changes(&es, xfa_archive_store(a), m, &ch, head);
 		changed_free(&ch);
@@ -737,11 +534,11 @@ static int build(unsigned char **img, size_t *len, xfa_archive *a,
 		s.head = head;
 		s.m = m;
 		if ((err = xfa_case_each(s.st, head, scan_one, &s)) == 0)
-			qsort(es.v, es.n, sizeof(*es.v), ent_cmp);
+			qsort(es.v, es.n, sizeof(*es.v), xfa_ix_ent_cmp);
 	}
 	if (!err)
 		err = serialize(img, len, &es, head);
-	ents_release(&es);
+	xfa_ix_ents_release(&es);
 	return err;
 }
 
@@ -750,7 +547,7 @@ static int usable_base(const xfa_index *ix, xfa_archive *a, const xfa_oid *head)
 {
 	xfa_oid from;
 
-	if (checksum(ix->base + sizeof(*ix->h), ix->size - sizeof(*ix->h)) != ix->h->sum)
+	if (xfa_ix_checksum(ix->base + sizeof(*ix->h), ix->size - sizeof(*ix->h)) != ix->h->sum)
 		return 0;
 	memcpy(from.id, ix->h->head, 20);
 	return xfa_store_is_ancestor(xfa_archive_store(a), &from, head);
@@ -822,13 +619,13 @@ size_t xfa_index_count(const xfa_index *ix)
 
 static void row_of(xfa_index_row *r, const xfa_index *ix, const struct rec *rc)
 {
-	r->id = field(ix, rc->f[F_ID]);
-	r->status = field(ix, rc->f[F_STATUS]);
-	r->unit = field(ix, rc->f[F_UNIT]);
-	r->category = field(ix, rc->f[F_CATEGORY]);
-	r->lead = field(ix, rc->f[F_LEAD]);
-	r->received_at = field(ix, rc->f[F_RECEIVED]);
-	r->summary = field(ix, rc->f[F_SUMMARY]);
+	r->id = xfa_ix_field(ix, rc->f[F_ID]);
+	r->status = xfa_ix_field(ix, rc->f[F_STATUS]);
+	r->unit = xfa_ix_field(ix, rc->f[F_UNIT]);
+	r->category = xfa_ix_field(ix, rc->f[F_CATEGORY]);
+	r->lead = xfa_ix_field(ix, rc->f[F_LEAD]);
+	r->received_at = xfa_ix_field(ix, rc->f[F_RECEIVED]);
+	r->summary = xfa_ix_field(ix, rc->f[F_SUMMARY]);
 	r->overdue_from = rc->od;
 }
 
@@ -853,7 +650,7 @@ static int match(const xfa_index *ix, uint32_t off, struct want *w)
 		return 1;
 	if (w->off[slot] != off + 1) {
 		w->off[slot] = off + 1;
-		w->hit[slot] = !strcmp(field(ix, off), w->s);
+		w->hit[slot] = !strcmp(xfa_ix_field(ix, off), w->s);
 	}
 	return w->hit[slot];
 }
@@ -898,7 +695,7 @@ int xfa_index_get(xfa_index_row *out, const xfa_index *ix, const char *id)
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(field(ix, ix->recs[mid].f[F_ID]), id);
+		int c = strcmp(xfa_ix_field(ix, ix->recs[mid].f[F_ID]), id);
 		if (!c) {
 			row_of(out, ix, &ix->recs[mid]);
 			return 0;

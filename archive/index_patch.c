@@ -1,0 +1,158 @@
+/* index_patch.c - updating a large case index in place: the records of
+ * the changed cases replaced, the old strings kept and the new appended,
+ * instead of a full build (see index.c for the file layout). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+#include "error.h"
+#include "index_int.h"
+
+/* Smaller indexes are rebuilt whole: cheap, and the file stays the same
+ * bytes as a fresh build. */
+static size_t patch_min = 10000;
+
+void xfa_index_set_patch_min(size_t nrec)
+{
+	patch_min = nrec;
+}
+
+/* Index of the first record of `ix` whose id is not below `id`. */
+static uint32_t lower_bound(const xfa_index *ix, const char *id)
+{
+	uint32_t lo = 0, hi = ix->h->nrec;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (strcmp(xfa_ix_field(ix, ix->recs[mid].f[F_ID]), id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Copy the records [from, to) of `old` to `out`, skipping the positions
+ * listed in gone[*g...] (ascending).  Returns the records written. */
+static size_t copy_run(struct rec *out, const xfa_index *old, uint32_t from,
+		       uint32_t to, const uint32_t *gone, size_t ngone, size_t *g)
+{
+	size_t n = 0;
+
+	while (from < to) {
+		uint32_t end = to;
+		while (*g < ngone && gone[*g] < from)
+			(*g)++;
+		if (*g < ngone && gone[*g] < to)
+			end = gone[*g];
+		memcpy(out + n, old->recs + from, (size_t)(end - from) * sizeof(*out));
+		n += end - from;
+		from = end + (end < to);
+	}
+	return n;
+}
+
+/*
+ * A few cases changed: the new image is the old one with their records
+ * replaced, the old strings kept as they are and the new ones appended (the
+ * header's spare word counts the bytes appended since the last full build).
+ * Returns 1 when a full build is better (many changes, or the appended
+ * strings grew past a quarter of the text).
+ */
+int xfa_ix_patch(unsigned char **img, size_t *len, xfa_store *st, const xfa_meta *m,
+		 const struct changed *ch, const xfa_oid *head, const xfa_index *old)
+{
+	struct ents es;
+	struct strtab t;
+	struct hdr h;
+	uint32_t *gone = NULL;
+	size_t i, k, ngone = 0, g = 0, n = 0, size;
+	uint32_t at = 0;
+	int err = 0;
+
+	*img = NULL;
+	if (old->h->nrec < patch_min || ch->n > old->h->nrec / 8 + 64 ||
+	    old->h->zero > old->h->strbytes / 4)
+		return 1;
+	memset(&es, 0, sizeof(es));
+	memset(&t, 0, sizeof(t));
+	if (ch->n && !(gone = calloc(ch->n, sizeof(*gone))))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	for (i = 0; i < ch->n && !err; i++) {
+		struct ent e;
+		char dir[200];
+		uint32_t p = lower_bound(old, ch->ids[i]);
+		if (p < old->h->nrec && !strcmp(xfa_ix_field(old, old->recs[p].f[F_ID]), ch->ids[i]))
+			gone[ngone++] = p;
+		if (xfa_case_dir(dir, sizeof(dir), ch->ids[i]) < 0)
+			continue;
+		if ((err = xfa_ix_ent_read(&e, st, head, m, dir)) == XFA_ENOTFOUND)
+			err = 0;        /* the case left the archive */
+		else if (!err && (err = xfa_ix_ents_push(&es, &e)) < 0)
+			free(e.block);
+	}
+	xfa_error_clear();
+	if (err)
+		goto done;
+	qsort(gone, ngone, sizeof(*gone), xfa_ix_cmp_u32);
+	qsort(es.v, es.n, sizeof(*es.v), xfa_ix_ent_cmp);
+	{
+		struct rec *nr = calloc(es.n ? es.n : 1, sizeof(*nr));
+		if (!nr) {
+			err = xfa_error_set(XFA_ERROR, "out of memory");
+			goto done;
+		}
+		for (i = 0; i < es.n && !err; i++) {
+			for (k = 0; k < NF && !err; k++) {
+				uint32_t off;
+				err = xfa_ix_intern(&off, &t, es.v[i].f[k] ? es.v[i].f[k] : "");
+				nr[i].f[k] = es.v[i].f[k] && *es.v[i].f[k] ?
+					(uint32_t)old->h->strbytes + off : 0;
+			}
+			nr[i].od = es.v[i].od;
+		}
+		size = sizeof(h) + (old->h->nrec - ngone + es.n) * sizeof(struct rec) +
+		       old->h->strbytes + t.len;
+		if (!err && (old->h->strbytes + t.len > UINT32_MAX - 1 || !(*img = malloc(size))))
+			err = xfa_error_set(XFA_ERROR, "out of memory");
+		if (!err) {
+			struct rec *out = (struct rec *)(*img + sizeof(h));
+			for (i = 0; i < es.n; i++) {
+				uint32_t p = lower_bound(old, es.v[i].f[F_ID]);
+				n += copy_run(out + n, old, at, p, gone, ngone, &g);
+				at = p;
+				out[n++] = nr[i];
+			}
+			n += copy_run(out + n, old, at, old->h->nrec, gone, ngone, &g);
+		}
+		free(nr);
+	}
+	if (err)
+		goto done;
+	memcpy(*img + sizeof(h) + n * sizeof(struct rec), old->str, old->h->strbytes);
+	if (t.len)
+		memcpy(*img + sizeof(h) + n * sizeof(struct rec) + old->h->strbytes, t.buf, t.len);
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, MAGIC, 8);
+	h.version = VERSION;
+	h.nrec = (uint32_t)n;
+	h.strbytes = old->h->strbytes + t.len;
+	h.zero = old->h->zero + (uint32_t)t.len;
+	memcpy(h.head, head->id, 20);
+	h.sum = xfa_ix_checksum(*img + sizeof(h), size - sizeof(h));
+	h.sum_recs = xfa_ix_checksum((const unsigned char *)&h, 48) ^
+		     xfa_ix_checksum(*img + sizeof(h), n * sizeof(struct rec));
+	memcpy(*img, &h, sizeof(h));
+	*len = size;
+done:
+	if (err) {
+		free(*img);
+		*img = NULL;
+	}
+	free(gone);
+	free(t.buf);
+	free(t.slot);
+	xfa_ix_ents_release(&es);
+	return err;
+}
+
