@@ -205,3 +205,26 @@ long long xfa_json_int(const json_t *obj, const char *key, long long dflt)
 
 	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
 }
+
+json_t *xfa_json_sorted(const json_t *arr, int (*cmp)(const void *, const void *))
+{
+	size_t n = json_array_size(arr), i;
+	json_t **v = calloc(n ? n : 1, sizeof(*v)), *out = json_array();
+
+	if (!v || !out) {
+		free(v);
+		json_decref(out);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		v[i] = json_array_get(arr, i);
+	qsort(v, n, sizeof(*v), cmp);
+	for (i = 0; i < n && json_array_append(out, v[i]) == 0; i++)
+		;
+	free(v);
+	if (i < n) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}

@@ -49,4 +49,11 @@ long long xfa_json_int(const json_t *obj, const char *key, long long dflt);
 /* Is `s` (length `len`) well-formed UTF-8 without overlong forms or surrogates? */
 int xfa_utf8_valid(const char *s, size_t len);
 
+/*
+ * A new array holding the items of array `arr` (new references) in the order
+ * of `cmp`, which qsort calls with pointers to json_t pointers.  NULL when
+ * out of memory.
+ */
+json_t *xfa_json_sorted(const json_t *arr, int (*cmp)(const void *, const void *));
+
 #endif

@@ -170,21 +170,7 @@ static int by_days_over(const void *x, const void *y)
 /* r->due sorted, longest waiting first (a new array). */
 static json_t *sorted_due(const json_t *due)
 {
-	size_t n = json_array_size(due), i;
-	json_t **v = calloc(n ? n : 1, sizeof(*v)), *out = json_array();
-
-	if (!v || !out) {
-		free(v);
-		json_decref(out);
-		return NULL;
-	}
-	for (i = 0; i < n; i++)
-		v[i] = json_array_get(due, i);
-	qsort(v, n, sizeof(*v), by_days_over);
-	for (i = 0; i < n; i++)
-		json_array_append(out, v[i]);
-	free(v);
-	return out;
+	return xfa_json_sorted(due, by_days_over);
 }
 
 /* {"state", "label", "count"} for every state of the workflow. */

@@ -137,21 +137,7 @@ static int by_days_left(const void *pa, const void *pb)
 /* A new array: `arr`'s items sorted by days left, then case id. */
 static json_t *sorted(const json_t *arr)
 {
-	size_t n = json_array_size(arr), i;
-	json_t **v = calloc(n ? n : 1, sizeof(*v)), *out = json_array();
-
-	if (!v || !out) {
-		free(v);
-		json_decref(out);
-		return NULL;
-	}
-	for (i = 0; i < n; i++)
-		v[i] = json_array_get(arr, i);
-	qsort(v, n, sizeof(*v), by_days_left);
-	for (i = 0; i < n; i++)
-		json_array_append(out, v[i]);
-	free(v);
-	return out;
+	return xfa_json_sorted(arr, by_days_left);
 }
 
 static void bump(json_t *obj, const char *key, json_int_t by);

@@ -333,6 +333,32 @@ START_TEST(error_is_per_thread)
 }
 END_TEST
 
+static int by_int(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(*(json_t *const *)a);
+	json_int_t y = json_integer_value(*(json_t *const *)b);
+
+	return (x > y) - (x < y);
+}
+
+START_TEST(sorted_is_a_sorted_copy)
+{
+	json_t *in = json_pack("[i,i,i,i]", 3, 1, 2, 1), *out = xfa_json_sorted(in, by_int);
+	json_t *want = json_pack("[i,i,i,i]", 1, 1, 2, 3), *empty = json_array(), *e2;
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert(json_equal(out, want));
+	ck_assert_int_eq(json_integer_value(json_array_get(in, 0)), 3);  /* input kept */
+	ck_assert_ptr_nonnull(e2 = xfa_json_sorted(empty, by_int));
+	ck_assert_uint_eq(json_array_size(e2), 0);
+	json_decref(in);
+	json_decref(out);
+	json_decref(want);
+	json_decref(empty);
+	json_decref(e2);
+}
+END_TEST
+
 Suite *json_suite(void); /* found by the runner: see the Makefile */
 
 Suite *json_suite(void)
@@ -353,6 +379,7 @@ Suite *json_suite(void)
 	tcase_add_test(tc, merge_patch_rfc7396_examples);
 	tcase_add_test(tc, merge_patch_onto_nothing);
 	suite_add_tcase(s, tc);
+	tcase_add_test(tc, sorted_is_a_sorted_copy);
 	tcase_add_test(te, error_set_wrap_clear);
 	tcase_add_test(te, error_long_messages_are_cut);
 	tcase_add_test(te, error_names);
