@@ -141,16 +141,16 @@ static int parent_json(json_t **out, struct vev *e, const char *path,
 	return parse_read(out, e, err, buf, len, path, hash);
 }
 
-/* Blob `id` (the parent's `path`), parsed. */
+/* Blob `id` (the parent's `path`, at most `max` bytes), parsed. */
 static int parent_blob_json(json_t **out, struct vev *e, const xfa_oid *id,
-			    const char *path, unsigned char *hash)
+			    size_t max, const char *path, unsigned char *hash)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	int err;
 
 	*out = NULL;
-	err = xfa_store_read_blob(&buf, &len, e->c->t->st, id, XFA_EVENT_MAX);
+	err = xfa_store_read_blob(&buf, &len, e->c->t->st, id, max);
 	return parse_read(out, e, err, buf, len, path, hash);
 }
 
@@ -165,7 +165,7 @@ static int load_parent(struct vev *e)
 	if (!e->c->parent || (err = last_seq(e)) < 0 || !e->last)
 		return e->c->parent ? err : 0;
 	xfa_event_path(path, sizeof(path), e->s->dir, e->last, "json");
-	if ((err = parent_blob_json(&last, e, &e->last_id, path, h)) < 0)
+	if ((err = parent_blob_json(&last, e, &e->last_id, XFA_EVENT_MAX, path, h)) < 0)
 		return err;
 	if (last) {
 		xfa_hex(e->prev, h, 32);
@@ -176,7 +176,8 @@ static int load_parent(struct vev *e)
 	/* the document the commit replaces is the diff's old side */
 	snprintf(path, sizeof(path), "%s/%s", e->s->dir, e->s->docname);
 	if ((x = xfa_verify_change(e->c, path)) && x->status == 'M')
-		return parent_blob_json(&e->pdoc, e, &x->old_id, path, NULL);
+		return parent_blob_json(&e->pdoc, e, &x->old_id, SIZE_MAX - 1, path,
+					NULL);
 	return parent_json(&e->pdoc, e, path, NULL);
 }
 
@@ -515,7 +516,7 @@ static int check_document(struct vev *e)
 		return err;
 	if (x && (x->status == 'A' || x->status == 'M'))
 		err = xfa_store_read_blob(&got, &glen, e->c->t->st, &x->new_id,
-					  XFA_EVENT_MAX);
+					  SIZE_MAX - 1);   /* documents have no cap */
 	else
 		err = xfa_store_read(&got, &glen, e->c->t->st, &e->c->ci.id, path);
 	if (err == XFA_ENOTFOUND)
