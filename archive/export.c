@@ -222,28 +222,6 @@ static int run_verify(struct exp *e)
 
 /* --- 档号 ------------------------------------------------------------ */
 
-/* The highest item number used so far under each 档号 prefix. */
-static int note_refs(const char *id, const char *dir, void *payload)
-{
-	struct exp *e = payload;
-	char path[300], *buf = NULL;
-	json_t *doc = NULL, *used = e->manifest;
-	size_t len;
-	int err;
-
-	(void)id;
-	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
-	if ((err = xfa_store_read(&buf, &len, e->st, &e->head, path)) < 0 ||
-	    (err = xfa_json_parse(&doc, buf, len, path)) < 0) {
-		free(buf);
-		return err;
-	}
-	xfa_export_note_refs(used, doc);
-	json_decref(doc);
-	free(buf);
-	return 0;
-}
-
 /*
  * 全宗号-门类代码·年度-保管期限[-机构代码]-件号, numbered without gaps within
  * fonds, year and retention from the highest number the archive's
@@ -257,7 +235,7 @@ static int assign_refs(struct exp *e)
 
 	if (!(e->manifest = json_object()))
 		return xfa_error_set(XFA_ERROR, "out of memory");
-	if ((err = xfa_case_each(e->st, &e->head, note_refs, e)) < 0)
+	if ((err = xfa_export_used_refs(e->manifest, e->st, &e->head)) < 0)
 		return err;
 	for (i = 0; i < e->n && !err; i++) {
 		struct ecase *c = &e->c[i];

@@ -72,6 +72,9 @@ const char *xfa_export_retention(const json_t *conf, const json_t *doc);
  * every package case document `doc` was filed in. */
 void xfa_export_note_refs(json_t *used, const json_t *doc);
 
+/* xfa_export_note_refs for every case document at `head`. */
+int xfa_export_used_refs(json_t *used, xfa_store *st, const xfa_oid *head);
+
 /* The latest 档号 case document `doc` was filed under, or NULL; borrowed. */
 const char *xfa_export_last_ref(const json_t *doc);
 

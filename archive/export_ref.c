@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case.h"
 #include "error.h"
 #include "json.h"
 
@@ -107,4 +108,35 @@ int xfa_export_next_ref(char *out, size_t n, const json_t *conf, const char *id,
 	if ((size_t)snprintf(out, n, "%s-%04lld", prefix, num) >= n)
 		return xfa_error_set(XFA_EINVALID, "档号 %s-%04lld is too long", prefix, num);
 	return 0;
+}
+
+struct used {
+	json_t *used;
+	xfa_store *st;
+	const xfa_oid *head;
+};
+
+static int note_case(const char *id, const char *dir, void *payload)
+{
+	struct used *u = payload;
+	char path[300], *buf = NULL;
+	json_t *doc = NULL;
+	size_t len;
+	int err;
+
+	(void)id;
+	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
+	if ((err = xfa_store_read(&buf, &len, u->st, u->head, path)) == 0 &&
+	    (err = xfa_json_parse(&doc, buf, len, path)) == 0)
+		xfa_export_note_refs(u->used, doc);
+	json_decref(doc);
+	free(buf);
+	return err;
+}
+
+int xfa_export_used_refs(json_t *used, xfa_store *st, const xfa_oid *head)
+{
+	struct used u = { used, st, head };
+
+	return xfa_case_each(st, head, note_case, &u);
 }

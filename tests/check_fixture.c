@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "case.h"
 #include "error.h"
 #include "file.h"
 #include "json.h"
@@ -97,6 +98,25 @@ json_t *fx_read_json(const char *path)
 json_t *fx_case_input(void)
 {
 	return fx_read_json("tests/fixtures/cases/02-civil-affairs.json");
+}
+
+void fx_register(fx_archive *f, int n, char *ids, size_t size)
+{
+	json_t *in = fx_case_input();
+	xfa_case_opts o;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < n; i++) {
+		char *id = NULL, *code = NULL;
+		ck_assert_msg(xfa_case_register(&id, &code, f->a, f->clerk, in, &o) == 0,
+			      "register: %s", xfa_error_last());
+		if (ids)
+			snprintf(ids + (size_t)i * size, size, "%s", id);
+		free(id);
+		free(code);
+	}
+	json_decref(in);
 }
 
 void fx_head(char out[41], xfa_archive *a)

@@ -41,6 +41,10 @@ json_t *fx_read_json(const char *path);
 /* A valid case input document (new reference): tests/fixtures/cases/02. */
 json_t *fx_case_input(void);
 
+/* Register `n` cases from fx_case_input() as the clerk, their ids in
+ * ids[0..n) (each at least XFA_CASE_ID_MAX + 1 bytes, stride `size`). */
+void fx_register(fx_archive *f, int n, char *ids, size_t size);
+
 /* The head commit of an archive as hex (for "nothing written" checks). */
 void fx_head(char out[41], xfa_archive *a);
 

@@ -19,21 +19,8 @@ static char ids[3][XFA_CASE_ID_MAX + 1];
 
 static void setup(void)
 {
-	json_t *in = fx_case_input();
-	xfa_case_opts o;
-	int i;
-
 	fx_archive_setup(&fx, NULL, 1);
-	memset(&o, 0, sizeof(o));
-	for (i = 0; i < 3; i++) {
-		char *id = NULL, *code = NULL;
-		ck_assert_msg(xfa_case_register(&id, &code, fx.a, fx.clerk, in, &o) == 0,
-			      "%s", xfa_error_last());
-		snprintf(ids[i], sizeof(ids[i]), "%s", id);
-		free(id);
-		free(code);
-	}
-	json_decref(in);
+	fx_register(&fx, 3, ids[0], sizeof(ids[0]));
 }
 
 static void teardown(void)
