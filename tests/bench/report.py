@@ -155,6 +155,12 @@ def summary(rows):
             print("  tests/bench/verify: %.0f events/s = %.0f%% of the Ed25519 bound measured beside it"
                   " (%.0f verifications/s / 2)" % (r["events_per_s"], 100 * r["ratio"],
                                                    r.get("ed25519_verify_per_s", 0)))
+    for r in pick(rows, "read_floor:read_floor"):
+        print("  read floor (tests/bench/read_floor, %d commits, 1 thread): reading the %.1f objects"
+              " each commit adds through libgit2 costs %.0f us, two Ed25519 verifications %.0f us;"
+              " a verifier that did nothing else would reach %.0f%% of the bound"
+              % (r["commits"], r["objects_per_commit"], r["read_us_per_commit"],
+                 2 * r["ed25519_verify_us"], 100 * r["best_ratio"]))
     if gv and xv:
         per = xv["median_ms"] / max(1, xv.get("events", 1))
         print("  xfa verify is %.0fx faster per commit than git verify-commit" % (gv["median_ms"] / per))
@@ -185,7 +191,7 @@ def summary(rows):
     table("Sync (tests/bench/sync.sh: xfa sync through a bare county repository, incl. key unlock)",
           ["step", "events", "seconds", "events/s", "result"], sy)
     other = [r for r in rows if ":" in str(r.get("step", "")) and
-             not str(r.get("step", "")).startswith(("verify:", "export:", "sync:"))]
+             not str(r.get("step", "")).startswith(("verify:", "export:", "sync:", "read_floor:"))]
     if other:
         print("\nOther programs in tests/bench/")
         for r in other:
