@@ -9,10 +9,50 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/*
+ * The bytes a commit's signature covers: the commit object without its
+ * "gpgsig" header (the line and its continuation lines), as git and
+ * git_commit_extract_signature give them, taken from the commit already
+ * parsed (its raw header, a blank line, its raw message) instead of
+ * reading and checking the object a second time.  Only the first gpgsig
+ * header is the signature (git_commit_header_field's): a second one stays
+ * in the signed bytes, so the signature no longer verifies.
+ */
+static int signed_part(xfa_commit_info *out, const git_commit *c)
+{
+	const char *h = git_commit_raw_header(c), *m = git_commit_message_raw(c);
+	size_t hl = strlen(h), ml = strlen(m), n = 0;
+	const char *p, *eol;
+	int state = 0;           /* 0 before, 1 in, 2 after the signature */
+	char *d;
+
+	if (!(d = malloc(hl + 1 + ml + 1)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	for (p = h; *p; p = eol) {
+		eol = strchr(p, '\n');
+		eol = eol ? eol + 1 : p + strlen(p);
+		if (state == 1 && *p != ' ')
+			state = 2;
+		if (state == 0 && !strncmp(p, "gpgsig ", 7))
+			state = 1;
+		if (state == 1)
+			continue;
+		memcpy(d + n, p, (size_t)(eol - p));
+		n += (size_t)(eol - p);
+	}
+	d[n++] = '\n';
+	memcpy(d + n, m, ml);
+	n += ml;
+	d[n] = '\0';
+	out->signed_data = d;
+	out->signed_len = n;
+	return 0;
+}
+
 int xfa_store_commit_info(xfa_commit_info *out, xfa_store *st,
 			  const xfa_oid *commit)
 {
-	git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+	git_buf sig = GIT_BUF_INIT;
 	git_commit *c = NULL;
 	const git_signature *a, *cm;
 	size_t i;
@@ -37,15 +77,11 @@ int xfa_store_commit_info(xfa_commit_info *out, xfa_store *st,
 	out->commit_time = cm->when.time;
 	out->commit_offset = cm->when.offset;
 	out->message = dup_or_null(git_commit_message_raw(c));
-	err = git_commit_extract_signature(&sig, &data, st->repo,
-					   (git_oid *)commit->id, NULL);
+	err = git_commit_header_field(&sig, c, "gpgsig");
 	if (err == 0) {
 		out->signature = dup_or_null(sig.ptr);
-		if ((out->signed_data = malloc(data.size + 1))) {
-			memcpy(out->signed_data, data.ptr, data.size);
-			out->signed_data[data.size] = '\0';
-			out->signed_len = data.size;
-		}
+		if ((err = signed_part(out, c)) < 0)
+			goto done;
 	} else if (err != GIT_ENOTFOUND) {
 		err = store_fail(err, "cannot read the commit signature");
 		goto done;
@@ -56,7 +92,6 @@ int xfa_store_commit_info(xfa_commit_info *out, xfa_store *st,
 		err = xfa_error_set(XFA_ERROR, "out of memory");
 done:
 	git_buf_dispose(&sig);
-	git_buf_dispose(&data);
 	git_commit_free(c);
 	if (err)
 		xfa_commit_info_release(out);

@@ -309,6 +309,23 @@ G cat-file commit "$HEAD" | sed 's/handling -> replied/handling => replied/' \
 G update-ref refs/heads/main "$(cat new)"
 caught bad-commit-signature "$A"
 
+fresh commit-with-a-second-signature-header
+# xfa reads the signed bytes from the parsed commit: a second gpgsig header
+# stays in them, so the first signature no longer covers the commit
+G cat-file commit "$HEAD" | $PY -c '
+import sys
+raw = sys.stdin.read()
+head, msg = raw.split("\n\n", 1)
+lines = head.split("\n")
+i = next(k for k, l in enumerate(lines) if l.startswith("gpgsig "))
+j = i + 1
+while j < len(lines) and lines[j].startswith(" "):
+    j += 1
+lines[j:j] = lines[i:j]
+sys.stdout.write("\n".join(lines) + "\n\n" + msg)' | G hash-object -t commit -w --stdin > new
+G update-ref refs/heads/main "$(cat new)"
+caught bad-commit-signature "$A"
+
 fresh author-is-not-the-signer
 tree_of "$HEAD"; like "$HEAD"; as clerk clerk@bureau.example; commit keys/handler.key "$HEAD^"
 caught author-mismatch "$A"
