@@ -110,7 +110,13 @@ int main(int argc, char **argv)
 		return 64;
 	}
 	git_libgit2_init();
+	/* libgit2 set up as xfa verify sets it (store.c, verify.c) */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)32 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)128 << 20);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)4 << 20);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+			 (size_t)64 << 10);
 	if (git_repository_open_bare(&r, argv[1]) < 0 ||
 	    git_repository_odb(&odb, r) < 0 || git_revwalk_new(&w, r) < 0 ||
 	    git_revwalk_push_ref(w, "refs/heads/main") < 0)
