@@ -13,6 +13,12 @@
  *            status, unit, category, lead, received_at, summary; i32 the
  *            first day the case is overdue (INT32_MAX: never)
  *   strings  NUL-terminated, deduplicated; offset 0 is ""
+ *
+ * After a few writes only the overlay beside it changes (xfa-index.overlay,
+ * index_overlay.c): the records of the cases changed since the base's head,
+ * merged into the base's by queries; past its bound it is folded into a new
+ * base (index_patch.c) and removed.  Both files are replaced by rename, and
+ * the overlay names its base, so a reader never mixes unrelated files.
  */
 #define _XOPEN_SOURCE 700
 #include "index.h"
@@ -345,6 +351,7 @@ static int attach(xfa_index *ix, unsigned char *base, size_t size)
 					   sizeof(struct rec))) != h->sum_recs)
 		return xfa_error_set(XFA_EINVALID, "the case index is damaged");
 	ix->h = h;
+	ix->count = h->nrec;
 	ix->recs = (const struct rec *)(base + sizeof(*h));
 	ix->str = (const char *)(base + sizeof(*h) + (size_t)h->nrec * sizeof(struct rec));
 	return 0;
@@ -352,7 +359,11 @@ static int attach(xfa_index *ix, unsigned char *base, size_t size)
 
 const char *xfa_ix_field(const xfa_index *ix, uint32_t off)
 {
-	return off < ix->h->strbytes ? ix->str + off : "";
+	if (off < ix->h->strbytes)
+		return ix->str + off;
+	if (ix->oh && off - ix->h->strbytes < ix->oh->strbytes)
+		return ix->ostr + (off - ix->h->strbytes);
+	return "";
 }
 
 /* Map the file at `path`.  XFA_ENOTFOUND if it is missing. */
@@ -382,6 +393,7 @@ static int map_file(xfa_index *ix, const char *path)
 
 static void detach(xfa_index *ix)
 {
+	xfa_ix_ov_detach(ix);
 	if (ix->mapped)
 		munmap(ix->base, ix->size);
 	else
@@ -389,119 +401,14 @@ static void detach(xfa_index *ix)
 	memset(ix, 0, sizeof(*ix));
 }
 
-/* --- updating ----------------------------------------------------------- */
-
-/* Entries borrowing the strings of mapped index `ix`. */
-static int ents_from_index(struct ents *es, const xfa_index *ix)
-{
-	struct ent e;
-	uint32_t i;
-	size_t k;
-	int err;
-
-	memset(&e, 0, sizeof(e));
-	for (i = 0; i < ix->h->nrec; i++) {
-		for (k = 0; k < NF; k++)
-			e.f[k] = xfa_ix_field(ix, ix->recs[i].f[k]);
-		e.od = ix->recs[i].od;
-		if ((err = xfa_ix_ents_push(es, &e)) < 0)
-			return err;
-	}
-	return 0;
-}
-
-
-/* Collect the case ids whose case.json differs between the two trees. */
-static int note_change(const xfa_change *c, void *payload)
-{
-	struct changed *ch = payload;
-	const char *end, *start;
-	char *id;
-
-	if (strncmp(c->path, "cases/", 6))
-		return 0;
-	end = strrchr(c->path, '/');
-	if (!end || strcmp(end + 1, XFA_CASE_DOC))
-		return 0;
-	for (start = end; start > c->path && start[-1] != '/'; start--)
-		;
-	if (ch->n == ch->cap) {
-		size_t cap = ch->cap ? ch->cap * 2 : 64;
-		char **v = realloc(ch->ids, cap * sizeof(*v));
-		if (!v)
-			return xfa_error_set(XFA_ERROR, "out of memory");
-		ch->ids = v;
-		ch->cap = cap;
-	}
-	if (!(id = strndup(start, (size_t)(end - start))))
-		return xfa_error_set(XFA_ERROR, "out of memory");
-	ch->ids[ch->n++] = id;
-	return 0;
-}
-
-static void changed_free(struct changed *ch)
-{
-	size_t i;
-
-	for (i = 0; i < ch->n; i++)
-		free(ch->ids[i]);
-	free(ch->ids);
-	memset(ch, 0, sizeof(*ch));
-}
-
-/* The ids of the cases whose case.json differs between `from` and `head`. */
-static int collect_changes(struct changed *ch, xfa_store *st, const xfa_oid *from,
-			   const xfa_oid *head)
-{
-	xfa_oid ta, tb;
-	int err;
-
-	memset(ch, 0, sizeof(*ch));
-	if ((err = xfa_store_commit_tree(&ta, st, from)) < 0 ||
-	    (err = xfa_store_commit_tree(&tb, st, head)) < 0 ||
-	    (err = xfa_store_diff(st, &ta, &tb, note_change, ch)) < 0)
-		changed_free(ch);
-	return err;
-}
-
-/* Apply the changed cases `ch` (read at `head`) to sorted entries `es`. */
-static int apply_changes(struct ents *es, xfa_store *st, const xfa_meta *m,
-			 const struct changed *ch, const xfa_oid *head)
-{
-	size_t i, old_n = es->n;
-	int err = 0;
-
-	for (i = 0; i < ch->n && !err; i++) {
-		struct ent key, *hit, e;
-		char dir[200];
-		key.f[F_ID] = ch->ids[i];
-		hit = bsearch(&key, es->v, old_n, sizeof(*es->v), xfa_ix_ent_cmp);
-		if (hit)
-			hit->dead = 1;
-		if (xfa_case_dir(dir, sizeof(dir), ch->ids[i]) < 0)
-			continue;
-		err = xfa_ix_ent_read(&e, st, head, m, dir);
-		if (err == XFA_ENOTFOUND) {     /* the case left the archive */
-			err = 0;
-			continue;
-		}
-		if (!err && (err = xfa_ix_ents_push(es, &e)) < 0)
-			free(e.block);
-	}
-	if (!err)
-		qsort(es->v, es->n, sizeof(*es->v), xfa_ix_ent_cmp);
-	xfa_error_clear();
-	return err;
-}
-
 /* --- opening ------------------------------------------------------------ */
 
-static void index_path(char *out, size_t n, xfa_archive *a)
+static void index_path(char *out, size_t n, xfa_archive *a, const char *name)
 {
 	const char *repo = xfa_store_path(xfa_archive_store(a));
 	size_t l = strlen(repo);
 
-	snprintf(out, n, "%s%s" XFA_INDEX_FILE, repo, l && repo[l - 1] == '/' ? "" : "/");
+	snprintf(out, n, "%s%s%s", repo, l && repo[l - 1] == '/' ? "" : "/", name);
 }
 
 /* Build the image for `head`: from `old` (mapped, at old head) or a scan. */
@@ -520,12 +427,12 @@ static int build(unsigned char **img, size_t *len, xfa_archive *a,
 	if (old) {
 		struct changed ch;
 		memcpy(from.id, old->h->head, 20);
-		if ((err = collect_changes(&ch, xfa_archive_store(a), &from, head)) < 0)
+		if ((err = xfa_ix_changes_collect(&ch, xfa_archive_store(a), &from, head)) < 0)
 			return err;
 		err = xfa_ix_patch(img, len, xfa_archive_store(a), m, &ch, head, old);
-		if (err == 1 && (err = ents_from_index(&es, old)) == 0)
-			err = apply_changes(&es, xfa_archive_store(a), m, &ch, head);
-		changed_free(&ch);
+		if (err == 1 && (err = xfa_ix_ents_from_index(&es, old)) == 0)
+			err = xfa_ix_apply_changes(&es, xfa_archive_store(a), m, &ch, head);
+		xfa_ix_changes_free(&ch);
 		if (err <= 0 && *img)
 			return err;
 	} else {
@@ -553,11 +460,61 @@ static int usable_base(const xfa_index *ix, xfa_archive *a, const xfa_oid *head)
 	return xfa_store_is_ancestor(xfa_archive_store(a), &from, head);
 }
 
+/*
+ * Bring the mapped base `ix` to `head` with an overlay: the one beside it,
+ * if it applies and is current or behind `head`, else one made from the
+ * base's changes; written back at `opath`.  Returns 0 (the overlay is
+ * attached, *state says how), 1 when the base should be brought forward
+ * instead (the overlay would pass its bound), 2 when the base's head is no
+ * longer an ancestor (rebuild), or a code.
+ */
+static int forward(xfa_index *ix, int *state, xfa_archive *a, const xfa_oid *head,
+		   const char *opath)
+{
+	xfa_store *st = xfa_archive_store(a);
+	unsigned char *img = NULL;
+	struct changed ch;
+	const xfa_meta *m;
+	xfa_oid from;
+	size_t len = 0;
+	int err;
+
+	if (xfa_ix_ov_map(ix, opath) == 0) {
+		if (!memcmp(ix->oh->head, head->id, 20)) {
+			*state = XFA_INDEX_CURRENT;
+			return 0;
+		}
+		memcpy(from.id, ix->oh->head, 20);
+		if (xfa_store_is_ancestor(st, &from, head) <= 0)
+			xfa_ix_ov_detach(ix);
+	}
+	if (!ix->oh) {
+		memcpy(from.id, ix->h->head, 20);
+		if (xfa_store_is_ancestor(st, &from, head) <= 0)
+			return 2;
+	}
+	xfa_error_clear();
+	if ((err = xfa_archive_meta(&m, a)) < 0 ||
+	    (err = xfa_ix_changes_collect(&ch, st, &from, head)) < 0)
+		return err;
+	err = xfa_ix_ov_build(&img, &len, st, m, &ch, head, ix);
+	xfa_ix_changes_free(&ch);
+	if (err)
+		return err;
+	if ((err = xfa_ix_ov_attach(ix, img, len, 0)) < 0)
+		return err;
+	/* derived data: if it cannot be saved, it is made again next time */
+	if (xfa_file_write_atomic(opath, img, len, 0644, 0) < 0)
+		xfa_error_clear();
+	*state = XFA_INDEX_UPDATED;
+	return 0;
+}
+
 int xfa_index_open(xfa_index **out, int *how, xfa_archive *a, int flags)
 {
 	xfa_index *ix = calloc(1, sizeof(*ix)), old;
 	unsigned char *img = NULL;
-	char path[4200];
+	char path[4200], opath[4200];
 	xfa_oid head;
 	size_t len = 0;
 	int err, state = XFA_INDEX_REBUILT, base = 0;
@@ -568,14 +525,19 @@ int xfa_index_open(xfa_index **out, int *how, xfa_archive *a, int flags)
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	if ((err = xfa_store_head(&head, xfa_archive_store(a))) < 0)
 		goto fail;
-	index_path(path, sizeof(path), a);
+	index_path(path, sizeof(path), a, XFA_INDEX_FILE);
+	index_path(opath, sizeof(opath), a, XFA_INDEX_OVERLAY_FILE);
 	if (!(flags & XFA_INDEX_NOFILE) && map_file(&old, path) == 0) {
-		if (!memcmp(old.h->head, head.id, 20)) {
+		if (!memcmp(old.h->head, head.id, 20) ||
+		    (err = forward(&old, &state, a, &head, opath)) == 0) {
 			*ix = old;
-			state = XFA_INDEX_CURRENT;
+			state = memcmp(old.h->head, head.id, 20) ? state : XFA_INDEX_CURRENT;
 			goto done;
 		}
-		if ((base = usable_base(&old, a, &head)) < 0)
+		if (err < 0)
+			goto fail;
+		xfa_ix_ov_detach(&old);
+		if (err == 1 && (base = usable_base(&old, a, &head)) < 0)
 			base = 0;
 		state = base ? XFA_INDEX_UPDATED : XFA_INDEX_REBUILT;
 	}
@@ -585,9 +547,14 @@ int xfa_index_open(xfa_index **out, int *how, xfa_archive *a, int flags)
 	detach(&old);
 	if (err < 0 || (err = attach(ix, img, len)) < 0)
 		goto fail;
-	/* derived data: if it cannot be saved, it is rebuilt next time */
-	if (!(flags & XFA_INDEX_NOFILE) && xfa_file_write_atomic(path, img, len, 0644, 0) < 0)
-		xfa_error_clear();
+	/* derived data: if it cannot be saved, it is rebuilt next time; the
+	 * overlay of the old base no longer applies (it names that base) */
+	if (!(flags & XFA_INDEX_NOFILE)) {
+		if (xfa_file_write_atomic(path, img, len, 0644, 0) < 0)
+			xfa_error_clear();
+		else
+			unlink(opath);
+	}
 done:
 	xfa_error_clear();
 	if (how)
@@ -596,9 +563,7 @@ done:
 	return 0;
 fail:
 	detach(&old);
-	if (img && ix->base != img)
-		free(img);
-	ix->base = NULL;
+	free(img);
 	free(ix);
 	return err;
 }
@@ -614,7 +579,7 @@ void xfa_index_free(xfa_index *ix)
 
 size_t xfa_index_count(const xfa_index *ix)
 {
-	return ix->h->nrec;
+	return ix->count;
 }
 
 static void row_of(xfa_index_row *r, const xfa_index *ix, const struct rec *rc)
@@ -661,49 +626,92 @@ static void want_init(struct want *w, const char *s)
 	w->s = s;
 }
 
+/* The filter of a query, one cache per field. */
+struct sieve {
+	const xfa_index_filter *q;
+	struct want ws, wu, wc, wl;
+	int (*fn)(const xfa_index_row *r, void *payload);
+	void *payload;
+};
+
+/* Pass record `rc` to the callback if it matches; the callback's result. */
+static inline int visit(const xfa_index *ix, const struct rec *rc, struct sieve *f)
+{
+	xfa_index_row r;
+
+	if (!match(ix, rc->f[F_STATUS], &f->ws) || !match(ix, rc->f[F_UNIT], &f->wu) ||
+	    !match(ix, rc->f[F_CATEGORY], &f->wc) || !match(ix, rc->f[F_LEAD], &f->wl) ||
+	    (f->q->overdue && !(rc->od != INT32_MAX && f->q->today >= (long)rc->od)))
+		return 0;
+	row_of(&r, ix, rc);
+	return f->fn(&r, f->payload);
+}
+
+/* The base's records in order, the overlay's merged in: each overlay record
+ * comes before the base record at its position, and hides it if it has the
+ * same id. */
 int xfa_index_query(const xfa_index *ix, const xfa_index_filter *q,
 		    int (*fn)(const xfa_index_row *r, void *payload),
 		    void *payload)
 {
-	xfa_index_row r;
-	struct want ws, wu, wc, wl;
-	uint32_t i;
+	struct sieve f;
+	uint32_t i = 0, k, n = ix->oh ? ix->oh->nrec : 0;
 	int err;
 
-	want_init(&ws, q->status);
-	want_init(&wu, q->unit);
-	want_init(&wc, q->category);
-	want_init(&wl, q->lead);
-	for (i = 0; i < ix->h->nrec; i++) {
-		const struct rec *rc = &ix->recs[i];
-		if (!match(ix, rc->f[F_STATUS], &ws) ||
-		    !match(ix, rc->f[F_UNIT], &wu) ||
-		    !match(ix, rc->f[F_CATEGORY], &wc) ||
-		    !match(ix, rc->f[F_LEAD], &wl) ||
-		    (q->overdue && !(rc->od != INT32_MAX && q->today >= (long)rc->od)))
-			continue;
-		row_of(&r, ix, rc);
-		if ((err = fn(&r, payload)) != 0)
+	f.q = q;
+	f.fn = fn;
+	f.payload = payload;
+	want_init(&f.ws, q->status);
+	want_init(&f.wu, q->unit);
+	want_init(&f.wc, q->category);
+	want_init(&f.wl, q->lead);
+	for (k = 0; k <= n; k++) {
+		const struct orec *o = k < n ? &ix->orecs[k] : NULL;
+		uint32_t end = o ? o->pos : ix->h->nrec;
+		for (; i < end; i++)
+			if ((err = visit(ix, &ix->recs[i], &f)) != 0)
+				return err;
+		if (!o)
+			break;
+		if (!(o->flags & OV_GONE) && (err = visit(ix, &o->r, &f)) != 0)
 			return err;
+		i += (o->flags & OV_REPLACES) != 0;
 	}
 	return 0;
 }
 
-int xfa_index_get(xfa_index_row *out, const xfa_index *ix, const char *id)
+/* The record of `id` in `recs` (n of them, `stride` bytes apart) or NULL. */
+static const struct rec *find(const xfa_index *ix, const unsigned char *recs, size_t n,
+			      size_t stride, const char *id)
 {
-	uint32_t lo = 0, hi = ix->h->nrec;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(xfa_ix_field(ix, ix->recs[mid].f[F_ID]), id);
-		if (!c) {
-			row_of(out, ix, &ix->recs[mid]);
-			return 0;
-		}
+		size_t mid = lo + (hi - lo) / 2;
+		const struct rec *rc = (const struct rec *)(recs + mid * stride);
+		int c = strcmp(xfa_ix_field(ix, rc->f[F_ID]), id);
+		if (!c)
+			return rc;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return xfa_error_set(XFA_ENOTFOUND, "no case '%s'", id);
+	return NULL;
+}
+
+int xfa_index_get(xfa_index_row *out, const xfa_index *ix, const char *id)
+{
+	const struct rec *rc = NULL;
+
+	if (ix->oh && (rc = find(ix, (const unsigned char *)ix->orecs, ix->oh->nrec,
+				 sizeof(struct orec), id)) != NULL &&
+	    (((const struct orec *)rc)->flags & OV_GONE))
+		return xfa_error_set(XFA_ENOTFOUND, "no case '%s'", id);
+	if (!rc)
+		rc = find(ix, (const unsigned char *)ix->recs, ix->h->nrec, sizeof(struct rec), id);
+	if (!rc)
+		return xfa_error_set(XFA_ENOTFOUND, "no case '%s'", id);
+	row_of(out, ix, rc);
+	return 0;
 }

@@ -1,7 +1,9 @@
 /* index.h - the derived case index beside the repository (<archive>/xfa-index):
  * one record per case for fast listing, brought up to date from the commits
- * since the indexed head, rebuilt when missing, corrupt or stale.  Derived
- * data: rebuildable from refs/heads/main at any time, never read by verify. */
+ * since the indexed head (the changed cases go to a small overlay file,
+ * xfa-index.overlay, until it is folded into the base), rebuilt when
+ * missing, corrupt or stale.  Derived data: rebuildable from
+ * refs/heads/main at any time, never read by verify. */
 #ifndef XFA_INDEX_H
 #define XFA_INDEX_H
 
@@ -12,6 +14,8 @@
 
 /* The index file's name inside the archive's folder. */
 #define XFA_INDEX_FILE "xfa-index"
+/* The overlay beside it: the cases changed since the base's head. */
+#define XFA_INDEX_OVERLAY_FILE "xfa-index.overlay"
 
 typedef struct xfa_index xfa_index;
 
@@ -48,7 +52,13 @@ enum {
 /*
  * The index of `a` at its current head: read from the file when current,
  * else updated (only the cases whose folders changed since the indexed
- * head are read again) or rebuilt, and written back atomically.  If the
+ * head are read again) or rebuilt, and written back atomically.  An update
+ * writes only the overlay (the changed cases' records, naming the base it
+ * applies to and the head it brings it to) and leaves the base file as it
+ * is; an overlay past its bound is folded into a new base (patched or
+ * rebuilt) and removed.  A damaged overlay, or one written for another
+ * base or for a head that is no longer an ancestor, is ignored and made
+ * again.  If the
  * file cannot be written (read-only archive) the up-to-date index is still
  * returned.  `how` (may be NULL) receives an XFA_INDEX_* state.  Free with
  * xfa_index_free.  Returns 0 or a code.
@@ -65,6 +75,14 @@ void xfa_index_free(xfa_index *ix);
  * gives the same bytes as a fresh build.  For tests and benchmarks.
  */
 void xfa_index_set_patch_min(size_t nrec);
+
+/*
+ * An update whose overlay would hold more than `nrec` cases (default: a
+ * sixteenth of the base plus 64, at most 10,000) folds it into the base
+ * instead; 0 always folds (no overlay).  (size_t)-1 restores the default.
+ * For tests and benchmarks.
+ */
+void xfa_index_set_overlay_max(size_t nrec);
 
 /* Number of cases indexed. */
 size_t xfa_index_count(const xfa_index *ix);

@@ -31,6 +31,40 @@ struct rec {
 	int32_t od;
 };
 
+/*
+ * The overlay file (index_overlay.c): the records of the cases changed since
+ * the base's head, for one base.  Layout: this 96-byte header, nrec x
+ * struct orec sorted by case id, then its strings (NUL-terminated, offset 0
+ * is "").  A record's string offsets are counted from the base's string
+ * area: those below base_strbytes are the base's strings, the others
+ * base_strbytes + an offset into the overlay's.
+ */
+#define OV_MAGIC "XFAIXO1\n"
+#define OV_VERSION 1
+#define OV_REPLACES 1             /* the base record at pos has this id */
+#define OV_GONE 2                 /* the case left the archive: hide it */
+
+struct ohdr {
+	char magic[8];
+	uint32_t version, nrec;
+	uint64_t strbytes;
+	unsigned char head[20];   /* the head the overlay brings the base to */
+	unsigned char base_head[20];
+	uint32_t base_nrec, zero;
+	uint64_t base_strbytes;
+	uint64_t base_sum;        /* the base header's sum */
+	uint64_t sum;             /* header bytes 0-87 and everything after it */
+};
+
+struct orec {
+	struct rec r;
+	uint32_t pos;             /* the first base record whose id is not below */
+	uint32_t flags;           /* OV_* */
+};
+
+_Static_assert(sizeof(struct ohdr) == 96, "overlay header is 96 bytes");
+_Static_assert(sizeof(struct orec) == 40, "overlay record is 40 bytes");
+
 struct xfa_index {
 	unsigned char *base;
 	size_t size;
@@ -38,6 +72,14 @@ struct xfa_index {
 	const struct hdr *h;
 	const struct rec *recs;
 	const char *str;
+	size_t count;             /* cases, the overlay's counted in */
+	/* the overlay, when one applies (oh NULL otherwise) */
+	unsigned char *ov_base;
+	size_t ov_size;
+	int ov_mapped;
+	const struct ohdr *oh;
+	const struct orec *orecs;
+	const char *ostr;
 };
 
 /* A case while building: strings point into a mapped index or own a block. */
@@ -79,6 +121,35 @@ int xfa_ix_ent_cmp(const void *a, const void *b);
 int xfa_ix_ent_read(struct ent *e, xfa_store *st, const xfa_oid *commit,
 		    const xfa_meta *m, const char *dir);
 int xfa_ix_intern(uint32_t *out, struct strtab *t, const char *s);
+/* The first base record of `ix` whose id is not below `id` (index_patch.c). */
+uint32_t xfa_ix_lower_bound(const xfa_index *ix, const char *id);
+
+/* Attach the overlay image `img` (mapped: from mmap, else malloc'd; taken
+ * over either way) to base `ix`: 0, or XFA_EINVALID when it is damaged or
+ * names another base (then it is released). */
+int xfa_ix_ov_attach(xfa_index *ix, unsigned char *img, size_t len, int mapped);
+/* Map and attach the overlay file `path`: 0, XFA_ENOTFOUND, XFA_EINVALID. */
+int xfa_ix_ov_map(xfa_index *ix, const char *path);
+void xfa_ix_ov_detach(xfa_index *ix);
+/*
+ * The overlay image bringing the base `ix` (and its overlay, if attached:
+ * `ch` are then the changes since the overlay's head, else since the
+ * base's) to `head`.  Returns 0, 1 when it would pass the bound and the
+ * base should be brought forward instead, or a code.
+ */
+int xfa_ix_ov_build(unsigned char **img, size_t *len, xfa_store *st,
+		    const xfa_meta *m, const struct changed *ch,
+		    const xfa_oid *head, const xfa_index *ix);
+
+/* Entries borrowing the strings of mapped index `ix` (index_patch.c). */
+int xfa_ix_ents_from_index(struct ents *es, const xfa_index *ix);
+/* The ids of the cases whose case.json differs between `from` and `head`. */
+int xfa_ix_changes_collect(struct changed *ch, xfa_store *st, const xfa_oid *from,
+			   const xfa_oid *head);
+void xfa_ix_changes_free(struct changed *ch);
+/* Apply the changed cases `ch` (read at `head`) to sorted entries `es`. */
+int xfa_ix_apply_changes(struct ents *es, xfa_store *st, const xfa_meta *m,
+			 const struct changed *ch, const xfa_oid *head);
 
 /*
  * A few cases changed: the image for `head` from `old` with their records

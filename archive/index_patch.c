@@ -1,6 +1,8 @@
-/* index_patch.c - updating a large case index in place: the records of
- * the changed cases replaced, the old strings kept and the new appended,
- * instead of a full build (see index.c for the file layout). */
+/* index_patch.c - bringing the case index forward: the cases changed
+ * between two heads (from the tree diff), and a new base image, for a large
+ * index by patching (the records of the changed cases replaced, the old
+ * strings kept and the new appended) instead of a full build (see index.c
+ * for the file layout). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +20,7 @@ void xfa_index_set_patch_min(size_t nrec)
 }
 
 /* Index of the first record of `ix` whose id is not below `id`. */
-static uint32_t lower_bound(const xfa_index *ix, const char *id)
+uint32_t xfa_ix_lower_bound(const xfa_index *ix, const char *id)
 {
 	uint32_t lo = 0, hi = ix->h->nrec;
 
@@ -81,7 +83,7 @@ int xfa_ix_patch(unsigned char **img, size_t *len, xfa_store *st, const xfa_meta
 	for (i = 0; i < ch->n && !err; i++) {
 		struct ent e;
 		char dir[200];
-		uint32_t p = lower_bound(old, ch->ids[i]);
+		uint32_t p = xfa_ix_lower_bound(old, ch->ids[i]);
 		if (p < old->h->nrec && !strcmp(xfa_ix_field(old, old->recs[p].f[F_ID]), ch->ids[i]))
 			gone[ngone++] = p;
 		if (xfa_case_dir(dir, sizeof(dir), ch->ids[i]) < 0)
@@ -118,7 +120,7 @@ int xfa_ix_patch(unsigned char **img, size_t *len, xfa_store *st, const xfa_meta
 		if (!err) {
 			struct rec *out = (struct rec *)(*img + sizeof(h));
 			for (i = 0; i < es.n; i++) {
-				uint32_t p = lower_bound(old, es.v[i].f[F_ID]);
+				uint32_t p = xfa_ix_lower_bound(old, es.v[i].f[F_ID]);
 				n += copy_run(out + n, old, at, p, gone, ngone, &g);
 				at = p;
 				out[n++] = nr[i];
@@ -156,3 +158,107 @@ done:
 	return err;
 }
 
+/* --- updating by a full build ----------------------------------------------- */
+
+/* Entries borrowing the strings of mapped index `ix`. */
+int xfa_ix_ents_from_index(struct ents *es, const xfa_index *ix)
+{
+	struct ent e;
+	uint32_t i;
+	size_t k;
+	int err;
+
+	memset(&e, 0, sizeof(e));
+	for (i = 0; i < ix->h->nrec; i++) {
+		for (k = 0; k < NF; k++)
+			e.f[k] = xfa_ix_field(ix, ix->recs[i].f[k]);
+		e.od = ix->recs[i].od;
+		if ((err = xfa_ix_ents_push(es, &e)) < 0)
+			return err;
+	}
+	return 0;
+}
+
+
+/* Collect the case ids whose case.json differs between the two trees. */
+static int note_change(const xfa_change *c, void *payload)
+{
+	struct changed *ch = payload;
+	const char *end, *start;
+	char *id;
+
+	if (strncmp(c->path, "cases/", 6))
+		return 0;
+	end = strrchr(c->path, '/');
+	if (!end || strcmp(end + 1, XFA_CASE_DOC))
+		return 0;
+	for (start = end; start > c->path && start[-1] != '/'; start--)
+		;
+	if (ch->n == ch->cap) {
+		size_t cap = ch->cap ? ch->cap * 2 : 64;
+		char **v = realloc(ch->ids, cap * sizeof(*v));
+		if (!v)
+			return xfa_error_set(XFA_ERROR, "out of memory");
+		ch->ids = v;
+		ch->cap = cap;
+	}
+	if (!(id = strndup(start, (size_t)(end - start))))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	ch->ids[ch->n++] = id;
+	return 0;
+}
+
+void xfa_ix_changes_free(struct changed *ch)
+{
+	size_t i;
+
+	for (i = 0; i < ch->n; i++)
+		free(ch->ids[i]);
+	free(ch->ids);
+	memset(ch, 0, sizeof(*ch));
+}
+
+/* The ids of the cases whose case.json differs between `from` and `head`. */
+int xfa_ix_changes_collect(struct changed *ch, xfa_store *st, const xfa_oid *from,
+			   const xfa_oid *head)
+{
+	xfa_oid ta, tb;
+	int err;
+
+	memset(ch, 0, sizeof(*ch));
+	if ((err = xfa_store_commit_tree(&ta, st, from)) < 0 ||
+	    (err = xfa_store_commit_tree(&tb, st, head)) < 0 ||
+	    (err = xfa_store_diff(st, &ta, &tb, note_change, ch)) < 0)
+		xfa_ix_changes_free(ch);
+	return err;
+}
+
+/* Apply the changed cases `ch` (read at `head`) to sorted entries `es`. */
+int xfa_ix_apply_changes(struct ents *es, xfa_store *st, const xfa_meta *m,
+			 const struct changed *ch, const xfa_oid *head)
+{
+	size_t i, old_n = es->n;
+	int err = 0;
+
+	for (i = 0; i < ch->n && !err; i++) {
+		struct ent key, *hit, e;
+		char dir[200];
+		key.f[F_ID] = ch->ids[i];
+		hit = bsearch(&key, es->v, old_n, sizeof(*es->v), xfa_ix_ent_cmp);
+		if (hit)
+			hit->dead = 1;
+		if (xfa_case_dir(dir, sizeof(dir), ch->ids[i]) < 0)
+			continue;
+		err = xfa_ix_ent_read(&e, st, head, m, dir);
+		if (err == XFA_ENOTFOUND) {     /* the case left the archive */
+			err = 0;
+			continue;
+		}
+		if (!err && (err = xfa_ix_ents_push(es, &e)) < 0)
+			free(e.block);
+	}
+	if (!err)
+		qsort(es->v, es->n, sizeof(*es->v), xfa_ix_ent_cmp);
+	xfa_error_clear();
+	return err;
+}
