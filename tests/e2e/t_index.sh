@@ -1,17 +1,21 @@
 # t_index.sh - the derived case index (<archive>/xfa-index) behind
 # `xfa case list`: its answers equal a brute-force scan of the archive (xfa's
-# own with XFA_INDEX=off, and python over git ls-tree); it follows new
-# commits; a deleted or damaged file is rebuilt; an index written for a head
-# that was later rolled back is detected as stale and rebuilt.
+# own with XFA_INDEX=off, and python over git ls-tree), through the base
+# file alone and through base + overlay (xfa-index.overlay); it follows new
+# commits in the overlay without rewriting the base, and folds the overlay
+# into the base past its bound; a deleted or damaged file is rebuilt (the
+# base) or made again (the overlay); an overlay of another base is not
+# used; an index written for a head that was later rolled back is detected
+# as stale and rebuilt.
 . "$E2E/lib.sh"
 
 standard_archive
 C=$($XFA key fingerprint keys/clerk.pub)
 H=$($XFA key fingerprint keys/handler.pub)
 IX="$XFA_ARCHIVE/xfa-index"
-$PY "$E2E/import_gen.py" 30 "$C" "$H" > cases.jsonl
-$XFA import cases.jsonl --key keys/clerk.key --key keys/handler.key > /dev/null
-id=$(new_case "$SHARED_FIXTURES"/cases/02-*.json)
+OV="$XFA_ARCHIVE/xfa-index.overlay"
+# hx FILE OFFSET: the 20 bytes at OFFSET as hex (a head the file names)
+hx() { $PY -c 'import sys; o=int(sys.argv[2]); print(open(sys.argv[1],"rb").read()[o:o+20].hex())' "$1" "$2"; }
 
 # same FILTERS...: the index and a scan of the archive give the same rows
 same() {
@@ -40,10 +44,21 @@ check() {
 	cmp -s got want || { diff got want; die "case list $3 $2 differs from a scan of git"; }
 }
 
-say "list results equal a brute-force scan"
+say "an empty index, then the cases imported in its overlay"
 [ ! -e "$IX" ] || die "the index exists before any query"
 same
 [ -f "$IX" ] || die "case list did not write $IX"
+cp "$IX" base-empty
+$PY "$E2E/import_gen.py" 30 "$C" "$H" > cases.jsonl
+$XFA import cases.jsonl --key keys/clerk.key --key keys/handler.key > /dev/null
+id=$(new_case "$SHARED_FIXTURES"/cases/02-*.json)
+same
+[ -f "$OV" ] || die "no overlay after the import"
+cmp -s "$IX" base-empty || die "the base was rewritten for 31 new cases"
+[ "$(hx "$OV" 24)" = "$(head_of)" ] || die "the overlay does not name the head"
+[ "$(hx "$OV" 44)" = "$(hx "$IX" 24)" ] || die "the overlay does not name its base"
+
+say "list results equal a brute-force scan (base + overlay)"
 same --status handling
 same --status rejected
 same --unit 民政局
@@ -68,15 +83,16 @@ $XFA case move "$id" accepted --as keys/clerk.key > /dev/null
 $XFA --json case list --status accepted | grep -q "\"$id\"" || die "the moved case is not listed as accepted"
 same --status registered
 same --status accepted
-$PY -c 'import sys; b=open(sys.argv[1],"rb").read(); print(b[24:44].hex())' "$IX" > ixhead
-[ "$(cat ixhead)" = "$(head_of)" ] || die "the index does not name the head"
-cp "$IX" index-at-new
+[ "$(hx "$OV" 24)" = "$(head_of)" ] || die "the overlay does not name the head"
+cmp -s "$IX" base-empty || die "the base was rewritten for a move"
 
 say "a deleted index is rebuilt"
 rm "$IX"
 same --status accepted
 [ -f "$IX" ] || die "the index was not rebuilt"
-cmp -s "$IX" index-at-new || die "the rebuilt index differs from the updated one"
+[ ! -e "$OV" ] || die "the overlay of the deleted base was kept"
+[ "$(hx "$IX" 24)" = "$(head_of)" ] || die "the rebuilt index does not name the head"
+cp "$IX" index-at-new
 
 say "a damaged index is rebuilt"
 printf 'garbage' | dd of="$IX" bs=1 seek=70 conv=notrunc 2> /dev/null
@@ -101,6 +117,48 @@ $XFA case move "$id" rejected --as keys/clerk.key --set 'decision.reason=不属�
 cp index-at-old "$IX"
 same --status rejected
 $XFA --json case list --status rejected | grep -q "\"$id\"" || die "the forwarded index misses the rejection"
+[ -f "$OV" ] || die "no overlay for the forwarded index"
+cmp -s "$IX" index-at-old || die "the forwarded base was rewritten"
+
+say "a damaged or deleted overlay is made again"
+cp "$OV" overlay-good
+printf 'garbage' | dd of="$OV" bs=1 seek=100 conv=notrunc 2> /dev/null
+same --status rejected
+cmp -s "$OV" overlay-good || die "the damaged overlay was not made again"
+head -c 50 overlay-good > "$OV"
+same
+cmp -s "$OV" overlay-good || die "the truncated overlay was not made again"
+rm "$OV"
+same --status rejected
+cmp -s "$OV" overlay-good || die "the deleted overlay was not made again"
+
+say "an overlay of another base is not used"
+rm "$IX"
+same
+[ ! -e "$OV" ] || die "the overlay of the deleted base was kept"
+cp overlay-good "$OV"
+id2=$(new_case "$SHARED_FIXTURES"/cases/02-*.json)
+$XFA case move "$id2" accepted --as keys/clerk.key > /dev/null
+same --status accepted
+same --status withdrawn
+same
+cmp -s "$OV" overlay-good && die "the overlay of another base was used"
+[ "$(hx "$OV" 44)" = "$(hx "$IX" 24)" ] || die "the new overlay does not name the base"
+
+say "an overlay past its bound is folded into the base"
+$PY "$E2E/import_gen.py" 70 "$C" "$H" 5 2025 30 > more.jsonl
+$XFA import more.jsonl --key keys/clerk.key --key keys/handler.key > /dev/null
+cp "$IX" base-before
+same
+[ ! -e "$OV" ] || die "the overlay was not folded into the base"
+cmp -s "$IX" base-before && die "the base was not brought forward"
+[ "$(hx "$IX" 24)" = "$(head_of)" ] || die "the folded index does not name the head"
+same --status handling
+same --overdue
+check status handling --status
+$XFA --json case list > all.json
+[ "$(ids all.json | wc -l)" -eq 102 ] || die "expected 102 cases in the list"
+brute - - > want; ids all.json > got; cmp -s got want || die "the folded list misses cases"
 
 say "case show works at any size through the case's own path"
 expect 0 $XFA --json case show "$id"
