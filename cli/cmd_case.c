@@ -373,9 +373,17 @@ static int case_show(xfa_archive *a, int argc, char **argv)
 	return 0;
 }
 
+/* A label of workflow `wf`: a record's log speaks its own register's words
+ * (the ledger's steps for a risk item, not the petition workflow's). */
+static const char *wf_label(const xfa_workflow *wf, const char *vocab, const char *id)
+{
+	return id ? xfa_workflow_label(wf, vocab, id, cli.lang) : "";
+}
+
 static int case_log(xfa_archive *a, int argc, char **argv)
 {
 	const xfa_meta *m;
+	const xfa_workflow *wf;
 	json_t *evs = NULL, *ev;
 	size_t i;
 	int err;
@@ -385,6 +393,7 @@ static int case_log(xfa_archive *a, int argc, char **argv)
 	if ((err = xfa_archive_meta(&m, a)) < 0 ||
 	    (err = xfa_case_events(&evs, a, argv[1])) < 0)
 		return cli_fail(err, "cannot read case '%s'", argv[1]);
+	wf = xfa_kind_of_id(m, argv[1])->wf ? xfa_kind_of_id(m, argv[1])->wf : m->wf;
 	if (cli.json) {
 		cli_json(evs);
 	} else {
@@ -392,15 +401,15 @@ static int case_log(xfa_archive *a, int argc, char **argv)
 			const json_t *rec = xfa_keyring_find(m->doc, xfa_json_str(ev, "by"));
 			printf("#%-3lld %.10s  ", xfa_json_int(ev, "seq", 0),
 			       xfa_json_str(ev, "effective"));
-			cli_cell(cli_label(m, "event", xfa_json_str(ev, "type")), 10);
+			cli_cell(wf_label(wf, "event", xfa_json_str(ev, "type")), 10);
 			printf(" ");
 			if (xfa_json_str(ev, "to")) {
-				cli_cell(cli_label(m, "state", xfa_json_str(ev, "to")), 10);
+				cli_cell(wf_label(wf, "state", xfa_json_str(ev, "to")), 10);
 			} else {
 				cli_cell("", 10);
 			}
 			printf(" %s (%s)", rec ? xfa_json_str(rec, "name") : xfa_json_str(ev, "by"),
-			       cli_label(m, "role", xfa_json_str(ev, "role")));
+			       wf_label(wf, "role", xfa_json_str(ev, "role")));
 			if (xfa_json_str(ev, "note"))
 				printf("  %s", xfa_json_str(ev, "note"));
 			putchar('\n');

@@ -82,6 +82,22 @@ mv_ "$R5" level3 --note "当事人来访，转入信访事项办理" --set petit
 $XFA --json risk show "$R5" | $PY -c '
 import json,sys; d=json.load(sys.stdin)["risk"]; assert d["petition"] == sys.argv[1], d' "$X"
 
+say "risk log and case log show a risk item's steps in the ledger's words"
+for cmd in "risk log" "case log"; do
+	expect 0 $XFA $cmd "$R3"
+	for w in "排查登记" "已排查登记" "列入三级清单" "三级清单（重点管理）" "列入二级清单" \
+		 "列入一级清单（已化解）" "一级清单（一般管理）" "排查登记员" "领导"; do
+		out_has "$w"
+	done
+	! grep -Eq 'register|screened|list-[123]|level[123]' .out || { cat .out; die "$cmd shows step ids"; }
+	[ "$(wc -l < .out)" -eq 4 ] || { cat .out; die "$cmd: want 4 events of $R3"; }
+done
+expect 0 $XFA --lang en risk log "$R5"
+out_has "put on list 3" && out_has "list 3 (key management)" && out_has "screening clerk"
+expect 0 $XFA case log "$X"    # a case's log keeps the petition workflow's words
+out_has "登记" && out_has "登记员"
+! grep -q "排查" .out || die "a case's log speaks the ledger's words"
+
 say "销号: only from list 1, after the observation period, by a clerk"
 unchanged 65 $XFA risk move "$R7" struck --note "申请销号" --effective 2026-05-01 --as keys/clerk.key
 err_has "observation"
