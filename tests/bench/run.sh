@@ -40,8 +40,8 @@ done
 # first size (the issue-2 figure) and NCLI2 at the others; T: seconds one
 # repeated CLI step may take before it stops early (bench_exec -T).
 if [ $QUICK = 1 ]; then
-	SIZES="1000 10000"; N=20; NCLI=5; NCLI2=5; NLIST=2; GIT_SIZES="1000"; NGIT=5
-	NVER=20; CRYPTO_S=0.3; T=5; NIMP=200; EXPORT_MB=32; SYNC_EVENTS=500
+	SIZES="1000 3000"; N=10; NCLI=3; NCLI2=3; NLIST=3; GIT_SIZES="1000"; NGIT=3
+	NVER=10; CRYPTO_S=0.3; T=5; NIMP=100; EXPORT_MB=32; SYNC_EVENTS=500
 else
 	SIZES="1000 100000 1000000"; N=200; NCLI=200; NCLI2=50; NLIST=5
 	GIT_SIZES="1000 10000"; NGIT=50; NVER=200; CRYPTO_S=2; T=300
