@@ -307,7 +307,7 @@ int xfa_ix_ov_build(unsigned char **img, size_t *len, xfa_store *st,
 	for (i = 0; i < ch->n && !err; i++) {
 		struct oent key, *hit;
 		key.e.f[F_ID] = ch->ids[i];
-		hit = bsearch(&key, os.v, old_n, sizeof(*os.v), oent_cmp);
+		hit = old_n ? bsearch(&key, os.v, old_n, sizeof(*os.v), oent_cmp) : NULL;
 		if (hit)
 			hit->e.dead = 1;
 		err = read_case(&os, st, m, ch->ids[i], head, ix);
