@@ -23,6 +23,8 @@ struct importer {
 	xfa_import_result *r;
 	xfa_batch *batch;        /* NULL once a workflow rule failed */
 	size_t max_problems;
+	json_t *held;            /* legacy_ref -> case id, in the archive */
+	json_t *seen;            /* legacy_ref -> line, in this file */
 };
 
 /* Record a problem on line `line` (event `ev`, 0 for the case itself). */
@@ -57,7 +59,80 @@ static const xfa_key *key_for(const struct importer *im, const char *fpr)
 	return NULL;
 }
 
-/* Static checks of one parsed line: schema, and a key for every signer. */
+/* --- legacy references ------------------------------------------------- */
+
+struct refscan {
+	xfa_store *st;
+	const xfa_oid *at;
+	json_t *held;
+};
+
+/* One case of the archive: note its legacy_ref, if it has one (the blob
+ * is NUL-terminated and holds no NUL: a JSON text).  Only
+ * documents that mention the field are parsed. */
+static int scan_case(const char *id, const char *dir, void *payload)
+{
+	struct refscan *s = payload;
+	char path[300], *buf = NULL;
+	const char *ref;
+	json_t *doc = NULL;
+	size_t len = 0;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, XFA_CASE_DOC);
+	if ((err = xfa_store_read(&buf, &len, s->st, s->at, path)) < 0)
+		return err;
+	if (strstr(buf, "\"legacy_ref\"") &&
+	    (err = xfa_json_parse(&doc, buf, len, path)) == 0 &&
+	    (ref = xfa_json_str(doc, "legacy_ref")) &&
+	    json_object_set_new(s->held, ref, json_string(id)) < 0)
+		err = xfa_error_set(XFA_ERROR, "out of memory");
+	json_decref(doc);
+	free(buf);
+	return err;
+}
+
+/*
+ * The legacy references of the cases in the archive at `at`: one pass over
+ * the case folders reading each case.json (a tree walk and one blob per
+ * case; parsed only when it names legacy_ref).
+ */
+static int scan_refs(struct importer *im, const xfa_oid *at)
+{
+	struct refscan s;
+
+	s.st = xfa_archive_store(im->a);
+	s.at = at;
+	s.held = im->held;
+	return xfa_case_each(s.st, at, scan_case, &s);
+}
+
+/* A line whose legacy_ref the archive holds, or an earlier line has. */
+static int check_ref(struct importer *im, const json_t *doc,
+		     unsigned long line)
+{
+	const char *ref = xfa_json_str(json_object_get(doc, "case"), "legacy_ref");
+	const json_t *had;
+
+	if (!ref)
+		return 0;   /* the schema requires it */
+	if ((had = json_object_get(im->held, ref)))
+		xfa_error_set(XFA_EINVALID,
+			"line %lu: legacy_ref '%s' is case %s in the archive already",
+			line, ref, json_string_value(had));
+	else if ((had = json_object_get(im->seen, ref)))
+		xfa_error_set(XFA_EINVALID, "line %lu: legacy_ref '%s' repeats line %lld",
+			      line, ref, (long long)json_integer_value(had));
+	else if (json_object_set_new(im->seen, ref, json_integer((json_int_t)line)) < 0)
+		xfa_error_set(XFA_ERROR, "out of memory");
+	else
+		return 0;
+	problem(im, line, 0, xfa_error_code(), xfa_error_last());
+	return xfa_error_code();
+}
+
+/* Static checks of one parsed line: schema, legacy_ref, and a key for every
+ * signer. */
 static int check_line(struct importer *im, const json_t *doc,
 		      unsigned long line)
 {
@@ -71,6 +146,8 @@ static int check_line(struct importer *im, const json_t *doc,
 		problem(im, line, 0, err, xfa_error_last());
 		return err;
 	}
+	if ((err = check_ref(im, doc, line)) < 0)
+		return err;
 	if (!key_for(im, xfa_json_str(doc, "by"))) {
 		xfa_error_set(XFA_EAUTH, "line %lu: no --key was given for signer %s",
 			      line, xfa_json_str(doc, "by"));
@@ -232,6 +309,25 @@ static int publish(struct importer *im)
 	return err;
 }
 
+/* Note the archive's legacy references at the head, and start the batch
+ * on that same head (the publish's compare-and-swap keeps it so). */
+static int begin(struct importer *im)
+{
+	xfa_store *st = xfa_archive_store(im->a);
+	xfa_oid h1, h2;
+	int err;
+
+	if ((err = xfa_store_head(&h1, st)) < 0 ||
+	    (err = scan_refs(im, &h1)) < 0 ||
+	    (err = xfa_batch_begin(&im->batch, im->a)) < 0 ||
+	    (err = xfa_store_head(&h2, st)) < 0)
+		return err;
+	if (!xfa_oid_equal(&h1, &h2))
+		return xfa_error_set(XFA_ECONFLICT,
+			"the archive changed while importing; nothing was imported, run the import again");
+	return 0;
+}
+
 int xfa_import_file(xfa_import_result *out, xfa_archive *a, const char *path,
 		    const xfa_import_opts *o)
 {
@@ -252,10 +348,14 @@ int xfa_import_file(xfa_import_result *out, xfa_archive *a, const char *path,
 	im.max_problems = o->max_problems ? o->max_problems : 100;
 	if (!(f = fopen(path, "rb")))
 		return xfa_error_set(XFA_ENOTFOUND, "cannot open '%s'", path);
+	if (!(im.held = json_object()) || !(im.seen = json_object())) {
+		err = xfa_error_set(XFA_ERROR, "out of memory");
+		goto done;
+	}
 	if ((err = xfa_store_bulk_begin(st)) < 0)
 		goto done;
 	bulk = 1;
-	if ((err = xfa_batch_begin(&im.batch, a)) < 0)
+	if ((err = begin(&im)) < 0)
 		goto done;
 	if ((err = read_lines(&im, f, path)) < 0)
 		goto done;
@@ -270,6 +370,8 @@ int xfa_import_file(xfa_import_result *out, xfa_archive *a, const char *path,
 		err = publish(&im);
 done:
 	xfa_batch_free(im.batch);
+	json_decref(im.held);
+	json_decref(im.seen);
 	if (bulk)
 		xfa_store_bulk_end(st);
 	fclose(f);

@@ -1,6 +1,7 @@
 /* check_import.c - tests for import.c: a file of cases with histories is
  * imported as one batch; a bad line (JSON, schema, unknown signer, illegal
- * transition) is reported by number and nothing is written; --check mode. */
+ * transition) is reported by number and nothing is written; --check mode;
+ * a legacy_ref the archive holds, or that an earlier line has, is refused. */
 #include <check.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -27,17 +28,27 @@ static void teardown(void)
 	fx_archive_teardown(&fx);
 }
 
-/* One line: a case received on day `d` of March 2025 and its moves `moves`
- * (a JSON array text with %s for the clerk's fingerprint). */
-static void line(FILE *f, int d, const char *moves)
+/* One line: a case numbered `ref` in the legacy system, received on day `d`
+ * of March 2025, and its moves `moves` (a JSON array text with %s for the
+ * clerk's fingerprint). */
+static void line_ref(FILE *f, int d, const char *ref, const char *moves)
 {
 	char ev[2048];
 
 	snprintf(ev, sizeof(ev), moves, fx.clerk_fpr, fx.clerk_fpr);
 	fprintf(f, "{\"case\": {\"channel\": \"letter\", \"received_at\": "
 		"\"2025-03-%02dT09:00:00+08:00\", \"petitioners\": [{\"name\": \"甲\"}], "
-		"\"summary\": \"测试\", \"category\": \"water\"}, \"by\": \"%s\", "
-		"\"events\": %s}\n", d, fx.clerk_fpr, ev);
+		"\"summary\": \"测试\", \"category\": \"water\", \"legacy_ref\": \"%s\"}, "
+		"\"by\": \"%s\", \"events\": %s}\n", d, ref, fx.clerk_fpr, ev);
+}
+
+/* The same, numbered L-d. */
+static void line(FILE *f, int d, const char *moves)
+{
+	char ref[32];
+
+	snprintf(ref, sizeof(ref), "L-%d", d);
+	line_ref(f, d, ref, moves);
 }
 
 static const char good_moves[] =
@@ -181,10 +192,91 @@ START_TEST(unknown_signer_names_the_line)
 
 	line(f, 1, "[]");
 	fprintf(f, "{\"case\": {\"channel\": \"letter\", \"received_at\": \"2025-03-01T09:00:00+08:00\","
-		" \"petitioners\": [{\"name\": \"乙\"}], \"summary\": \"x\"}, \"by\": \"%s\"}\n",
+		" \"petitioners\": [{\"name\": \"乙\"}], \"summary\": \"x\", \"legacy_ref\": \"L-x\"},"
+		" \"by\": \"%s\"}\n",
 		fx.admin_fpr);
 	fclose(f);
 	refused(XFA_EAUTH, 2);
+}
+END_TEST
+
+START_TEST(legacy_ref_required)
+{
+	FILE *f = fopen(file, "w");
+
+	line(f, 1, "[]");
+	fprintf(f, "{\"case\": {\"channel\": \"letter\", \"received_at\": \"2025-03-01T09:00:00+08:00\","
+		" \"petitioners\": [{\"name\": \"乙\"}], \"summary\": \"x\"}, \"by\": \"%s\"}\n",
+		fx.clerk_fpr);
+	fclose(f);
+	refused(XFA_EINVALID, 2);
+	ck_assert_msg(strstr(xfa_error_last(), "refused"), "%s", xfa_error_last());
+}
+END_TEST
+
+/* A legacy_ref twice in one file: the second line is refused, naming the
+ * first; nothing is written. */
+START_TEST(duplicate_within_the_file)
+{
+	FILE *f = fopen(file, "w");
+	xfa_import_result r;
+	const char *msg;
+
+	line_ref(f, 1, "旧-0007", good_moves);
+	line_ref(f, 2, "旧-0008", "[]");
+	line_ref(f, 3, "旧-0007", "[]");
+	fclose(f);
+	refused(XFA_EINVALID, 3);
+	ck_assert_int_eq(run(&r, 1), XFA_EINVALID);
+	ck_assert_int_eq(json_array_size(r.problems), 1);
+	msg = xfa_json_str(json_array_get(r.problems, 0), "message");
+	ck_assert_msg(strstr(msg, "line 3") && strstr(msg, "旧-0007") &&
+		      strstr(msg, "repeats line 1"), "%s", msg);
+	xfa_import_result_release(&r);
+}
+END_TEST
+
+/* The same file twice: the second import is refused line by line, naming
+ * the cases that hold the numbers; the head stays; a file of new numbers
+ * still imports. */
+START_TEST(import_twice_is_refused)
+{
+	FILE *f = fopen(file, "w");
+	xfa_import_result r;
+	const char *msg, *id;
+	char before[41], after[41];
+	int err;
+
+	line(f, 1, good_moves);
+	line(f, 2, "[]");
+	fclose(f);
+	err = run(&r, 0);
+	ck_assert_msg(err == 0, "%s", xfa_error_last());
+	xfa_import_result_release(&r);
+	refused(XFA_EINVALID, 1);
+	fx_head(before, fx.a);
+	ck_assert_int_eq(run(&r, 0), XFA_EINVALID);
+	ck_assert_int_eq(json_array_size(r.problems), 2);
+	ck_assert_int_eq(json_array_size(r.cases), 0);
+	msg = xfa_json_str(json_array_get(r.problems, 1), "message");
+	ck_assert_msg(strstr(msg, "line 2") && strstr(msg, "L-2") &&
+		      strstr(msg, "in the archive already"), "%s", msg);
+	xfa_import_result_release(&r);
+	fx_head(after, fx.a);
+	ck_assert_str_eq(before, after);
+	/* one old number among new ones: only that line is named */
+	f = fopen(file, "w");
+	line(f, 3, "[]");
+	line(f, 2, "[]");
+	fclose(f);
+	refused(XFA_EINVALID, 2);
+	f = fopen(file, "w");
+	line(f, 3, "[]");
+	fclose(f);
+	ck_assert_int_eq(run(&r, 0), 0);
+	id = xfa_json_str(json_array_get(r.cases, 0), "id");
+	ck_assert_str_eq(id, "XF-2025-000003");
+	xfa_import_result_release(&r);
 }
 END_TEST
 
@@ -211,6 +303,9 @@ Suite *import_suite(void)
 	tcase_add_test(t, illegal_transition_names_the_line);
 	tcase_add_test(t, schema_violation_names_the_line);
 	tcase_add_test(t, unknown_signer_names_the_line);
+	tcase_add_test(t, legacy_ref_required);
+	tcase_add_test(t, duplicate_within_the_file);
+	tcase_add_test(t, import_twice_is_refused);
 	tcase_add_test(t, missing_file);
 	suite_add_tcase(s, t);
 	return s;

@@ -3,7 +3,8 @@
 import lines (schemas/import-line.schema.json): cases received in YEAR
 (default 2025) with up to EVENTS events each (default 5: register, accept,
 assign, sign-in, note), spread over a few units, categories and end states,
-numbered from FIRST (default 0), for tests and measurements."""
+numbered from FIRST (default 0), for tests and measurements; case i carries
+legacy_ref "OLD-YEAR-i" (its number in the legacy system)."""
 import json
 import sys
 
@@ -26,6 +27,7 @@ for i in range(first, first + n):
         "summary": "第%d号案件：请求解决相关问题。" % i,
         "category": CATS[i % len(CATS)],
         "locality": "沽源县",
+        "legacy_ref": "OLD-%d-%07d" % (year, i),
     }
     ev = []
     plan = [

@@ -3,7 +3,9 @@
 # git fsck, git verify-commit on every commit, xfa verify and python
 # jsonschema; a file with one bad line (bad JSON, illegal transition, unknown
 # signer, schema violation, key outside the keyring) is refused naming the
-# line, the head does not move and no pack file appears.
+# line, the head does not move and no pack file appears; so is a line whose
+# legacy_ref the archive holds already (the same file imported twice) or an
+# earlier line of the file has, or that has none.
 . "$E2E/lib.sh"
 
 standard_archive
@@ -83,7 +85,29 @@ refused() {
 	[ "$(head_of)" = "$before" ] || die "head moved after refusing $1"
 	[ "$(packs)" = "$p0" ] || die "a pack was written while refusing $1"
 }
-$PY "$E2E/import_gen.py" 5 "$C" "$H" > base.jsonl
+$PY "$E2E/import_gen.py" 5 "$C" "$H" 5 2025 200 > base.jsonl
+
+say "the same file twice: every line is refused, naming the case that has its number"
+refused good.jsonl 1 65 "line 1: legacy_ref 'OLD-2025-0000000' is case XF-2025-000001 in the archive already"
+err_has "line 8: legacy_ref 'OLD-2025-0000007' is case XF-2025-000008"
+err_has "8 line(s) refused; nothing was imported"
+$XFA --json case show XF-2025-000008 | $PY -c 'import json,sys; assert json.load(sys.stdin)["case"]["legacy_ref"] == "OLD-2025-0000007"'
+
+say "one old number among new ones: that line alone is named"
+{ sed -n 1,2p base.jsonl; sed -n 3p good.jsonl; } > one-old.jsonl
+refused one-old.jsonl 3 65 "line 3: legacy_ref 'OLD-2025-0000002' is case XF-2025-000003"
+grep -q "line [12]:" .err && die "a new number was refused"
+
+say "a number twice in one file: the later line is refused, naming the earlier"
+{ sed -n 1,3p base.jsonl; sed -n 2p base.jsonl; } > twice.jsonl
+refused twice.jsonl 4 65 "line 4: legacy_ref 'OLD-2025-0000201' repeats line 2"
+expect 65 $XFA import twice.jsonl --check $KEYS
+err_has "repeats line 2"
+
+say "a line without legacy_ref is refused"
+sed '2s/,"legacy_ref":"[^"]*"//' base.jsonl > no-ref.jsonl
+grep -c legacy_ref no-ref.jsonl | grep -qx 4 || die "test setup: line 2 still has legacy_ref"
+refused no-ref.jsonl 2 65 "legacy_ref"
 
 say "bad JSON on line 3"
 { sed -n 1,2p base.jsonl; echo '{"case": {"channel": "visit",'; sed -n 4,5p base.jsonl; } > bad-json.jsonl
