@@ -510,6 +510,35 @@ static int extend(struct apply *a, json_t *due)
 	return 0;
 }
 
+/*
+ * A deadline counted again (its rule's "restart_on": the organ a matter is
+ * escalated to handles it anew) may be extended again when the step that
+ * extends it says "per_run": its count belongs to one run of the deadline.
+ */
+static int restart_extensions(struct apply *a, const json_t *due)
+{
+	const json_t *ex;
+	const xfa_deadline *r;
+	const char *dl;
+	size_t i;
+
+	if (xfa_json_int(a->ctx->before, "extensions", 0) == 0)
+		return 0;
+	for (i = 0; i < a->wf->nsteps; i++) {
+		ex = wf_step_get(&a->wf->steps[i], "extends");
+		dl = xfa_json_str(ex, "deadline");
+		r = dl ? xfa_deadline_find(a->wf->rules, a->wf->nrules, dl) : NULL;
+		if (!r || !json_is_true(json_object_get(ex, "per_run")) ||
+		    !wf_str_in(r->restart_on, a->step->id) ||
+		    !json_object_get(due, dl))
+			continue;
+		if (json_object_set_new(a->derived, "extensions", json_integer(0)))
+			return oom();
+		return 0;
+	}
+	return 0;
+}
+
 /* Step 10: milestones, due dates (set, or counted again from this step for
  * a rule's "restart_on"), counts, the workflow id. */
 static int derive(struct apply *a)
@@ -540,7 +569,8 @@ static int derive(struct apply *a)
 				       a->step->id, base, a->cal)) < 0 ||
 	    (err = xfa_deadline_restart(due, a->wf->rules, a->wf->nrules,
 					a->step->id, base, &a->eff,
-					a->cal)) < 0) {
+					a->cal)) < 0 ||
+	    (err = restart_extensions(a, due)) < 0) {
 		err = xfa_error_wrap(err, "case %s: step '%s'", a->cid,
 				     a->step->id);
 		goto done;

@@ -28,6 +28,27 @@ rec "$v" escalate --set level=township --note "村调解未果，上报镇" --as
 rec "$v" escalate --set level=county --note "镇级化解未果，上报县" --as keys/leader.key
 [ "$(lvl "$v")" = county ] || die "not escalated to county"
 
+say "an extension belongs to one level's handling: escalation counts the deadline again and allows a new one"
+w=$(new_case "$F"/05-*.json --attach "authorization:docs/授权委托书.pdf")
+echo "%PDF-1.4 approval" > docs/approval.pdf
+echo "%PDF-1.4 approval 2" > docs/approval2.pdf
+echo "%PDF-1.4 approval 3" > docs/approval3.pdf
+$XFA -q case move "$w" accepted --as keys/clerk.key
+$XFA -q case move "$w" assigned --set unit=村委会 --as keys/clerk.key
+$XFA -q case move "$w" handling --as keys/handler.key
+$XFA -q case move "$w" handling --set-json extension_days=10 --attach approval:docs/approval.pdf --as keys/leader.key
+ext() { $XFA --json case show "$1" | $PY -c 'import json,sys; c=json.load(sys.stdin)["case"]; print(c.get("extensions", 0), c["due"]["handle"])'; }
+set -- $(ext "$w"); [ "$1" = 1 ] || die "one extension expected, got $1"; due1=$2
+unchanged 65 $XFA case move "$w" handling --set-json extension_days=5 --attach approval:docs/approval2.pdf --as keys/leader.key
+err_has "already extended"
+rec "$w" escalate --set level=township --note "村级化解未果，上报镇" --as keys/clerk.key
+set -- $(ext "$w"); [ "$1" = 0 ] || die "escalation should count extensions again, got $1"
+[ "$2" != "$due1" ] || die "escalation should count the handling deadline again"
+$XFA -q case move "$w" handling --set-json extension_days=5 --attach approval:docs/approval2.pdf --as keys/leader.key
+set -- $(ext "$w"); [ "$1" = 1 ] || die "the township's extension was not counted: $1"
+unchanged 65 $XFA case move "$w" handling --set-json extension_days=5 --attach approval:docs/approval3.pdf --as keys/leader.key
+err_has "already extended"
+
 say "past the top level (county) is refused, nothing written"
 unchanged 65 $XFA case record "$v" escalate --set level=county --note "再上报" --as keys/leader.key
 err_has "top of the list"
