@@ -419,7 +419,7 @@ static void resolved_dir(char *dir, size_t n, struct vc *c)
 		return;
 	memcpy(id, s, len);
 	id[len] = '\0';
-	if (xfa_case_dir(dir, n, id) == 0 &&
+	if (xfa_record_dir(dir, n, c->meta, id) == 0 &&
 	    xfa_store_entry_id(&m, c->t->st, &c->ci.id, dir) == 0)
 		for (i = 0; i < 2; i++)
 			if (xfa_store_entry_id(&p, c->t->st, &c->ci.parents[i], dir) == 0 &&
