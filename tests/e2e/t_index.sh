@@ -160,6 +160,21 @@ $XFA --json case list > all.json
 [ "$(ids all.json | wc -l)" -eq 102 ] || die "expected 102 cases in the list"
 brute - - > want; ids all.json > got; cmp -s got want || die "the folded list misses cases"
 
+say "readers running beside writers never see a torn index"
+for k in 1 2 3 4 5 6; do new_case "$SHARED_FIXTURES"/cases/02-*.json; done > movers
+(for m in $(cat movers); do $XFA case move "$m" accepted --as keys/clerk.key > /dev/null || exit 1; done) &
+writer=$!
+k=0
+while kill -0 $writer 2> /dev/null || [ $k -lt 3 ]; do
+	$XFA --json case list > live.json || die "case list failed beside a writer"
+	$PY -c 'import json,sys; json.load(open(sys.argv[1]))' live.json || die "case list printed broken JSON beside a writer"
+	k=$((k + 1))
+done
+wait $writer || die "a move failed"
+same
+same --status accepted
+for m in $(cat movers); do grep -q "\"$m\"" with.json || die "$m missing after the moves"; done
+
 say "case show works at any size through the case's own path"
 expect 0 $XFA --json case show "$id"
 expect 66 $XFA case show XF-2025-999999
