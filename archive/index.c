@@ -528,10 +528,10 @@ int xfa_index_open(xfa_index **out, int *how, xfa_archive *a, int flags)
 	index_path(path, sizeof(path), a, XFA_INDEX_FILE);
 	index_path(opath, sizeof(opath), a, XFA_INDEX_OVERLAY_FILE);
 	if (!(flags & XFA_INDEX_NOFILE) && map_file(&old, path) == 0) {
-		if (!memcmp(old.h->head, head.id, 20) ||
-		    (err = forward(&old, &state, a, &head, opath)) == 0) {
+		state = XFA_INDEX_CURRENT;
+		err = memcmp(old.h->head, head.id, 20) ? forward(&old, &state, a, &head, opath) : 0;
+		if (err == 0) {
 			*ix = old;
-			state = memcmp(old.h->head, head.id, 20) ? state : XFA_INDEX_CURRENT;
 			goto done;
 		}
 		if (err < 0)
