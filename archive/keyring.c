@@ -273,6 +273,28 @@ static int check_key_revoke(const json_t *before, const json_t *ev, const json_t
 	return 0;
 }
 
+/* The risk ledger added to an archive made without one (xfa_ledger_enable):
+ * once, with its own prefix and workflow, and nothing else changed. */
+static int check_ledger_enable(const json_t *before, const json_t *ev)
+{
+	const json_t *patch = json_object_get(ev, "patch");
+	const json_t *led = json_object_get(patch, "ledger");
+	const char *p = xfa_json_str(led, "prefix");
+
+	if (json_object_get(before, "ledger"))
+		return xfa_error_set(XFA_EINVALID, "the archive keeps a risk ledger already");
+	if (!json_is_object(led) || json_object_size(patch) != 1)
+		return xfa_error_set(XFA_EINVALID,
+			"a ledger-enable event sets 'ledger' and nothing else");
+	if (!p || !xfa_json_str(led, "workflow"))
+		return xfa_error_set(XFA_EINVALID,
+			"a ledger-enable event names the ledger's prefix and workflow");
+	if (xfa_json_str(before, "prefix") && !strcmp(p, xfa_json_str(before, "prefix")))
+		return xfa_error_set(XFA_EINVALID,
+			"the ledger's prefix '%s' is the cases' prefix", p);
+	return 0;
+}
+
 int xfa_keyring_check_event(const json_t *before, const json_t *ev,
 			    const json_t *after)
 {
@@ -294,6 +316,8 @@ int xfa_keyring_check_event(const json_t *before, const json_t *ev,
 		return check_key_add(before, ev);
 	if (!strcmp(type, "key-revoke"))
 		return check_key_revoke(before, ev, after);
+	if (!strcmp(type, "ledger-enable"))
+		return check_ledger_enable(before, ev);
 	if (!strcmp(type, "config")) {
 		json_object_foreach(json_object_get(ev, "patch"), key, v)
 			if (!in_list(config_fields, key))

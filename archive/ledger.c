@@ -1,16 +1,20 @@
 /* ledger.c - the dispute-risk ledger read back: counts per list, items due
- * for 销号, lists and yearly counts (see ledger.h). */
+ * for 销号, lists and yearly counts; and its adding to an archive made
+ * without one, as an admin's event of the archive's stream (see ledger.h). */
 #include "ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "attachment.h"
 #include "case.h"
+#include "embedded.h"
 #include "error.h"
 #include "json.h"
 #include "keyring.h"
 #include "report.h"
+#include "schema.h"
 #include "stamp.h"
 
 /* One walk over the risk items. */
@@ -311,4 +315,122 @@ int xfa_ledger_year(long long *screened, long long *resolved, xfa_archive *a,
 	*screened = y.screened;
 	*resolved = y.resolved;
 	return 0;
+}
+
+/* --- adding the ledger to an archive made without one ------------------- */
+
+#define LEDGER_WORKFLOW "risk-ledger.json"
+#define LEDGER_PATH XFA_META_DIR "/attachments/" LEDGER_WORKFLOW
+
+struct enable_job {
+	const char *prefix;
+	const xfa_staged *att;   /* the workflow file to attach */
+	int attach;              /* 0: the same file is in .xfa/attachments/ */
+};
+
+/* Is the workflow file at `commit` absent (0), the staged one (1), or
+ * another (XFA_EEXISTS)? */
+static int ledger_file(xfa_store *st, const xfa_oid *commit, const xfa_staged *att)
+{
+	xfa_oid there;
+	int err = xfa_store_stat(&there, NULL, st, commit, LEDGER_PATH);
+
+	if (err == XFA_ENOTFOUND) {
+		xfa_error_clear();
+		return 0;
+	}
+	if (err < 0)
+		return err;
+	if (!xfa_oid_equal(&there, &att->blob))
+		return xfa_error_set(XFA_EEXISTS, "'%s' exists and is not the shipped "
+				     "ledger workflow", LEDGER_PATH);
+	return 1;
+}
+
+static int build_enable(json_t *ev, xfa_append_ctx *c, void *payload)
+{
+	const struct enable_job *j = payload;
+	json_t *after = NULL;
+	int err;
+
+	if ((err = xfa_append_stream(c, XFA_META_NAME, XFA_META_DIR, XFA_META_DOC)) < 0)
+		return err;
+	if (json_object_get(c->stream.doc, "ledger"))
+		return xfa_error_set(XFA_EEXISTS, "this archive keeps a risk ledger already");
+	if ((err = ledger_file(xfa_archive_store(c->a), c->base, j->att)) < 0)
+		return err;
+	if (err != !j->attach)   /* the file came or went since we looked */
+		return xfa_error_set(XFA_ECONFLICT, "'%s' changed meanwhile", LEDGER_PATH);
+	json_object_set_new(ev, "type", json_string("ledger-enable"));
+	json_object_set_new(ev, "role", json_string("admin"));
+	json_object_set_new(ev, "effective", json_string(xfa_json_str(ev, "at")));
+	json_object_set_new(ev, "patch", json_pack("{s:{s:s, s:s}}", "ledger",
+		"prefix", j->prefix, "workflow", LEDGER_WORKFLOW));
+	if (j->attach)
+		json_object_set_new(ev, "attachments", json_pack("[O]", j->att->rec));
+	if (!(after = xfa_event_replay(c->stream.doc, ev)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	err = xfa_keyring_check_event(c->stream.doc, ev, after);
+	json_decref(after);
+	return err;
+}
+
+/* The shipped ledger workflow as an attachment of the archive's stream. */
+static int stage_workflow(xfa_staged *out, xfa_store *st)
+{
+	const struct xfa_embedded *e = xfa_embedded_find("workflow/" LEDGER_WORKFLOW);
+	xfa_workflow *wf = NULL;
+	unsigned char h[32];
+	char hex[65];
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (!e)
+		return xfa_error_set(XFA_ERROR, "the ledger workflow is not built in");
+	if ((err = xfa_workflow_load(&wf, xfa_schema_get("workflow/" LEDGER_WORKFLOW))) < 0 ||
+	    (err = xfa_store_put_blob(&out->blob, st, e->data, e->len)) < 0) {
+		xfa_workflow_free(wf);
+		return err;
+	}
+	xfa_workflow_free(wf);
+	xfa_sha256(h, e->data, e->len);
+	xfa_hex(hex, h, 32);
+	out->rec = json_pack("{s:s, s:s, s:s, s:I, s:s}", "name", LEDGER_WORKFLOW,
+			     "kind", "workflow", "media_type", "application/json",
+			     "size", (json_int_t)e->len, "sha256", hex);
+	return out->rec ? 0 : xfa_error_set(XFA_ERROR, "out of memory");
+}
+
+int xfa_ledger_enable(xfa_archive *a, const xfa_key *admin, const char *prefix)
+{
+	struct enable_job j;
+	const xfa_meta *m;
+	xfa_staged att;
+	xfa_append ap;
+	xfa_oid head;
+	int err;
+
+	memset(&att, 0, sizeof(att));
+	memset(&j, 0, sizeof(j));
+	if ((err = xfa_archive_meta(&m, a)) < 0)
+		return err;
+	if (json_object_get(m->doc, "ledger"))
+		return xfa_error_set(XFA_EEXISTS, "this archive keeps a risk ledger already");
+	j.prefix = prefix ? prefix : strcmp(xfa_json_str(m->doc, "prefix"), "FX") ? "FX" : "FXR";
+	if ((err = stage_workflow(&att, xfa_archive_store(a))) < 0 ||
+	    (err = xfa_store_head(&head, xfa_archive_store(a))) < 0 ||
+	    (err = ledger_file(xfa_archive_store(a), &head, &att)) < 0)
+		goto done;
+	j.att = &att;
+	j.attach = err == 0;
+	memset(&ap, 0, sizeof(ap));
+	ap.doc_schema = "archive.schema.json";
+	ap.build = build_enable;
+	ap.payload = &j;
+	ap.att = j.attach ? &att : NULL;
+	ap.natt = j.attach ? 1 : 0;
+	err = xfa_archive_append(NULL, NULL, a, admin, &ap);
+done:
+	xfa_staged_release(&att);
+	return err;
 }

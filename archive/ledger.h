@@ -1,6 +1,7 @@
 /* ledger.h - the dispute-risk ledger 矛盾纠纷台账 (report 002) read back:
  * risk items per list (三级清单), the items due for 销号, lists, and the
- * yearly counts of the statistics.  Writing risk items is case.c's. */
+ * yearly counts of the statistics; adding the ledger to an archive made
+ * without one.  Writing risk items is case.c's. */
 #ifndef XFA_LEDGER_H
 #define XFA_LEDGER_H
 
@@ -42,5 +43,17 @@ int xfa_ledger_list(json_t **out, xfa_archive *a, const char *status);
  */
 int xfa_ledger_year(long long *screened, long long *resolved, xfa_archive *a,
 		    int year);
+
+/*
+ * Add the ledger to an archive made without one: one "ledger-enable" event
+ * on the archive's own stream, signed by `admin` in the admin role, whose
+ * patch names the ledger ({"prefix", "workflow": "risk-ledger.json"}) and
+ * which attaches the shipped ledger workflow to .xfa/attachments/ (unless
+ * that very file is there already).  `prefix` NULL: "FX" ("FXR" when the
+ * cases use FX).  Returns 0, XFA_EEXISTS (a ledger already, or another
+ * file of the workflow's name in .xfa/attachments/), XFA_EINVALID (a bad
+ * prefix or the cases' one), XFA_EAUTH (not an admin), XFA_ECONFLICT.
+ */
+int xfa_ledger_enable(xfa_archive *a, const xfa_key *admin, const char *prefix);
 
 #endif

@@ -1,5 +1,5 @@
-/* cmd_risk.c - xfa risk new | move | record | show | log | list: the
- * dispute-risk ledger 矛盾纠纷台账.  Risk items are records of the archive
+/* cmd_risk.c - xfa risk new | move | record | show | log | list | enable:
+ * the dispute-risk ledger 矛盾纠纷台账.  Risk items are records of the archive
  * like cases (archive/case.c writes both); move, record, attach and log
  * are `xfa case`'s, which take risk ids too. */
 #include <getopt.h>
@@ -22,7 +22,8 @@ static const char usage[] =
 	"                      (LEVEL: level3, level2, level1, struck, or 3, 2, 1)\n"
 	"       xfa risk record ID TYPE [same options as move]   (note, link-petition)\n"
 	"       xfa risk show ID | log ID\n"
-	"       xfa risk list [--level N] [--status S]";
+	"       xfa risk list [--level N] [--status S]\n"
+	"       xfa risk enable [--prefix P] --as ADMIN.key   (an archive made before the ledger)";
 
 #define MAX_ATTACH 64
 
@@ -223,6 +224,49 @@ static int risk_list(xfa_archive *a, int argc, char **argv)
 	return 0;
 }
 
+/* Add the ledger to an archive made before it: an admin's signed event. */
+static int risk_enable(xfa_archive *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "prefix", required_argument, 0, 'p' },
+		{ 0, 0, 0, 0 }
+	};
+	const char *prefix = NULL;
+	const xfa_meta *m;
+	xfa_key *k = NULL;
+	json_t *led;
+	int c, st, err;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'p')
+			return cli_usage(usage, NULL);
+		prefix = optarg;
+	}
+	if (optind != argc)
+		return cli_usage(usage, "risk enable takes no arguments");
+	if ((err = xfa_archive_meta(&m, a)) < 0)
+		return cli_fail(err, "cannot enable the risk ledger");
+	if (json_object_get(m->doc, "ledger"))   /* before the passphrase */
+		return cli_fail(xfa_error_set(XFA_EEXISTS, "this archive keeps a risk "
+				"ledger already"), "cannot enable the risk ledger");
+	if ((st = cli_signing_key(&k)))
+		return st;
+	err = xfa_ledger_enable(a, k, prefix);
+	xfa_key_free(k);
+	if (err < 0)
+		return cli_fail(err, "cannot enable the risk ledger");
+	if ((err = xfa_archive_meta(&m, a)) < 0)   /* as of the new head */
+		return cli_fail(err, "cannot read the archive after enabling the ledger");
+	led = json_object_get(m->doc, "ledger");
+	if (cli.json)
+		cli_json(led);
+	else
+		printf("risk ledger enabled: ids %s-YYYY-NNNNNN, workflow %s\n",
+		       xfa_json_str(led, "prefix"), xfa_json_str(led, "workflow"));
+	return 0;
+}
+
 int cmd_risk(int argc, char **argv)
 {
 	xfa_archive *a = NULL;
@@ -247,7 +291,8 @@ int cmd_risk(int argc, char **argv)
 	if (!strcmp(sub, "move") || !strcmp(sub, "record") ||
 	    !strcmp(sub, "attach") || !strcmp(sub, "log"))
 		return cmd_case(argc, argv);
-	if (strcmp(sub, "new") && strcmp(sub, "show") && strcmp(sub, "list"))
+	if (strcmp(sub, "new") && strcmp(sub, "show") && strcmp(sub, "list") &&
+	    strcmp(sub, "enable"))
 		return cli_usage(usage, "'%s' is not a risk command", sub);
 	if ((st = cli_open(&a)))
 		return st;
@@ -255,6 +300,8 @@ int cmd_risk(int argc, char **argv)
 		st = risk_new(a, argc - 1, argv + 1);
 	else if (!strcmp(sub, "show"))
 		st = risk_show(a, argc - 1, argv + 1);
+	else if (!strcmp(sub, "enable"))
+		st = risk_enable(a, argc - 1, argv + 1);
 	else
 		st = risk_list(a, argc - 1, argv + 1);
 	xfa_archive_free(a);

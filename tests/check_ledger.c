@@ -1,7 +1,8 @@
 /* check_ledger.c - tests for the risk ledger 矛盾纠纷台账 stored in the
  * archive: the register table (xfa_kind_of_dir/_of_id, xfa_record_dir),
- * risk registration and moves through case.c, and ledger.c's report (counts
- * per list, items due for 销号), lists and yearly counts. */
+ * risk registration and moves through case.c, ledger.c's report (counts
+ * per list, items due for 销号), lists and yearly counts, and the rules of
+ * adding the ledger to an archive made without one (ledger-enable). */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +10,9 @@
 #include "case.h"
 #include "check_fixture.h"
 #include "error.h"
+#include "event.h"
 #include "json.h"
+#include "keyring.h"
 #include "ledger.h"
 #include "stamp.h"
 
@@ -182,6 +185,84 @@ START_TEST(lists_by_state)
 }
 END_TEST
 
+/* A ledger-enable event by `fpr` now, with `patch` (stolen). */
+static json_t *enable_event(const char *fpr, const char *role, json_t *patch)
+{
+	char at[XFA_STAMP_SIZE];
+	xfa_stamp now;
+
+	ck_assert(xfa_stamp_now(&now, 480) == 0);
+	xfa_stamp_format(at, &now);
+	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o}", "case", "archive",
+			 "seq", 3, "type", "ledger-enable", "at", at, "effective", at,
+			 "by", fpr, "role", role, "patch", patch);
+}
+
+static int check_enable(const json_t *before, json_t *ev)
+{
+	json_t *after = xfa_event_replay(before, ev);
+	int err = xfa_keyring_check_event(before, ev, after);
+
+	json_decref(after);
+	json_decref(ev);
+	return err;
+}
+
+#define LEDGER(p, w) json_pack("{s:{s:s, s:s}}", "ledger", "prefix", p, "workflow", w)
+
+START_TEST(ledger_enable_rules)
+{
+	const xfa_meta *m;
+	json_t *old, *p;
+
+	OK(xfa_archive_meta(&m, fx.a));
+	old = json_deep_copy(m->doc);
+	json_object_del(old, "ledger");
+	/* an admin adds the ledger to an archive without one */
+	OK(check_enable(old, enable_event(fx.admin_fpr, "admin",
+					   LEDGER("FX", "risk-ledger.json"))));
+	/* a clerk may not, nor an admin outside the admin role */
+	ck_assert_int_eq(check_enable(old, enable_event(fx.clerk_fpr, "admin",
+			 LEDGER("FX", "risk-ledger.json"))), XFA_EAUTH);
+	ck_assert(strstr(xfa_error_last(), "not an admin"));
+	ck_assert_int_eq(check_enable(old, enable_event(fx.admin_fpr, "clerk",
+			 LEDGER("FX", "risk-ledger.json"))), XFA_EINVALID);
+	/* once only; the ledger and nothing else; its own prefix */
+	ck_assert_int_eq(check_enable(m->doc, enable_event(fx.admin_fpr, "admin",
+			 LEDGER("FY", "risk-ledger.json"))), XFA_EINVALID);
+	ck_assert(strstr(xfa_error_last(), "already"));
+	p = LEDGER("FX", "risk-ledger.json");
+	json_object_set_new(p, "name", json_string("新名称"));
+	ck_assert_int_eq(check_enable(old, enable_event(fx.admin_fpr, "admin", p)),
+			 XFA_EINVALID);
+	ck_assert(strstr(xfa_error_last(), "nothing else"));
+	ck_assert_int_eq(check_enable(old, enable_event(fx.admin_fpr, "admin",
+			 LEDGER("XF", "risk-ledger.json"))), XFA_EINVALID);
+	ck_assert(strstr(xfa_error_last(), "cases' prefix"));
+	ck_assert_int_eq(check_enable(old, enable_event(fx.admin_fpr, "admin",
+			 json_pack("{s:{s:s}}", "ledger", "prefix", "FX"))), XFA_EINVALID);
+	/* nor can a config event, the other way to change archive.json */
+	p = enable_event(fx.admin_fpr, "admin", LEDGER("FX", "risk-ledger.json"));
+	json_object_set_new(p, "type", json_string("config"));
+	ck_assert_int_eq(check_enable(old, p), XFA_EINVALID);
+	ck_assert(strstr(xfa_error_last(), "'ledger'"));
+	json_decref(old);
+}
+END_TEST
+
+START_TEST(ledger_enable_refused_when_present)
+{
+	char head[41], head2[41];
+
+	fx_head(head, fx.a);
+	ck_assert_int_eq(xfa_ledger_enable(fx.a, fx.admin, NULL), XFA_EEXISTS);
+	ck_assert(strstr(xfa_error_last(), "already"));
+	ck_assert_int_eq(xfa_ledger_enable(fx.a, fx.clerk, "FY"), XFA_EEXISTS);
+	fx_head(head2, fx.a);
+	ck_assert_str_eq(head, head2);
+}
+END_TEST
+
 Suite *ledger_suite(void); /* found by the runner: see the Makefile */
 
 Suite *ledger_suite(void)
@@ -194,6 +275,8 @@ Suite *ledger_suite(void)
 	tcase_add_test(tc, registers_by_folder_and_prefix);
 	tcase_add_test(tc, report_counts_lists_and_due_items);
 	tcase_add_test(tc, lists_by_state);
+	tcase_add_test(tc, ledger_enable_rules);
+	tcase_add_test(tc, ledger_enable_refused_when_present);
 	suite_add_tcase(s, tc);
 	return s;
 }
