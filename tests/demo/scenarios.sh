@@ -163,7 +163,7 @@ scn_walk() {
 # visits and two online matters forwarded from above (上级转送) in 2026, and
 # a year of 2025 petitions (s25_1 .. s25_11: skip-level visits to every
 # level above but the city's twice, one online matter forwarded and one
-# not, a repeat), so that every line of `xfa report stats --year 2026` has
+# not, a repeat that is rejected; all accepted or rejected, one late), so that every line of `xfa report stats --year 2026` has
 # a 同比 change.
 scn_rec() {
 	id=$1 type=$2 when=$3 role=$4; shift 4
@@ -203,10 +203,16 @@ scn_issue9() {
 	derive $F/02-*.json s25_9.json '{"received_at": "2025-08-11T09:00:00+08:00", "skip_level": "province"}'
 	derive $F/09-*.json s25_10.json '{"received_at": "2025-10-20T10:00:00+08:00", "skip_level": "county"}'
 	s25_1=$(scn_new s25_1.json); s25_2=$(scn_new s25_2.json)
-	for f in s25_4 s25_5 s25_6 s25_8 s25_9 s25_10; do scn_new $f.json > /dev/null; done
+	# the rest accepted within the 15 days, one of them (s25_8) late
+	for p in s25_4:2025-06-05 s25_5:2025-07-11 s25_6:2025-09-18 \
+		 s25_8:2025-10-31 s25_9:2025-08-13 s25_10:2025-10-23; do
+		mv "$(scn_new ${p%%:*}.json)" accepted "${p#*:}" clerk
+	done
 	s25_7=$(scn_new s25_7.json)
+	mv "$s25_7" accepted 2025-11-05 clerk
 	derive $F/03-*.json s25_11.json "{\"received_at\": \"2025-12-01T10:00:00+08:00\", \"repeat_of\": \"$s25_7\"}"
-	scn_new s25_11.json > /dev/null
+	s25_11=$(scn_new s25_11.json)
+	mv "$s25_11" rejected 2025-12-03 clerk --set "decision.reason=同一事项正在办理" --set decision.channel=other
 	s25_3=$(scn_new s25_3.json)
 	path "$s25_1" 2025-03-11 2025-03-12 2025-03-13 2025-04-10 2025-04-15 satisfied 人社局
 	path "$s25_2" 2025-04-15 2025-04-16 2025-04-17 2025-06-30 2025-07-02 basic 民政局
