@@ -12,7 +12,7 @@
 PREFIX   ?= /usr/local
 BUILD    ?= build
 CC       ?= cc
-PKGS      = libgit2 libsodium libarchive jansson
+PKGS      = libgit2 libsodium libarchive jansson zlib
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 CFLAGS   ?= -O2 -g
