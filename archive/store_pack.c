@@ -540,7 +540,7 @@ int store_pack_commits(git_repository *repo, const git_oid *commits, size_t n,
 		p.by_name[i] = -1;
 	sha1_init(&p.sha);
 	/* memLevel 4: deflateReset clears a 4 KiB hash, not 64 KiB, per object */
-	if (deflateInit2(&p.z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15, 4,
+	if (deflateInit2(&p.z, Z_BEST_SPEED, Z_DEFLATED, 15, 4,
 			 Z_DEFAULT_STRATEGY) != Z_OK) {
 		git_error_set_str(GIT_ERROR_ZLIB, "cannot start deflate");
 		return -1;
