@@ -129,9 +129,10 @@ static void stats_zh(const xfa_meta *m, const json_t *r)
 	printf("领导接访 %lld 次，接待来访群众 %lld 批次 %lld 人次，%s。",
 	       val(r, "reception_days"), val(r, "reception_batches"),
 	       val(r, "reception_people"), change(r, "reception_batches", "批次"));
-	printf("办结于村（社区）%lld 件、乡镇（街道）%lld 件、县（区）%lld 件。\n",
-	       val(r, "settled_village"), val(r, "settled_township"),
-	       val(r, "settled_county"));
+	printf("办结于村（社区）%lld 件，%s；乡镇（街道）%lld 件，%s；县（区）%lld 件，%s。\n",
+	       val(r, "settled_village"), change(r, "settled_village", "件数"),
+	       val(r, "settled_township"), change(r, "settled_township", "件数"),
+	       val(r, "settled_county"), change(r, "settled_county", "件数"));
 	rates_line(m, r);
 }
 

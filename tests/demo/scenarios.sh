@@ -163,7 +163,8 @@ scn_walk() {
 # visits and two online matters forwarded from above (上级转送) in 2026, and
 # a year of 2025 petitions (s25_1 .. s25_11: skip-level visits to every
 # level above but the city's twice, one online matter forwarded and one
-# not, a repeat that is rejected; all accepted or rejected, one late), so that every line of `xfa report stats --year 2026` has
+# not, a repeat that is rejected; all accepted or rejected, one late; a
+# village matter settled in the village), so that every line of `xfa report stats --year 2026` has
 # a 同比 change.
 scn_rec() {
 	id=$1 type=$2 when=$3 role=$4; shift 4
@@ -217,4 +218,9 @@ scn_issue9() {
 	path "$s25_1" 2025-03-11 2025-03-12 2025-03-13 2025-04-10 2025-04-15 satisfied 人社局
 	path "$s25_2" 2025-04-15 2025-04-16 2025-04-17 2025-06-30 2025-07-02 basic 民政局
 	path "$s25_3" 2025-05-07 2025-05-08 2025-05-09 2025-06-01 2025-06-03 satisfied 镇政府
+	# a village matter settled in the village, for the per-level 同比
+	derive $F/05-*.json s25_12.json '{"received_at": "2025-09-01T09:00:00+08:00"}'
+	s25_12=$(scn_new s25_12.json --attach "$auth")
+	path "$s25_12" 2025-09-01T10:00:00+08:00 2025-09-01T11:00:00+08:00 \
+		2025-09-01T14:00:00+08:00 2025-09-02T16:00:00+08:00 2025-09-05 satisfied 村委会
 }

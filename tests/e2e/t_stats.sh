@@ -165,7 +165,7 @@ grep -q "（初访：6 件 50 人，同比件次上升 100.0%），集体访 3 �
 grep -q "到市访 2 件次，同比件次上升 100.0%" zh.txt || die "skip-level to the city"
 grep -q "受理国家、省、市转送网上信访事项 2 件次，同比件次上升 100.0%；网上信访共 3 件次，同比件次上升 200.0%" zh.txt || die "online matters"
 grep -q "越级到县访 1 件次，上年为零" zh.txt || die "no previous year"
-grep -q "办结于村（社区）1 件、乡镇（街道）0 件、县（区）1 件" zh.txt || die "settled per level"
+grep -q "办结于村（社区）1 件，上年为零；乡镇（街道）0 件，同比件数下降 100.0%；县（区）1 件，上年为零。" zh.txt || die "settled per level"
 grep -q "领导接访 3 次，接待来访群众 4 批次 48 人次，同比批次上升 300.0%" zh.txt || die "receptions"
 grep -q "群众满意率 100.00%" zh.txt || die "rates line"
 $XFA --lang en report stats --year 2025 > en.txt
