@@ -168,7 +168,8 @@ int xfa_store_bulk_flush(xfa_store *st)
 	if (!st->nbulk)
 		return 0;
 	snprintf(dir, sizeof(dir), "%s/objects/pack", git_repository_path(st->repo));
-	if ((err = store_pack_commits(st->repo, st->bulk, st->nbulk, dir)) < 0)
+	if ((err = store_pack_commits(st->repo, st->mempack, st->bulk,
+				      st->nbulk, dir)) < 0)
 		goto fail;
 	git_mempack_reset(st->mempack);
 	st->nbulk = 0;

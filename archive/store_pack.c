@@ -106,6 +106,7 @@ struct ent {
 struct pk {
 	git_repository *repo;
 	git_odb *odb;
+	git_odb_backend *mem;   /* the mempack, may be NULL */
 	struct ent *e;
 	size_t n, cap;
 	long *slot;         /* open addressing: index into e, -1 empty */
@@ -119,7 +120,7 @@ struct pk {
 	unsigned char *out;
 	size_t nout;
 	uint64_t off;
-	z_stream z;
+	z_stream z, z0;     /* level 1, and level 0 for small deltas */
 	unsigned char *zbuf, *dbuf, *hbuf;
 	size_t zcap, dcap, hcap;
 };
@@ -440,6 +441,7 @@ static int write_obj(struct pk *p, int type, uint64_t base_off,
 {
 	unsigned char h[32];
 	size_t n = 0, v = len;
+	z_stream *z;
 	h[n++] = (unsigned char)((type << 4) | (v & 15));
 	for (v >>= 4; v; v >>= 7) {
 		h[n - 1] |= 0x80;
@@ -455,50 +457,81 @@ static int write_obj(struct pk *p, int type, uint64_t base_off,
 		memcpy(h + n, o + pos, sizeof(o) - pos);
 		n += sizeof(o) - pos;
 	}
-	if (reserve(&p->zbuf, &p->zcap, deflateBound(&p->z, len) + 16) < 0)
+	/* a small delta does not shrink; storing it costs a tenth of the time */
+	z = type == GIT_OBJECT_OFS_DELTA && len < 256 ? &p->z0 : &p->z;
+	if (reserve(&p->zbuf, &p->zcap, deflateBound(z, len) + 16) < 0)
 		return -1;
-	deflateReset(&p->z);
-	p->z.next_in = (unsigned char *)data;
-	p->z.avail_in = (uInt)len;
-	p->z.next_out = p->zbuf;
-	p->z.avail_out = (uInt)p->zcap;
-	if (deflate(&p->z, Z_FINISH) != Z_STREAM_END) {
+	deflateReset(z);
+	z->next_in = (unsigned char *)data;
+	z->avail_in = (uInt)len;
+	z->next_out = p->zbuf;
+	z->avail_out = (uInt)p->zcap;
+	if (deflate(z, Z_FINISH) != Z_STREAM_END) {
 		git_error_set_str(GIT_ERROR_ZLIB, "deflate failed");
 		return -1;
 	}
 	if (emit(p, h, n) < 0)
 		return -1;
-	return emit(p, p->zbuf, p->zcap - p->z.avail_out);
+	return emit(p, p->zbuf, p->zcap - z->avail_out);
+}
+
+/* An object's content: straight from the mempack (written by this process
+ * a moment ago: no hash check, no cache), else through the odb. */
+struct obj {
+	void *data;
+	size_t len;
+	git_object_t type;
+	git_odb_object *o;  /* when read through the odb */
+};
+
+static int obj_read(struct obj *ob, struct pk *p, const git_oid *id)
+{
+	int err;
+
+	memset(ob, 0, sizeof(*ob));
+	if (p->mem && p->mem->read(&ob->data, &ob->len, &ob->type, p->mem, id) == 0)
+		return 0;
+	git_error_clear();
+	if ((err = git_odb_read(&ob->o, p->odb, id)) < 0)
+		return err;
+	ob->data = (void *)git_odb_object_data(ob->o);
+	ob->len = git_odb_object_size(ob->o);
+	ob->type = git_odb_object_type(ob->o);
+	return 0;
+}
+
+static void obj_free(struct obj *ob, struct pk *p)
+{
+	if (ob->o)
+		git_odb_object_free(ob->o);
+	else if (ob->data)
+		git_odb_backend_data_free(p->mem, ob->data);
+	memset(ob, 0, sizeof(*ob));
 }
 
 static int write_ent(struct pk *p, struct ent *e)
 {
-	git_odb_object *o = NULL, *bo = NULL;
 	struct ent *b = e->base >= 0 ? &p->e[e->base] : NULL;
-	const unsigned char *d;
-	size_t len, dl = 0;
+	struct obj o, bo;
+	size_t dl = 0;
 	int err;
 
-	if ((err = git_odb_read(&o, p->odb, &e->id)) < 0)
+	memset(&bo, 0, sizeof(bo));
+	if ((err = obj_read(&o, p, &e->id)) < 0)
 		return err;
-	d = git_odb_object_data(o);
-	len = git_odb_object_size(o);
 	e->off = p->off;
 	e->depth = 0;
-	if (b && b->depth < MAX_DEPTH && len > 64 &&
-	    (err = git_odb_read(&bo, p->odb, &b->id)) == 0 &&
-	    git_odb_object_type(bo) == git_odb_object_type(o))
-		dl = make_delta(p, git_odb_object_data(bo), git_odb_object_size(bo),
-				d, len);
-	err = 0;
-	if (dl && dl < len / 2) {
+	if (b && b->depth < MAX_DEPTH && o.len > 64 &&
+	    obj_read(&bo, p, &b->id) == 0 && bo.type == o.type)
+		dl = make_delta(p, bo.data, bo.len, o.data, o.len);
+	if (dl && dl < o.len / 2) {
 		e->depth = b->depth + 1;
 		err = write_obj(p, GIT_OBJECT_OFS_DELTA, b->off, p->dbuf, dl);
 	} else {
-		err = write_obj(p, git_odb_object_type(o), 0, d, len);
+		err = write_obj(p, o.type, 0, o.data, o.len);
 	}
-	git_odb_object_free(bo);
-	git_odb_object_free(o);
+	obj_free(&bo, p);
+	obj_free(&o, p);
 	return err;
 }
 
@@ -526,8 +559,8 @@ static int write_all(struct pk *p, const char *dir)
 	return 0;
 }
 
-int store_pack_commits(git_repository *repo, const git_oid *commits, size_t n,
-		       const char *dir)
+int store_pack_commits(git_repository *repo, git_odb_backend *mem,
+		       const git_oid *commits, size_t n, const char *dir)
 {
 	struct pk p;
 	size_t i;
@@ -535,6 +568,7 @@ int store_pack_commits(git_repository *repo, const git_oid *commits, size_t n,
 
 	memset(&p, 0, sizeof(p));
 	p.repo = repo;
+	p.mem = mem;
 	p.last_commit = -1;
 	for (i = 0; i < NAMES; i++)
 		p.by_name[i] = -1;
@@ -542,6 +576,12 @@ int store_pack_commits(git_repository *repo, const git_oid *commits, size_t n,
 	/* memLevel 4: deflateReset clears a 4 KiB hash, not 64 KiB, per object */
 	if (deflateInit2(&p.z, Z_BEST_SPEED, Z_DEFLATED, 15, 4,
 			 Z_DEFAULT_STRATEGY) != Z_OK) {
+		git_error_set_str(GIT_ERROR_ZLIB, "cannot start deflate");
+		return -1;
+	}
+	if (deflateInit2(&p.z0, Z_NO_COMPRESSION, Z_DEFLATED, 15, 1,
+			 Z_DEFAULT_STRATEGY) != Z_OK) {
+		deflateEnd(&p.z);
 		git_error_set_str(GIT_ERROR_ZLIB, "cannot start deflate");
 		return -1;
 	}
@@ -558,6 +598,7 @@ int store_pack_commits(git_repository *repo, const git_oid *commits, size_t n,
 		err = write_all(&p, dir);
 done:
 	deflateEnd(&p.z);
+	deflateEnd(&p.z0);
 	git_indexer_free(p.idx);
 	git_odb_free(p.odb);
 	free(p.out);

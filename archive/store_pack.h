@@ -13,9 +13,10 @@
  * parent is stored as a delta against it when that one is in the pack too
  * (chains at most 50 long); everything else whole.  The stream is checked
  * and indexed by libgit2's indexer (it hashes every object again).
+ * Objects are read from `mem` (the mempack, may be NULL) when there.
  * Returns 0 or a libgit2 error (its message set).
  */
-int store_pack_commits(git_repository *repo, const git_oid *commits, size_t n,
-		       const char *dir);
+int store_pack_commits(git_repository *repo, git_odb_backend *mem,
+		       const git_oid *commits, size_t n, const char *dir);
 
 #endif
