@@ -68,8 +68,8 @@ int xfa_index_open(xfa_index **out, int *how, xfa_archive *a, int flags);
 void xfa_index_free(xfa_index *ix);
 
 /*
- * An index of at least `nrec` cases (default 10,000) brought forward over a
- * few changed cases is patched: its records copied, the changed ones
+ * A base of at least `nrec` cases (default 10,000) brought forward over a
+ * few changed cases (an overlay folded, or none usable) is patched: its records copied, the changed ones
  * replaced, new strings appended (a full build compacts them again once
  * they pass a quarter of the text).  Smaller ones are rebuilt whole, which
  * gives the same bytes as a fresh build.  For tests and benchmarks.

@@ -1,6 +1,7 @@
 /* index_int.h - the inside of the case index, shared by index.c (the file,
- * building, queries) and index_patch.c (updating a large index in place).
- * Not a public header; see index.c for the file layout. */
+ * building, queries), index_patch.c (the changed cases; updating a large
+ * base in place) and index_overlay.c (the overlay of the changed cases).
+ * Not a public header; see index.c for the base file's layout. */
 #ifndef XFA_INDEX_INT_H
 #define XFA_INDEX_INT_H
 
