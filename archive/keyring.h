@@ -44,8 +44,9 @@ const char *xfa_keyring_principal(const json_t *rec);
 
 /*
  * Check an event on the archive's own stream ("init", "key-add",
- * "key-revoke", "config", "ledger-enable") given the document before (NULL for init) and
- * after it.  Returns 0, XFA_EINVALID or XFA_EAUTH with the rule broken.
+ * "key-revoke", "config", "ledger-enable") given the document before (NULL
+ * for init) and after it.  Returns 0, XFA_EINVALID or XFA_EAUTH with the
+ * rule broken.
  */
 int xfa_keyring_check_event(const json_t *before, const json_t *ev,
 			    const json_t *after);

@@ -23,7 +23,7 @@ static const char usage[] =
 	"       xfa risk record ID TYPE [same options as move]   (note, link-petition)\n"
 	"       xfa risk show ID | log ID\n"
 	"       xfa risk list [--level N] [--status S]\n"
-	"       xfa risk enable [--prefix P] --as ADMIN.key   (an archive made before the ledger)";
+	"       xfa risk enable [--prefix P] --as ADMIN.key   (an archive without a ledger)";
 
 #define MAX_ATTACH 64
 
