@@ -1,6 +1,7 @@
-/* schema_pattern.c - ECMA-262 patterns for the schema validator: matched by
- * rx.c when the pattern is in its subset, else translated to a POSIX
- * extended regular expression for regexec; compiled once and cached. */
+/* schema_pattern.c - what strings must look like, for the schema validator:
+ * ECMA-262 patterns, matched by rx.c when the pattern is in its subset, else
+ * translated to a POSIX extended regular expression for regexec (compiled
+ * once and cached); the formats date, date-time and email; growable text. */
 #include "schema_int.h"
 
 #include <pthread.h>
@@ -468,4 +469,106 @@ void schema_pattern_forget(void)
 	pthread_rwlock_wrlock(&rx_lock);
 	rx_flush();
 	pthread_rwlock_unlock(&rx_lock);
+}
+
+/* ---- formats ------------------------------------------------------------ */
+
+static int digits(const char *s, int n, int *out)
+{
+	int i;
+
+	*out = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*out = *out * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/* RFC 3339 full-date: YYYY-MM-DD, a day that exists. */
+static int is_date(const char *s)
+{
+	int y, m, d;
+
+	return digits(s, 4, &y) && s[4] == '-' && digits(s + 5, 2, &m) &&
+	       s[7] == '-' && digits(s + 8, 2, &d) && m >= 1 && m <= 12 &&
+	       d >= 1 && d <= days_in_month(y, m);
+}
+
+/* RFC 3339 date-time, offset required ("Z" or +hh:mm); a leap second only
+ * where it can be, at 23:59:60 UTC. */
+static int is_date_time(const char *s, size_t len)
+{
+	const char *p = s + 19, *end = s + len;
+	int hh, mm, ss, oh = 0, om = 0, sign = 0;
+
+	if (len < 20 || !is_date(s) || (s[10] != 'T' && s[10] != 't') ||
+	    !digits(s + 11, 2, &hh) || s[13] != ':' || !digits(s + 14, 2, &mm) ||
+	    s[16] != ':' || !digits(s + 17, 2, &ss) || hh > 23 || mm > 59 ||
+	    ss > 60)
+		return 0;
+	if (*p == '.') {
+		if (++p >= end || *p < '0' || *p > '9')
+			return 0;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'Z' || *p == 'z')) {
+		p++;
+	} else if (end - p == 6 && (*p == '+' || *p == '-')) {
+		sign = *p == '+' ? 1 : -1;
+		if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) ||
+		    oh > 23 || om > 59)
+			return 0;
+		p += 6;
+	} else {
+		return 0;
+	}
+	if (p != end)
+		return 0;
+	if (ss == 60) {
+		int utc = ((hh * 60 + mm - sign * (oh * 60 + om)) % 1440 + 1440) % 1440;
+		return utc == 23 * 60 + 59;
+	}
+	return 1;
+}
+
+/* Loose: one "@" with text either side, no spaces or control characters,
+ * a domain that neither starts nor ends with a dot. */
+static int is_email(const char *s, size_t len)
+{
+	const char *at = memchr(s, '@', len);
+	size_t i;
+
+	if (!at || at == s || at == s + len - 1 ||
+	    memchr(at + 1, '@', (size_t)(s + len - at - 1)) ||
+	    at[1] == '.' || s[len - 1] == '.')
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+const char *schema_format_problem(const char *format, const char *s,
+				  size_t len)
+{
+	if (!strcmp(format, "date-time") && !is_date_time(s, len))
+		return "must be a date-time with a UTC offset "
+		       "(e.g. 2026-03-01T09:30:00+08:00)";
+	if (!strcmp(format, "date") && !(len == 10 && is_date(s)))
+		return "must be a date (YYYY-MM-DD)";
+	if (!strcmp(format, "email") && !is_email(s, len))
+		return "must be an email address";
+	return NULL;
 }
