@@ -1,6 +1,6 @@
 /* rx.h - a small matcher for the anchored ECMA-262 patterns of our schemas.
  *
- * The schema validator (schema.c) translates patterns to POSIX EREs for the
+ * The schema validator (schema_pattern.c) translates patterns to POSIX EREs for the
  * C library's regexec, which is slow in a UTF-8 locale (a third of the cost
  * of checking a case document).  Most patterns are "^...$" made of literal
  * characters, ASCII classes, '.', groups with alternatives and quantifiers;

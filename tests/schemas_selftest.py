@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "fixtures")
 
 # The C validator asserts these formats; assert them here by the same rules
-# (archive/schema.c: is_date, is_date_time, is_email).
+# (archive/schema_pattern.c: schema_format_problem).
 FORMATS = jsonschema.FormatChecker(formats=())
 DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?"
                        r"([Zz]|[+-](\d{2}):(\d{2}))$")
