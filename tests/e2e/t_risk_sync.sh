@@ -1,8 +1,3 @@
-# PENDING: not run by run.sh until archive/verify_commit.c takes the
-# one-line fix in verify-resolve-risk.patch beside this file (a resolution
-# merge of a risk item is judged against cases/FX-..., a folder that does not
-# exist, so verify - and every other office's sync - refuses it as not the
-# union of its parents).  With the fix it passes; then move it to tests/e2e/.
 # t_risk_sync.sh - a sync conflict on a risk item of the ledger 矛盾纠纷台账:
 # two offices move the same item at once; the later sync reports the
 # conflict (exit 65, nothing merged, the remote kept under
