@@ -35,6 +35,7 @@ static void problem(struct importer *im, unsigned long line, size_t ev,
 
 	if (!im->r->first_code)
 		im->r->first_code = code ? code : XFA_ERROR;
+	im->r->refused++;
 	if (json_array_size(im->r->problems) >= im->max_problems)
 		return;
 	p = json_pack("{s:I, s:s}", "line", (json_int_t)line, "message",
@@ -63,48 +64,130 @@ static const xfa_key *key_for(const struct importer *im, const char *fpr)
 
 struct refscan {
 	xfa_store *st;
-	const xfa_oid *at;
 	json_t *held;
 };
 
-/* One case of the archive: note its legacy_ref, if it has one (the blob
- * is NUL-terminated and holds no NUL: a JSON text).  Only
- * documents that mention the field are parsed. */
-static int scan_case(const char *id, const char *dir, void *payload)
+/* Note `ref` as case `id`'s. */
+static int hold(struct refscan *s, const char *id, const char *ref)
 {
-	struct refscan *s = payload;
-	char path[300], *buf = NULL;
-	const char *ref;
+	if (json_object_set_new(s->held, ref, json_string(id)) < 0)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	return 0;
+}
+
+/*
+ * The legacy_ref of case `id`, whose document is blob `blob`, if it has one.
+ * The common form ("legacy_ref": "...", once, no escapes) is read in place;
+ * anything else is parsed as JSON.
+ */
+static int scan_doc(struct refscan *s, const char *id, const xfa_oid *blob)
+{
+	static const char key[] = "\"legacy_ref\"";
+	char *buf = NULL, *p, *end;
 	json_t *doc = NULL;
 	size_t len = 0;
 	int err;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, XFA_CASE_DOC);
-	if ((err = xfa_store_read(&buf, &len, s->st, s->at, path)) < 0)
+	if ((err = xfa_store_read_blob(&buf, &len, s->st, blob, (size_t)64 << 20)) < 0)
 		return err;
-	if (strstr(buf, "\"legacy_ref\"") &&
-	    (err = xfa_json_parse(&doc, buf, len, path)) == 0 &&
-	    (ref = xfa_json_str(doc, "legacy_ref")) &&
-	    json_object_set_new(s->held, ref, json_string(id)) < 0)
-		err = xfa_error_set(XFA_ERROR, "out of memory");
+	if (!(p = strstr(buf, key)))
+		goto done;
+	end = p + strlen(key);
+	end += strspn(end, " \t\r\n");
+	if (*end == ':') {
+		end++;
+		end += strspn(end, " \t\r\n");
+	}
+	if (*end == '"' && (p = end + 1) && (end = strpbrk(p, "\"\\")) &&
+	    *end == '"' && !strstr(end, key)) {
+		*end = '\0';
+		err = hold(s, id, p);
+	} else if ((err = xfa_json_parse(&doc, buf, len, id)) == 0 &&
+		   xfa_json_str(doc, "legacy_ref")) {
+		err = hold(s, id, xfa_json_str(doc, "legacy_ref"));
+	}
+done:
 	json_decref(doc);
 	free(buf);
 	return err;
 }
 
+struct dir_ent {
+	char name[64];
+	xfa_oid id;
+	int mode;
+};
+
+struct dir_list {
+	struct dir_ent *e;
+	size_t n, cap;
+};
+
+static int collect(const char *name, const xfa_oid *id, int mode, void *payload)
+{
+	struct dir_list *l = payload;
+
+	if (strlen(name) >= sizeof(l->e->name))
+		return 0;   /* no fan-out or case folder has such a name */
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 128;
+		struct dir_ent *e = realloc(l->e, cap * sizeof(*e));
+		if (!e)
+			return xfa_error_set(XFA_ERROR, "out of memory");
+		l->e = e;
+		l->cap = cap;
+	}
+	snprintf(l->e[l->n].name, sizeof(l->e->name), "%s", name);
+	l->e[l->n].id = *id;
+	l->e[l->n].mode = mode;
+	l->n++;
+	return 0;
+}
+
+/* Folder `name` (tree `tree`): a case folder if it holds case.json, else
+ * a fan-out folder to descend (each tree read once, events/ never). */
+static int scan_dir(struct refscan *s, const xfa_oid *tree, const char *name,
+		    int depth)
+{
+	struct dir_list l;
+	size_t i;
+	int err;
+
+	memset(&l, 0, sizeof(l));
+	if ((err = xfa_store_tree_each(s->st, tree, collect, &l)) < 0)
+		goto done;
+	for (i = 0; i < l.n; i++)
+		if (l.e[i].mode != 040000 && !strcmp(l.e[i].name, XFA_CASE_DOC)) {
+			err = scan_doc(s, name, &l.e[i].id);
+			goto done;
+		}
+	for (i = 0; i < l.n && !err && depth < 6; i++)
+		if (l.e[i].mode == 040000)
+			err = scan_dir(s, &l.e[i].id, l.e[i].name, depth + 1);
+done:
+	free(l.e);
+	return err;
+}
+
 /*
- * The legacy references of the cases in the archive at `at`: one pass over
- * the case folders reading each case.json (a tree walk and one blob per
- * case; parsed only when it names legacy_ref).
+ * The legacy references of the cases in the archive at `at`: one walk of
+ * the folders above the cases (each tree read once) and one read of each
+ * case's case.json, parsed only when it is not of the common form.
  */
 static int scan_refs(struct importer *im, const xfa_oid *at)
 {
 	struct refscan s;
+	xfa_oid cases;
+	int err;
 
 	s.st = xfa_archive_store(im->a);
-	s.at = at;
 	s.held = im->held;
-	return xfa_case_each(s.st, at, scan_case, &s);
+	err = xfa_store_entry_id(&cases, s.st, at, "cases");
+	if (err == XFA_ENOTFOUND) {
+		xfa_error_clear();
+		return 0;
+	}
+	return err < 0 ? err : scan_dir(&s, &cases, "cases", 0);
 }
 
 /* A line whose legacy_ref the archive holds, or an earlier line has. */
@@ -362,8 +445,8 @@ int xfa_import_file(xfa_import_result *out, xfa_archive *a, const char *path,
 	if (o->progress)
 		o->progress(out->lines, out->events, o->payload);
 	if (out->first_code) {
-		err = xfa_error_set(out->first_code, "%s: %zu line(s) refused; nothing was imported",
-				    path, json_array_size(out->problems));
+		err = xfa_error_set(out->first_code, "%s: %lu line(s) refused; nothing was imported",
+				    path, out->refused);
 		goto done;
 	}
 	if (im.batch && !o->check_only)

@@ -26,6 +26,7 @@ typedef struct xfa_import_result {
 	json_t *cases;      /* [{"line", "id", "query_code", "events"}], owned */
 	json_t *problems;   /* [{"line", "event"?, "message"}], owned */
 	unsigned long lines, events;
+	unsigned long refused;  /* problems found (lines refused), all counted */
 	int first_code;     /* code of the first problem, 0 if none */
 } xfa_import_result;
 

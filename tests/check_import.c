@@ -264,6 +264,14 @@ START_TEST(import_twice_is_refused)
 	xfa_import_result_release(&r);
 	fx_head(after, fx.a);
 	ck_assert_str_eq(before, after);
+	/* a number with escapes (read through the JSON parser) */
+	f = fopen(file, "w");
+	line_ref(f, 4, "旧\\\"4\\\\", "[]");
+	fclose(f);
+	ck_assert_msg(run(&r, 0) == 0, "%s", xfa_error_last());
+	xfa_import_result_release(&r);
+	refused(XFA_EINVALID, 1);
+	ck_assert_msg(strstr(xfa_error_last(), "1 line(s) refused"), "%s", xfa_error_last());
 	/* one old number among new ones: only that line is named */
 	f = fopen(file, "w");
 	line(f, 3, "[]");
@@ -275,7 +283,7 @@ START_TEST(import_twice_is_refused)
 	fclose(f);
 	ck_assert_int_eq(run(&r, 0), 0);
 	id = xfa_json_str(json_array_get(r.cases, 0), "id");
-	ck_assert_str_eq(id, "XF-2025-000003");
+	ck_assert_str_eq(id, "XF-2025-000004");
 	xfa_import_result_release(&r);
 }
 END_TEST
