@@ -411,7 +411,8 @@ static void index_path(char *out, size_t n, xfa_archive *a, const char *name)
 	snprintf(out, n, "%s%s%s", repo, l && repo[l - 1] == '/' ? "" : "/", name);
 }
 
-/* Build the image for `head`: from `old` (mapped, at old head) or a scan. */
+/* Build the image for `head` in full: from `old` (mapped, at an older
+ * head, its overlay detached) or a scan. */
 static int build(unsigned char **img, size_t *len, xfa_archive *a,
 		 const xfa_oid *head, const xfa_index *old)
 {
@@ -429,12 +430,9 @@ static int build(unsigned char **img, size_t *len, xfa_archive *a,
 		memcpy(from.id, old->h->head, 20);
 		if ((err = xfa_ix_changes_collect(&ch, xfa_archive_store(a), &from, head)) < 0)
 			return err;
-		err = xfa_ix_patch(img, len, xfa_archive_store(a), m, &ch, head, old);
-		if (err == 1 && (err = xfa_ix_ents_from_index(&es, old)) == 0)
+		if ((err = xfa_ix_ents_from_index(&es, old)) == 0)
 			err = xfa_ix_apply_changes(&es, xfa_archive_store(a), m, &ch, head);
 		xfa_ix_changes_free(&ch);
-		if (err <= 0 && *img)
-			return err;
 	} else {
 		s.es = &es;
 		s.st = xfa_archive_store(a);
@@ -464,16 +462,18 @@ static int usable_base(const xfa_index *ix, xfa_archive *a, const xfa_oid *head)
  * Bring the mapped base `ix` to `head` with an overlay: the one beside it,
  * if it applies and is current or behind `head`, else one made from the
  * base's changes; written back at `opath`.  Returns 0 (the overlay is
- * attached, *state says how), 1 when the base should be brought forward
- * instead (the overlay would pass its bound), 2 when the base's head is no
- * longer an ancestor (rebuild), or a code.
+ * attached, *state says how), 1 when the overlay would pass its bound and
+ * the base should be brought forward instead (`fold` then holds the
+ * records to lay over it, borrowing from `ix`), 2 when the base's head is
+ * no longer an ancestor (rebuild), or a code.
  */
-static int forward(xfa_index *ix, int *state, xfa_archive *a, const xfa_oid *head,
-		   const char *opath)
+static int forward(xfa_index *ix, int *state, struct oents *fold, xfa_archive *a,
+		   const xfa_oid *head, const char *opath)
 {
 	xfa_store *st = xfa_archive_store(a);
 	unsigned char *img = NULL;
 	struct changed ch;
+	struct oents os;
 	const xfa_meta *m;
 	xfa_oid from;
 	size_t len = 0;
@@ -497,11 +497,17 @@ static int forward(xfa_index *ix, int *state, xfa_archive *a, const xfa_oid *hea
 	if ((err = xfa_archive_meta(&m, a)) < 0 ||
 	    (err = xfa_ix_changes_collect(&ch, st, &from, head)) < 0)
 		return err;
-	err = xfa_ix_ov_build(&img, &len, st, m, &ch, head, ix);
+	err = xfa_ix_ov_collect(&os, st, m, &ch, head, ix);
 	xfa_ix_changes_free(&ch);
 	if (err)
 		return err;
-	if ((err = xfa_ix_ov_attach(ix, img, len, 0)) < 0)
+	if (os.n > xfa_ix_ov_bound(ix)) {
+		*fold = os;
+		return 1;
+	}
+	err = xfa_ix_ov_image(&img, &len, &os, head, ix);
+	xfa_ix_oents_release(&os);
+	if (err < 0 || (err = xfa_ix_ov_attach(ix, img, len, 0)) < 0)
 		return err;
 	/* derived data: if it cannot be saved, it is made again next time */
 	if (xfa_file_write_atomic(opath, img, len, 0644, 0) < 0)
@@ -513,6 +519,7 @@ static int forward(xfa_index *ix, int *state, xfa_archive *a, const xfa_oid *hea
 int xfa_index_open(xfa_index **out, int *how, xfa_archive *a, int flags)
 {
 	xfa_index *ix = calloc(1, sizeof(*ix)), old;
+	struct oents fold;
 	unsigned char *img = NULL;
 	char path[4200], opath[4200];
 	xfa_oid head;
@@ -521,6 +528,7 @@ int xfa_index_open(xfa_index **out, int *how, xfa_archive *a, int flags)
 
 	*out = NULL;
 	memset(&old, 0, sizeof(old));
+	memset(&fold, 0, sizeof(fold));
 	if (!ix)
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	if ((err = xfa_store_head(&head, xfa_archive_store(a))) < 0)
@@ -529,21 +537,26 @@ int xfa_index_open(xfa_index **out, int *how, xfa_archive *a, int flags)
 	index_path(opath, sizeof(opath), a, XFA_INDEX_OVERLAY_FILE);
 	if (!(flags & XFA_INDEX_NOFILE) && map_file(&old, path) == 0) {
 		state = XFA_INDEX_CURRENT;
-		err = memcmp(old.h->head, head.id, 20) ? forward(&old, &state, a, &head, opath) : 0;
+		err = memcmp(old.h->head, head.id, 20) ?
+		      forward(&old, &state, &fold, a, &head, opath) : 0;
 		if (err == 0) {
 			*ix = old;
 			goto done;
 		}
 		if (err < 0)
 			goto fail;
-		xfa_ix_ov_detach(&old);
 		if (err == 1 && (base = usable_base(&old, a, &head)) < 0)
 			base = 0;
+		/* fold: the base patched with the overlay's records, or built */
+		if (base && (err = xfa_ix_patch(&img, &len, &fold, &head, &old)) < 0)
+			goto fail;
+		xfa_ix_oents_release(&fold);
+		xfa_ix_ov_detach(&old);
 		state = base ? XFA_INDEX_UPDATED : XFA_INDEX_REBUILT;
 	}
 	if (flags & XFA_INDEX_NOFILE)
 		state = XFA_INDEX_SCANNED;
-	err = build(&img, &len, a, &head, base ? &old : NULL);
+	err = img ? 0 : build(&img, &len, a, &head, base ? &old : NULL);
 	detach(&old);
 	if (err < 0 || (err = attach(ix, img, len)) < 0)
 		goto fail;
@@ -562,6 +575,7 @@ done:
 	*out = ix;
 	return 0;
 fail:
+	xfa_ix_oents_release(&fold);
 	detach(&old);
 	free(img);
 	free(ix);

@@ -132,14 +132,33 @@ int xfa_ix_ov_attach(xfa_index *ix, unsigned char *img, size_t len, int mapped);
 /* Map and attach the overlay file `path`: 0, XFA_ENOTFOUND, XFA_EINVALID. */
 int xfa_ix_ov_map(xfa_index *ix, const char *path);
 void xfa_ix_ov_detach(xfa_index *ix);
+
+/* A record to lay over the base: a case's entry, the first base record
+ * whose id is not below its id, OV_* flags. */
+struct oent {
+	struct ent e;
+	uint32_t pos, flags;
+};
+
+struct oents {
+	struct oent *v;
+	size_t n, cap;
+};
+
+void xfa_ix_oents_release(struct oents *os);
 /*
- * The overlay image bringing the base `ix` (and its overlay, if attached:
- * `ch` are then the changes since the overlay's head, else since the
- * base's) to `head`.  Returns 0, 1 when it would pass the bound and the
- * base should be brought forward instead, or a code.
+ * The records that bring base `ix` to `head`, sorted by id, one a case:
+ * those of its overlay, if attached (`ch` are then the changes since the
+ * overlay's head, else since the base's), with the cases of `ch` read
+ * again at `head`.  Strings are borrowed from `ix` or owned.
  */
-int xfa_ix_ov_build(unsigned char **img, size_t *len, xfa_store *st,
-		    const xfa_meta *m, const struct changed *ch,
+int xfa_ix_ov_collect(struct oents *os, xfa_store *st, const xfa_meta *m,
+		      const struct changed *ch, const xfa_oid *head,
+		      const xfa_index *ix);
+/* The most records an overlay of base `ix` may hold. */
+size_t xfa_ix_ov_bound(const xfa_index *ix);
+/* `os` as an overlay image of base `ix` for `head` (malloc'd). */
+int xfa_ix_ov_image(unsigned char **img, size_t *len, const struct oents *os,
 		    const xfa_oid *head, const xfa_index *ix);
 
 /* Entries borrowing the strings of mapped index `ix` (index_patch.c). */
@@ -153,12 +172,11 @@ int xfa_ix_apply_changes(struct ents *es, xfa_store *st, const xfa_meta *m,
 			 const struct changed *ch, const xfa_oid *head);
 
 /*
- * A few cases changed: the image for `head` from `old` with their records
- * replaced (index_patch.c).  Returns 0, 1 when a full build is better, or a
- * code.
+ * A few cases changed: the base image for `head` from base `old` with the
+ * records `os` laid over it (index_patch.c).  Returns 0, 1 when a full
+ * build is better, or a code.
  */
-int xfa_ix_patch(unsigned char **img, size_t *len, xfa_store *st,
-		 const xfa_meta *m, const struct changed *ch,
+int xfa_ix_patch(unsigned char **img, size_t *len, const struct oents *os,
 		 const xfa_oid *head, const xfa_index *old);
 
 #endif

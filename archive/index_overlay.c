@@ -23,8 +23,7 @@ void xfa_index_set_overlay_max(size_t nrec)
 	ov_max = nrec;
 }
 
-/* The most records an overlay of base `ix` may hold. */
-static size_t bound(const xfa_index *ix)
+size_t xfa_ix_ov_bound(const xfa_index *ix)
 {
 	size_t n = ix->h->nrec / 16 + 64;
 
@@ -138,17 +137,6 @@ int xfa_ix_ov_map(xfa_index *ix, const char *path)
 
 /* --- building ----------------------------------------------------------- */
 
-/* An overlay record while building. */
-struct oent {
-	struct ent e;
-	uint32_t pos, flags;
-};
-
-struct oents {
-	struct oent *v;
-	size_t n, cap;
-};
-
 static int push(struct oents *os, const struct oent *o)
 {
 	if (os->n == os->cap) {
@@ -163,13 +151,14 @@ static int push(struct oents *os, const struct oent *o)
 	return 0;
 }
 
-static void release(struct oents *os)
+void xfa_ix_oents_release(struct oents *os)
 {
 	size_t i;
 
 	for (i = 0; i < os->n; i++)
 		free(os->v[i].e.block);
 	free(os->v);
+	memset(os, 0, sizeof(*os));
 }
 
 static int oent_cmp(const void *a, const void *b)
@@ -232,9 +221,8 @@ static int read_case(struct oents *os, xfa_store *st, const xfa_meta *m,
 	return err;
 }
 
-/* Lay out the live records of `os` (sorted) as an overlay of `ix`. */
-static int serialize(unsigned char **img, size_t *len, const struct oents *os,
-		     size_t live, const xfa_oid *head, const xfa_index *ix)
+int xfa_ix_ov_image(unsigned char **img, size_t *len, const struct oents *os,
+		    const xfa_oid *head, const xfa_index *ix)
 {
 	struct strtab t;
 	struct ohdr h;
@@ -245,15 +233,13 @@ static int serialize(unsigned char **img, size_t *len, const struct oents *os,
 	memset(&t, 0, sizeof(t));
 	*img = NULL;
 	if (!(t.buf = malloc(t.cap = 4096)) ||
-	    !(r = calloc(live ? live : 1, sizeof(*r)))) {
+	    !(r = calloc(os->n ? os->n : 1, sizeof(*r)))) {
 		free(t.buf);
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	}
 	t.buf[0] = '\0';
 	t.len = 1;
 	for (i = 0; i < os->n && !err; i++) {
-		if (os->v[i].e.dead)
-			continue;
 		for (k = 0; k < NF && !err; k++) {
 			const char *s = os->v[i].e.f[k] ? os->v[i].e.f[k] : "";
 			uint32_t off = 0;
@@ -291,38 +277,35 @@ static int serialize(unsigned char **img, size_t *len, const struct oents *os,
 	return err;
 }
 
-int xfa_ix_ov_build(unsigned char **img, size_t *len, xfa_store *st,
-		    const xfa_meta *m, const struct changed *ch,
-		    const xfa_oid *head, const xfa_index *ix)
+int xfa_ix_ov_collect(struct oents *os, xfa_store *st, const xfa_meta *m,
+		      const struct changed *ch, const xfa_oid *head,
+		      const xfa_index *ix)
 {
-	struct oents os;
-	size_t i, old_n, live;
+	size_t i, k, old_n;
 	int err;
 
-	*img = NULL;
-	memset(&os, 0, sizeof(os));
-	if ((err = from_overlay(&os, ix)) < 0)
+	memset(os, 0, sizeof(*os));
+	if ((err = from_overlay(os, ix)) < 0)
 		goto done;
-	old_n = os.n;
+	old_n = os->n;
 	for (i = 0; i < ch->n && !err; i++) {
 		struct oent key, *hit;
 		key.e.f[F_ID] = ch->ids[i];
-		hit = old_n ? bsearch(&key, os.v, old_n, sizeof(*os.v), oent_cmp) : NULL;
+		hit = old_n ? bsearch(&key, os->v, old_n, sizeof(*os->v), oent_cmp) : NULL;
 		if (hit)
 			hit->e.dead = 1;
-		err = read_case(&os, st, m, ch->ids[i], head, ix);
+		err = read_case(os, st, m, ch->ids[i], head, ix);
 	}
-	if (err)
-		goto done;
-	for (i = live = 0; i < os.n; i++)
-		live += !os.v[i].e.dead;
-	if (live > bound(ix)) {
-		err = 1;
-		goto done;
+	/* the records replaced (borrowed, nothing to free) leave */
+	for (i = k = 0; i < os->n && !err; i++)
+		if (!os->v[i].e.dead)
+			os->v[k++] = os->v[i];
+	if (!err) {
+		os->n = k;
+		qsort(os->v, os->n, sizeof(*os->v), oent_cmp);
 	}
-	qsort(os.v, os.n, sizeof(*os.v), oent_cmp);
-	err = serialize(img, len, &os, live, head, ix);
 done:
-	release(&os);
+	if (err)
+		xfa_ix_oents_release(os);
 	return err;
 }

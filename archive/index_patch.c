@@ -54,83 +54,79 @@ static size_t copy_run(struct rec *out, const xfa_index *old, uint32_t from,
 	return n;
 }
 
+/* The records of `os` as records of a base whose strings end at `strbytes`
+ * (their new strings interned in `t`); the GONE ones are not laid out. */
+static int new_records(struct rec *nr, size_t *n, struct strtab *t,
+		       const struct oents *os, uint64_t strbytes)
+{
+	size_t i, k;
+	int err = 0;
+
+	*n = 0;
+	for (i = 0; i < os->n && !err; i++) {
+		const struct ent *e = &os->v[i].e;
+		if (os->v[i].flags & OV_GONE)
+			continue;
+		for (k = 0; k < NF && !err; k++) {
+			uint32_t off;
+			err = xfa_ix_intern(&off, t, e->f[k] ? e->f[k] : "");
+			nr[*n].f[k] = e->f[k] && *e->f[k] ? (uint32_t)strbytes + off : 0;
+		}
+		nr[(*n)++].od = e->od;
+	}
+	return err;
+}
+
 /*
  * A few cases changed: the new image is the old one with their records
  * replaced, the old strings kept as they are and the new ones appended (the
  * header's spare word counts the bytes appended since the last full build).
- * Returns 1 when a full build is better (many changes, or the appended
- * strings grew past a quarter of the text).
+ * Returns 1 when a full build is better (a small index, many changes, or
+ * the appended strings grew past a quarter of the text).
  */
-int xfa_ix_patch(unsigned char **img, size_t *len, xfa_store *st, const xfa_meta *m,
-		 const struct changed *ch, const xfa_oid *head, const xfa_index *old)
+int xfa_ix_patch(unsigned char **img, size_t *len, const struct oents *os,
+		 const xfa_oid *head, const xfa_index *old)
 {
-	struct ents es;
 	struct strtab t;
 	struct hdr h;
-	uint32_t *gone = NULL;
-	size_t i, k, ngone = 0, g = 0, n = 0, size;
-	uint32_t at = 0;
+	struct rec *nr = NULL;
+	uint32_t *gone = NULL, at = 0;
+	size_t i, j, ngone = 0, g = 0, n = 0, nnew = 0, size;
 	int err = 0;
 
 	*img = NULL;
-	if (old->h->nrec < patch_min || ch->n > old->h->nrec / 8 + 64 ||
+	if (old->h->nrec < patch_min || os->n > old->h->nrec / 8 + 64 ||
 	    old->h->zero > old->h->strbytes / 4)
 		return 1;
-	memset(&es, 0, sizeof(es));
 	memset(&t, 0, sizeof(t));
-	if (ch->n && !(gone = calloc(ch->n, sizeof(*gone))))
-		return xfa_error_set(XFA_ERROR, "out of memory");
-	for (i = 0; i < ch->n && !err; i++) {
-		struct ent e;
-		char dir[200];
-		uint32_t p = xfa_ix_lower_bound(old, ch->ids[i]);
-		if (p < old->h->nrec && !strcmp(xfa_ix_field(old, old->recs[p].f[F_ID]), ch->ids[i]))
-			gone[ngone++] = p;
-		if (xfa_case_dir(dir, sizeof(dir), ch->ids[i]) < 0)
-			continue;
-		if ((err = xfa_ix_ent_read(&e, st, head, m, dir)) == XFA_ENOTFOUND)
-			err = 0;        /* the case left the archive */
-		else if (!err && (err = xfa_ix_ents_push(&es, &e)) < 0)
-			free(e.block);
-	}
-	xfa_error_clear();
-	if (err)
+	if (!(gone = calloc(os->n + 1, sizeof(*gone))) ||
+	    !(nr = calloc(os->n + 1, sizeof(*nr)))) {
+		err = xfa_error_set(XFA_ERROR, "out of memory");
 		goto done;
-	qsort(gone, ngone, sizeof(*gone), xfa_ix_cmp_u32);
-	qsort(es.v, es.n, sizeof(*es.v), xfa_ix_ent_cmp);
+	}
+	for (i = 0; i < os->n; i++)     /* ascending: os is sorted by id */
+		if (os->v[i].flags & OV_REPLACES)
+			gone[ngone++] = os->v[i].pos;
+	if ((err = new_records(nr, &nnew, &t, os, old->h->strbytes)) < 0)
+		goto done;
+	size = sizeof(h) + (old->h->nrec - ngone + nnew) * sizeof(struct rec) +
+	       old->h->strbytes + t.len;
+	if (old->h->strbytes + t.len > UINT32_MAX - 1 || !(*img = malloc(size))) {
+		err = xfa_error_set(XFA_ERROR, "out of memory");
+		goto done;
+	}
 	{
-		struct rec *nr = calloc(es.n ? es.n : 1, sizeof(*nr));
-		if (!nr) {
-			err = xfa_error_set(XFA_ERROR, "out of memory");
-			goto done;
+		struct rec *out = (struct rec *)(*img + sizeof(h));
+		for (i = j = 0; i < os->n; i++) {
+			uint32_t p = os->v[i].pos;
+			if (os->v[i].flags & OV_GONE)
+				continue;
+			n += copy_run(out + n, old, at, p, gone, ngone, &g);
+			at = p;
+			out[n++] = nr[j++];
 		}
-		for (i = 0; i < es.n && !err; i++) {
-			for (k = 0; k < NF && !err; k++) {
-				uint32_t off;
-				err = xfa_ix_intern(&off, &t, es.v[i].f[k] ? es.v[i].f[k] : "");
-				nr[i].f[k] = es.v[i].f[k] && *es.v[i].f[k] ?
-					(uint32_t)old->h->strbytes + off : 0;
-			}
-			nr[i].od = es.v[i].od;
-		}
-		size = sizeof(h) + (old->h->nrec - ngone + es.n) * sizeof(struct rec) +
-		       old->h->strbytes + t.len;
-		if (!err && (old->h->strbytes + t.len > UINT32_MAX - 1 || !(*img = malloc(size))))
-			err = xfa_error_set(XFA_ERROR, "out of memory");
-		if (!err) {
-			struct rec *out = (struct rec *)(*img + sizeof(h));
-			for (i = 0; i < es.n; i++) {
-				uint32_t p = xfa_ix_lower_bound(old, es.v[i].f[F_ID]);
-				n += copy_run(out + n, old, at, p, gone, ngone, &g);
-				at = p;
-				out[n++] = nr[i];
-			}
-			n += copy_run(out + n, old, at, old->h->nrec, gone, ngone, &g);
-		}
-		free(nr);
+		n += copy_run(out + n, old, at, old->h->nrec, gone, ngone, &g);
 	}
-	if (err)
-		goto done;
 	memcpy(*img + sizeof(h) + n * sizeof(struct rec), old->str, old->h->strbytes);
 	if (t.len)
 		memcpy(*img + sizeof(h) + n * sizeof(struct rec) + old->h->strbytes, t.buf, t.len);
@@ -152,9 +148,9 @@ done:
 		*img = NULL;
 	}
 	free(gone);
+	free(nr);
 	free(t.buf);
 	free(t.slot);
-	xfa_ix_ents_release(&es);
 	return err;
 }
 

@@ -449,6 +449,50 @@ START_TEST(cases_that_left_the_archive)
 }
 END_TEST
 
+/* A large base (patch_min 0) folds its overlay by patching: the overlay's
+ * records, a new case among them, and two cases that left the archive. */
+START_TEST(overlay_folded_by_a_patch)
+{
+	json_t *in = fx_case_input();
+	xfa_case_opts o;
+	char *id = NULL, *code = NULL, *patched, *fresh;
+	unsigned char *b0;
+	size_t n0;
+
+	memset(&o, 0, sizeof(o));
+	xfa_index_set_patch_min(0);
+	xfa_index_set_overlay_max(3);
+	ck_assert_int_eq(same_as_scan(), XFA_INDEX_REBUILT);
+	b0 = slurp(BASE, &n0);
+	ck_assert_int_eq(xfa_case_register(&id, &code, fx.a, fx.clerk, in, &o), 0);
+	move(ids[1], "accepted");
+	ck_assert_int_eq(same_as_scan(), XFA_INDEX_UPDATED);
+	move(ids[2], "withdrawn");
+	ck_assert_int_eq(same_as_scan(), XFA_INDEX_UPDATED);
+	ck_assert(holds(BASE, b0, n0));
+	drop_cases(ids[3], ids[4]);     /* five cases: past the bound */
+	ck_assert_int_eq(same_as_scan(), XFA_INDEX_UPDATED);
+	ck_assert(!exists(OVERLAY));
+	ck_assert(!holds(BASE, b0, n0));
+	ck_assert_int_eq(count_now(), 5);
+	status_is(id, "registered");
+	status_is(ids[1], "accepted");
+	status_is(ids[2], "withdrawn");
+	status_is(ids[3], NULL);
+	patched = rows(0, NULL);
+	ck_assert_int_eq(remove(BASE), 0);
+	fresh = rows(0, NULL);
+	ck_assert_str_eq(patched, fresh);
+	xfa_index_set_patch_min(10000);
+	free(patched);
+	free(fresh);
+	free(b0);
+	free(id);
+	free(code);
+	json_decref(in);
+}
+END_TEST
+
 Suite *index_patch_suite(void); /* found by the runner: see the Makefile */
 Suite *index_patch_suite(void)
 {
@@ -469,6 +513,7 @@ Suite *index_patch_suite(void)
 	tcase_add_test(tc, overlay_of_a_rolled_back_head);
 	tcase_add_test(tc, deleted_files_are_made_again);
 	tcase_add_test(tc, cases_that_left_the_archive);
+	tcase_add_test(tc, overlay_folded_by_a_patch);
 	suite_add_tcase(s, tc);
 	return s;
 }
