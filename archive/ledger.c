@@ -328,23 +328,73 @@ struct enable_job {
 	int attach;              /* 0: the same file is in .xfa/attachments/ */
 };
 
-/* Is the workflow file at `commit` absent (0), the staged one (1), or
- * another (XFA_EEXISTS)? */
-static int ledger_file(xfa_store *st, const xfa_oid *commit, const xfa_staged *att)
+/* Is the ledger's workflow file at `commit` absent (0), the shipped one (1),
+ * or another (XFA_EEXISTS)?  Compared byte for byte, nothing written. */
+static int ledger_file(xfa_store *st, const xfa_oid *commit)
 {
-	xfa_oid there;
-	int err = xfa_store_stat(&there, NULL, st, commit, LEDGER_PATH);
+	const struct xfa_embedded *e = xfa_embedded_find("workflow/" LEDGER_WORKFLOW);
+	char *buf = NULL;
+	size_t len;
+	int err, same;
 
+	err = xfa_store_read(&buf, &len, st, commit, LEDGER_PATH);
 	if (err == XFA_ENOTFOUND) {
 		xfa_error_clear();
 		return 0;
 	}
 	if (err < 0)
 		return err;
-	if (!xfa_oid_equal(&there, &att->blob))
-		return xfa_error_set(XFA_EEXISTS, "'%s' exists and is not the shipped "
-				     "ledger workflow", LEDGER_PATH);
-	return 1;
+	same = e && len == e->len && !memcmp(buf, e->data, len);
+	free(buf);
+	return same ? 1 : xfa_error_set(XFA_EEXISTS, "'%s' exists and is not the "
+					"shipped ledger workflow", LEDGER_PATH);
+}
+
+/* The ledger's prefix: `prefix`, or FX (FXR beside cases numbered FX). */
+static int ledger_prefix(const char **out, const xfa_meta *m, const char *prefix)
+{
+	const char *cases = xfa_json_str(m->doc, "prefix");
+	size_t i, n;
+
+	*out = prefix ? prefix : strcmp(cases ? cases : "", "FX") ? "FX" : "FXR";
+	n = strlen(*out);
+	for (i = 0; i < n && (*out)[i] >= 'A' && (*out)[i] <= 'Z'; i++)
+		;
+	if (n < 1 || n > 8 || i < n)
+		return xfa_error_set(XFA_EINVALID, "the ledger's prefix '%s' is not "
+				     "1 to 8 capital letters", *out);
+	if (cases && !strcmp(*out, cases))
+		return xfa_error_set(XFA_EINVALID, "the ledger's prefix '%s' is the "
+				     "cases' prefix", *out);
+	return 0;
+}
+
+/* What xfa_ledger_enable_check checks; *attach: the file is to be attached. */
+static int can_enable(const char **out_prefix, int *attach, xfa_archive *a,
+		      const char *prefix)
+{
+	const xfa_meta *m;
+	xfa_oid head;
+	int err;
+
+	if ((err = xfa_archive_meta(&m, a)) < 0)
+		return err;
+	if (json_object_get(m->doc, "ledger"))
+		return xfa_error_set(XFA_EEXISTS, "this archive keeps a risk ledger already");
+	if ((err = ledger_prefix(out_prefix, m, prefix)) < 0 ||
+	    (err = xfa_store_head(&head, xfa_archive_store(a))) < 0 ||
+	    (err = ledger_file(xfa_archive_store(a), &head)) < 0)
+		return err;
+	*attach = err == 0;
+	return 0;
+}
+
+int xfa_ledger_enable_check(xfa_archive *a, const char *prefix)
+{
+	const char *p;
+	int attach;
+
+	return can_enable(&p, &attach, a, prefix);
 }
 
 static int build_enable(json_t *ev, xfa_append_ctx *c, void *payload)
@@ -357,7 +407,7 @@ static int build_enable(json_t *ev, xfa_append_ctx *c, void *payload)
 		return err;
 	if (json_object_get(c->stream.doc, "ledger"))
 		return xfa_error_set(XFA_EEXISTS, "this archive keeps a risk ledger already");
-	if ((err = ledger_file(xfa_archive_store(c->a), c->base, j->att)) < 0)
+	if ((err = ledger_file(xfa_archive_store(c->a), c->base)) < 0)
 		return err;
 	if (err != !j->attach)   /* the file came or went since we looked */
 		return xfa_error_set(XFA_ECONFLICT, "'%s' changed meanwhile", LEDGER_PATH);
@@ -404,25 +454,16 @@ static int stage_workflow(xfa_staged *out, xfa_store *st)
 int xfa_ledger_enable(xfa_archive *a, const xfa_key *admin, const char *prefix)
 {
 	struct enable_job j;
-	const xfa_meta *m;
 	xfa_staged att;
 	xfa_append ap;
-	xfa_oid head;
 	int err;
 
 	memset(&att, 0, sizeof(att));
 	memset(&j, 0, sizeof(j));
-	if ((err = xfa_archive_meta(&m, a)) < 0)
-		return err;
-	if (json_object_get(m->doc, "ledger"))
-		return xfa_error_set(XFA_EEXISTS, "this archive keeps a risk ledger already");
-	j.prefix = prefix ? prefix : strcmp(xfa_json_str(m->doc, "prefix"), "FX") ? "FX" : "FXR";
-	if ((err = stage_workflow(&att, xfa_archive_store(a))) < 0 ||
-	    (err = xfa_store_head(&head, xfa_archive_store(a))) < 0 ||
-	    (err = ledger_file(xfa_archive_store(a), &head, &att)) < 0)
+	if ((err = can_enable(&j.prefix, &j.attach, a, prefix)) < 0 ||
+	    (err = stage_workflow(&att, xfa_archive_store(a))) < 0)
 		goto done;
 	j.att = &att;
-	j.attach = err == 0;
 	memset(&ap, 0, sizeof(ap));
 	ap.doc_schema = "archive.schema.json";
 	ap.build = build_enable;

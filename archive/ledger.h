@@ -56,4 +56,8 @@ int xfa_ledger_year(long long *screened, long long *resolved, xfa_archive *a,
  */
 int xfa_ledger_enable(xfa_archive *a, const xfa_key *admin, const char *prefix);
 
+/* What xfa_ledger_enable checks before signing (all but the signer), with
+ * the same codes and nothing written: to refuse before a key is unlocked. */
+int xfa_ledger_enable_check(xfa_archive *a, const char *prefix);
+
 #endif

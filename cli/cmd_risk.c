@@ -245,11 +245,8 @@ static int risk_enable(xfa_archive *a, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(usage, "risk enable takes no arguments");
-	if ((err = xfa_archive_meta(&m, a)) < 0)
+	if ((err = xfa_ledger_enable_check(a, prefix)) < 0)   /* before the passphrase */
 		return cli_fail(err, "cannot enable the risk ledger");
-	if (json_object_get(m->doc, "ledger"))   /* before the passphrase */
-		return cli_fail(xfa_error_set(XFA_EEXISTS, "this archive keeps a risk "
-				"ledger already"), "cannot enable the risk ledger");
 	if ((st = cli_signing_key(&k)))
 		return st;
 	err = xfa_ledger_enable(a, k, prefix);

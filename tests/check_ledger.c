@@ -255,6 +255,7 @@ START_TEST(ledger_enable_refused_when_present)
 	char head[41], head2[41];
 
 	fx_head(head, fx.a);
+	ck_assert_int_eq(xfa_ledger_enable_check(fx.a, NULL), XFA_EEXISTS);
 	ck_assert_int_eq(xfa_ledger_enable(fx.a, fx.admin, NULL), XFA_EEXISTS);
 	ck_assert(strstr(xfa_error_last(), "already"));
 	ck_assert_int_eq(xfa_ledger_enable(fx.a, fx.clerk, "FY"), XFA_EEXISTS);

@@ -93,8 +93,16 @@ err_has "not an admin"
 unchanged 65 $XFA risk enable --prefix XF --as keys/admin.key
 err_has "cases' prefix"
 unchanged 65 $XFA risk enable --prefix fx1 --as keys/admin.key
+err_has "'fx1' is not 1 to 8 capital letters"
+unchanged 65 $XFA risk enable --prefix ABCDEFGHI --as keys/admin.key
 unchanged 64 $XFA risk enable extra --as keys/admin.key
 unchanged 64 $XFA risk enable --prefix
+printf 'wrong passphrase\n' > wrongpass; chmod 600 wrongpass
+export XFA_PASSPHRASE_FILE=$PWD/wrongpass   # a bad prefix is refused before the key is unlocked
+unchanged 65 $XFA risk enable --prefix XF --as keys/admin.key
+err_has "cases' prefix"
+unchanged 77 $XFA risk enable --as keys/admin.key
+export XFA_PASSPHRASE_FILE=$PWD/pass
 
 say "risk enable: the ledger as an admin's signed event of the archive's stream"
 before=$(head_of)
