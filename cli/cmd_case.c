@@ -360,6 +360,10 @@ static int case_show(xfa_archive *a, int argc, char **argv)
 	if ((err = xfa_archive_meta(&m, a)) < 0 ||
 	    (err = xfa_case_load(&doc, a, argv[1])) < 0)
 		return cli_fail(err, "cannot show case '%s'", argv[1]);
+	if (!cli.json && xfa_kind_of_id(m, argv[1]) == &m->kinds[XFA_KIND_RISK]) {
+		json_decref(doc);   /* a risk item reads best in the ledger's own view */
+		return cmd_risk(3, (char *[]){ "risk", "show", argv[1], NULL });
+	}
 	dl = xfa_workflow_deadlines(xfa_kind_of_id(m, argv[1])->wf, doc, m->cal, today(m));
 	if (cli.json) {
 		json_t *o = json_pack("{s:O, s:O}", "case", doc, "deadlines", dl ? dl : json_null());

@@ -173,6 +173,9 @@ for mode in on off; do
 	[ "$ids" = "$X" ] || die "case list (index $mode) gave '$ids', want $X"
 done
 $XFA --json case show "$R3" > /dev/null    # case show takes risk ids too
+expect 0 $XFA case show "$R3"               # in the ledger's view and words
+out_has "一级清单（一般管理）" && out_has "排查单位"
+! grep -q "level1" .out || die "case show of a risk item shows the state id"
 
 say "verify, git verify-commit, ssh-keygen, jsonschema"
 expect 0 $XFA verify
