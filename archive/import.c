@@ -23,6 +23,7 @@ struct importer {
 	xfa_import_result *r;
 	xfa_batch *batch;        /* NULL once a workflow rule failed */
 	size_t max_problems;
+	char (*fpr)[XFA_FPR_SIZE];  /* the keys' fingerprints */
 	json_t *held;            /* legacy_ref -> case id, in the archive */
 	json_t *seen;            /* legacy_ref -> line, in this file */
 };
@@ -49,14 +50,11 @@ static void problem(struct importer *im, unsigned long line, size_t ev,
 /* The supplied key whose fingerprint is `fpr`, or NULL. */
 static const xfa_key *key_for(const struct importer *im, const char *fpr)
 {
-	char have[XFA_FPR_SIZE];
 	size_t i;
 
-	for (i = 0; fpr && i < im->o->nkeys; i++) {
-		xfa_pubkey_fingerprint(have, xfa_key_public(im->o->keys[i]));
-		if (!strcmp(have, fpr))
+	for (i = 0; fpr && i < im->o->nkeys; i++)
+		if (!strcmp(im->fpr[i], fpr))
 			return im->o->keys[i];
-	}
 	return NULL;
 }
 
@@ -417,6 +415,7 @@ int xfa_import_file(xfa_import_result *out, xfa_archive *a, const char *path,
 	struct importer im;
 	xfa_store *st = xfa_archive_store(a);
 	FILE *f = NULL;
+	size_t i;
 	int err, bulk = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -431,10 +430,13 @@ int xfa_import_file(xfa_import_result *out, xfa_archive *a, const char *path,
 	im.max_problems = o->max_problems ? o->max_problems : 100;
 	if (!(f = fopen(path, "rb")))
 		return xfa_error_set(XFA_ENOTFOUND, "cannot open '%s'", path);
-	if (!(im.held = json_object()) || !(im.seen = json_object())) {
+	if (!(im.held = json_object()) || !(im.seen = json_object()) ||
+	    !(im.fpr = calloc(o->nkeys + 1, sizeof(*im.fpr)))) {
 		err = xfa_error_set(XFA_ERROR, "out of memory");
 		goto done;
 	}
+	for (i = 0; i < o->nkeys; i++)
+		xfa_pubkey_fingerprint(im.fpr[i], xfa_key_public(o->keys[i]));
 	if ((err = xfa_store_bulk_begin(st)) < 0)
 		goto done;
 	bulk = 1;
@@ -455,6 +457,7 @@ done:
 	xfa_batch_free(im.batch);
 	json_decref(im.held);
 	json_decref(im.seen);
+	free(im.fpr);
 	if (bulk)
 		xfa_store_bulk_end(st);
 	fclose(f);
