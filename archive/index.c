@@ -488,9 +488,11 @@ static int forward(xfa_index *ix, int *state, struct oents *fold, xfa_archive *a
 		if (xfa_store_is_ancestor(st, &from, head) <= 0)
 			xfa_ix_ov_detach(ix);
 	}
+	/* a new overlay: the whole base is checked once (opening checks only
+	 * its header and records), as before an update of the base itself */
 	if (!ix->oh) {
 		memcpy(from.id, ix->h->head, 20);
-		if (xfa_store_is_ancestor(st, &from, head) <= 0)
+		if (usable_base(ix, a, head) <= 0)
 			return 2;
 	}
 	xfa_error_clear();

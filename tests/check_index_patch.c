@@ -449,6 +449,25 @@ START_TEST(cases_that_left_the_archive)
 }
 END_TEST
 
+/* Opening checks the base's header and records; its strings are checked
+ * when an overlay is first made for it: damaged, the base is rebuilt. */
+START_TEST(damaged_base_strings_are_rebuilt)
+{
+	unsigned char *b;
+	size_t n;
+
+	ck_assert_int_eq(same_as_scan(), XFA_INDEX_REBUILT);
+	b = slurp(BASE, &n);
+	b[n - 3] ^= 0x01;               /* the last string, a summary */
+	fx_spit(BASE, b, n);
+	move(ids[1], "accepted");
+	ck_assert_int_eq(same_as_scan(), XFA_INDEX_REBUILT);
+	ck_assert(!exists(OVERLAY));
+	ck_assert(!holds(BASE, b, n));
+	free(b);
+}
+END_TEST
+
 /* A large base (patch_min 0) folds its overlay by patching: the overlay's
  * records, a new case among them, and two cases that left the archive. */
 START_TEST(overlay_folded_by_a_patch)
@@ -514,6 +533,7 @@ Suite *index_patch_suite(void)
 	tcase_add_test(tc, deleted_files_are_made_again);
 	tcase_add_test(tc, cases_that_left_the_archive);
 	tcase_add_test(tc, overlay_folded_by_a_patch);
+	tcase_add_test(tc, damaged_base_strings_are_rebuilt);
 	suite_add_tcase(s, tc);
 	return s;
 }
