@@ -1,6 +1,7 @@
 /* cmd_import.c - xfa import FILE.jsonl --key KEYFILE...: bulk-load cases and
  * their histories, each event signed by its actor's key (archive/import.c). */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@ static const char usage[] =
 	"xfa import FILE.jsonl --key KEYFILE [--key KEYFILE]... [--check]";
 
 #define MAX_KEYS 256
+#define MAX_THREADS 8     /* Argon2id derivations at once (memory-hard) */
 
 struct progress {
 	struct timespec start;
@@ -38,24 +40,87 @@ static void show_progress(unsigned long lines, unsigned long events, void *paylo
 		lines, events, s > 0 ? (double)events / s : 0.0);
 }
 
+/* Unlocking: each key's Argon2id is its own; they run on all cores. */
+struct unlock {
+	xfa_key **keys;
+	char **paths, **pass;
+	size_t *len;
+	int *err;
+	char (*msg)[256];
+	size_t n, step, first;
+};
+
+static void *unlock_some(void *arg)
+{
+	struct unlock *u = arg;
+	size_t i;
+
+	for (i = u->first; i < u->n; i += u->step)
+		if ((u->err[i] = xfa_key_load(&u->keys[i], u->paths[i], u->pass[i],
+					     u->len[i])) < 0)
+			snprintf(u->msg[i], sizeof(u->msg[i]), "%s", xfa_error_last());
+	return NULL;
+}
+
+/* Derive the keys of `u` with up to `nthreads` threads (this one too). */
+static void unlock_all(struct unlock *u, size_t nthreads)
+{
+	struct unlock part[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	int started[MAX_THREADS] = { 0 };
+	size_t t;
+
+	for (t = 0; t < nthreads; t++) {
+		part[t] = *u;
+		part[t].first = t;
+		part[t].step = nthreads;
+		if (t > 0)
+			started[t] = pthread_create(&tid[t], NULL, unlock_some, &part[t]) == 0;
+	}
+	unlock_some(&part[0]);
+	for (t = 1; t < nthreads; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			unlock_some(&part[t]);
+	}
+}
+
 /* Unlock every key file; all with the passphrase of XFA_PASSPHRASE_FILE or
- * the one typed at each prompt.  Returns 0 or an exit status. */
+ * the one typed at each prompt (all asked first, then derived together).
+ * Returns 0 or an exit status. */
 static int unlock_keys(xfa_key **keys, size_t n, char **paths)
 {
-	char prompt[300], *pass = NULL;
-	size_t i, len = 0;
-	int err;
+	static char *pass[MAX_KEYS];
+	static size_t len[MAX_KEYS];
+	static int errs[MAX_KEYS];
+	static char msg[MAX_KEYS][256];
+	struct unlock u = { keys, paths, pass, len, errs, msg, n, 1, 0 };
+	char prompt[300];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t i, asked = 0, threads;
+	int err, st = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++, asked++) {
 		snprintf(prompt, sizeof(prompt), "passphrase for %s: ", paths[i]);
-		if ((err = cli_passphrase(&pass, &len, prompt, 0)) < 0)
-			return cli_fail(err, "cannot unlock '%s'", paths[i]);
-		err = xfa_key_load(&keys[i], paths[i], pass, len);
-		cli_passphrase_free(pass);
-		if (err < 0)
-			return cli_fail(err, "cannot use key '%s'", paths[i]);
+		if ((err = cli_passphrase(&pass[i], &len[i], prompt, 0)) < 0) {
+			st = cli_fail(err, "cannot unlock '%s'", paths[i]);
+			goto done;
+		}
 	}
-	return 0;
+	threads = cpus > 1 ? (size_t)cpus : 1;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	unlock_all(&u, n < threads ? n : threads);
+	for (i = 0; i < n && !st; i++)
+		if (errs[i] < 0) {
+			xfa_error_set(errs[i], "%s", msg[i]);
+			st = cli_fail(errs[i], "cannot use key '%s'", paths[i]);
+		}
+done:
+	for (i = 0; i < asked; i++)
+		cli_passphrase_free(pass[i]);
+	return st;
 }
 
 static void report_problems(const xfa_import_result *r)

@@ -165,4 +165,13 @@ $XFA --json case list | $PY -c 'import json,sys; d=json.load(sys.stdin); n=len(d
 say "usage and missing files"
 expect 64 $XFA import good.jsonl
 expect 66 $XFA import no-such-file.jsonl $KEYS
+
+say "the keys are unlocked together; a wrong passphrase or a missing key file is named"
+printf 'wrong\n' > wrong-pass; chmod 600 wrong-pass
+before=$(head_of)
+expect 77 env XFA_PASSPHRASE_FILE="$PWD/wrong-pass" $XFA import base.jsonl $KEYS
+err_has "cannot use key 'keys/clerk.key': wrong passphrase"
+expect 66 $XFA import base.jsonl --key keys/clerk.key --key keys/nobody.key
+err_has "keys/nobody.key"
+[ "$(head_of)" = "$before" ] || die "head moved after a key was refused"
 echo ok
