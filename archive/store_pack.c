@@ -8,6 +8,7 @@
  * hashes every object again and writes the .idx. */
 #include "store_pack.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <zlib.h>
 
@@ -113,7 +114,10 @@ struct pk {
 	size_t nslot;
 	long by_name[NAMES];  /* the last blob listed of each file name hash */
 	long last_commit;
-	/* output */
+	/* output: `out` is filled while `feed` hands the other buffer to the
+	 * indexer on a second thread */
+	struct feed *feed;
+	unsigned char *spare;
 	git_indexer *idx;
 	git_indexer_progress stats;
 	struct sha1 sha;
@@ -274,18 +278,142 @@ done:
 	return err;
 }
 
+/* --- the indexer, fed on a second thread ---------------------------------- */
+
+struct feed {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t tid;
+	struct pk *p;
+	const unsigned char *buf;   /* handed over, NULL when idle */
+	size_t len;
+	int stop, err;
+	char msg[256];              /* libgit2's message (it is per thread) */
+};
+
+/* Hash and index one buffer of the stream; on error keep the message. */
+static int feed_one(struct pk *p, const unsigned char *b, size_t n, char *msg,
+		    size_t msglen)
+{
+	const git_error *e;
+
+	sha1_update(&p->sha, b, n);
+	if (git_indexer_append(p->idx, b, n, &p->stats) == 0)
+		return 0;
+	e = git_error_last();
+	snprintf(msg, msglen, "%s", e && e->message ? e->message : "cannot index the pack");
+	return -1;
+}
+
+static void *feeder(void *arg)
+{
+	struct feed *f = arg;
+	const unsigned char *b;
+	size_t n;
+	int err;
+
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		while (!f->buf && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		if (!f->buf)
+			break;
+		b = f->buf;
+		n = f->len;
+		err = f->err;
+		pthread_mutex_unlock(&f->mu);
+		if (!err)
+			err = feed_one(f->p, b, n, f->msg, sizeof(f->msg));
+		pthread_mutex_lock(&f->mu);
+		f->err = err;
+		f->buf = NULL;
+		pthread_cond_broadcast(&f->cv);
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+/* Start the feeder; without a thread the writer feeds the indexer itself. */
+static void feed_start(struct pk *p)
+{
+	struct feed *f = calloc(1, sizeof(*f));
+
+	if (!f || !(p->spare = malloc(CHUNK)))
+		goto none;
+	f->p = p;
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	if (pthread_create(&f->tid, NULL, feeder, f) == 0) {
+		p->feed = f;
+		return;
+	}
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->mu);
+none:
+	free(f);
+	free(p->spare);
+	p->spare = NULL;
+}
+
+/* Wait for the feeder to finish and stop it; its error, if any. */
+static int feed_end(struct pk *p)
+{
+	struct feed *f = p->feed;
+	int err;
+
+	if (!f)
+		return 0;
+	pthread_mutex_lock(&f->mu);
+	while (f->buf)
+		pthread_cond_wait(&f->cv, &f->mu);
+	f->stop = 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->tid, NULL);
+	if ((err = f->err) < 0)
+		git_error_set_str(GIT_ERROR_INDEXER, f->msg);
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->mu);
+	free(f);
+	p->feed = NULL;
+	return err;
+}
+
 /* --- writing ------------------------------------------------------------- */
 
+/* Hand the full buffer to the indexer and go on in the other one. */
 static int flush_out(struct pk *p)
 {
-	int err = 0;
+	struct feed *f = p->feed;
+	unsigned char *t;
+	char msg[256];
+	int err;
 
-	if (p->nout) {
-		sha1_update(&p->sha, p->out, p->nout);
-		err = git_indexer_append(p->idx, p->out, p->nout, &p->stats);
+	if (!p->nout)
+		return 0;
+	if (!f) {
+		err = feed_one(p, p->out, p->nout, msg, sizeof(msg));
+		p->nout = 0;
+		if (err < 0)
+			git_error_set_str(GIT_ERROR_INDEXER, msg);
+		return err;
 	}
+	pthread_mutex_lock(&f->mu);
+	while (f->buf)
+		pthread_cond_wait(&f->cv, &f->mu);
+	if ((err = f->err) == 0) {
+		f->buf = p->out;
+		f->len = p->nout;
+		pthread_cond_broadcast(&f->cv);
+	}
+	pthread_mutex_unlock(&f->mu);
+	if (err < 0)
+		return feed_end(p);
+	t = p->out;
+	p->out = p->spare;
+	p->spare = t;
 	p->nout = 0;
-	return err;
+	return 0;
 }
 
 static int emit(struct pk *p, const void *data, size_t len)
@@ -544,13 +672,15 @@ static int write_all(struct pk *p, const char *dir)
 
 	for (i = 0; i < 4; i++)
 		h[8 + i] = (unsigned char)((uint32_t)p->n >> (24 - 8 * i));
-	if ((err = git_indexer_new(&p->idx, dir, 0, NULL, &opts)) < 0 ||
-	    (err = emit(p, h, sizeof(h))) < 0)
+	if ((err = git_indexer_new(&p->idx, dir, 0, NULL, &opts)) < 0)
+		return err;
+	feed_start(p);
+	if ((err = emit(p, h, sizeof(h))) < 0)
 		return err;
 	for (i = 0; i < p->n; i++)
 		if ((err = write_ent(p, &p->e[i])) < 0)
 			return err;
-	if ((err = flush_out(p)) < 0)
+	if ((err = flush_out(p)) < 0 || (err = feed_end(p)) < 0)
 		return err;
 	sha1_final(&p->sha, sum);
 	if ((err = git_indexer_append(p->idx, sum, sizeof(sum), &p->stats)) < 0 ||
@@ -597,11 +727,13 @@ int store_pack_commits(git_repository *repo, git_odb_backend *mem,
 	if (!err)
 		err = write_all(&p, dir);
 done:
+	feed_end(&p);   /* stopped before what it reads is freed */
 	deflateEnd(&p.z);
 	deflateEnd(&p.z0);
 	git_indexer_free(p.idx);
 	git_odb_free(p.odb);
 	free(p.out);
+	free(p.spare);
 	free(p.zbuf);
 	free(p.dbuf);
 	free(p.hbuf);
