@@ -12,7 +12,7 @@
 PREFIX   ?= /usr/local
 BUILD    ?= build
 CC       ?= cc
-PKGS      = libgit2 libsodium libarchive jansson zlib
+PKGS      = libgit2 libsodium libarchive jansson
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 CFLAGS   ?= -O2 -g

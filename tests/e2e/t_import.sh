@@ -152,13 +152,11 @@ say "every bad line is named, not only the first"
 refused two-bad.jsonl 1 65
 err_has "line 3"
 
-say "a longer batch: delta chains reach their limit; git fsck and xfa verify read every object"
+say "a longer batch, one pack; git fsck and xfa verify read every object"
 $PY "$E2E/import_gen.py" 60 "$C" "$H" 5 2025 1000 > long.jsonl
 expect 0 $XFA import long.jsonl $KEYS
 git --git-dir="$XFA_ARCHIVE" fsck --full --strict
-deepest=$(for i in "$XFA_ARCHIVE"/objects/pack/*.idx; do git verify-pack -v "$i"; done |
-	sed -n 's/^chain length = \([0-9]*\):.*/\1/p' | sort -n | tail -1)
-[ "${deepest:-0}" -eq 50 ] || die "expected delta chains of up to 50, the longest is ${deepest:-none}"
+for i in "$XFA_ARCHIVE"/objects/pack/*.idx; do git verify-pack "$i" || die "verify-pack $i"; done
 expect 0 $XFA verify
 $XFA --json case list | $PY -c 'import json,sys; d=json.load(sys.stdin); n=len(d["cases"] if isinstance(d, dict) else d); assert n == 68, n'
 
