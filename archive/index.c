@@ -438,7 +438,7 @@ static int build(unsigned char **img, size_t *len, xfa_archive *a,
 		s.st = xfa_archive_store(a);
 		s.head = head;
 		s.m = m;
-		if ((err = xfa_case_each(s.st, head, scan_one, &s)) == 0)
+		if ((err = xfa_case_each(s.st, head, scan_one, &s)) == 0 && es.n)
 			qsort(es.v, es.n, sizeof(*es.v), xfa_ix_ent_cmp);
 	}
 	if (!err)

@@ -302,7 +302,8 @@ int xfa_ix_ov_collect(struct oents *os, xfa_store *st, const xfa_meta *m,
 			os->v[k++] = os->v[i];
 	if (!err) {
 		os->n = k;
-		qsort(os->v, os->n, sizeof(*os->v), oent_cmp);
+		if (k)
+			qsort(os->v, os->n, sizeof(*os->v), oent_cmp);
 	}
 done:
 	if (err)

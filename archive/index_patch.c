@@ -240,7 +240,8 @@ int xfa_ix_apply_changes(struct ents *es, xfa_store *st, const xfa_meta *m,
 		struct ent key, *hit, e;
 		char dir[200];
 		key.f[F_ID] = ch->ids[i];
-		hit = bsearch(&key, es->v, old_n, sizeof(*es->v), xfa_ix_ent_cmp);
+		hit = old_n ? bsearch(&key, es->v, old_n, sizeof(*es->v),
+				      xfa_ix_ent_cmp) : NULL;
 		if (hit)
 			hit->dead = 1;
 		if (xfa_case_dir(dir, sizeof(dir), ch->ids[i]) < 0)
@@ -253,7 +254,7 @@ int xfa_ix_apply_changes(struct ents *es, xfa_store *st, const xfa_meta *m,
 		if (!err && (err = xfa_ix_ents_push(es, &e)) < 0)
 			free(e.block);
 	}
-	if (!err)
+	if (!err && es->n)   /* qsort(NULL, 0, ...) is undefined */
 		qsort(es->v, es->n, sizeof(*es->v), xfa_ix_ent_cmp);
 	xfa_error_clear();
 	return err;
