@@ -118,6 +118,15 @@ check-asan:
 check-fuzz:
 	sh tests/fuzz/run.sh check
 
+# The unit tests under valgrind's memcheck, in one process (slow: not part
+# of `make check`; CK_RUN_SUITE=name runs one suite).
+check-valgrind: $(BUILD)/check_xfa $(BUILD)/xfa
+	CK_FORK=no CK_DEFAULT_TIMEOUT=3600 \
+	XFA_SCHEMA_SUITE=/usr/share/json-schema-test-suite/tests/draft7 \
+	valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite \
+		--suppressions=tests/valgrind.supp $(BUILD)/check_xfa
+
 fuzz:
 	sh tests/fuzz/run.sh long
 
