@@ -113,6 +113,14 @@ int xfa_case_record_batch(unsigned *out_seq, xfa_batch *b, const xfa_key *key,
 /* The current document of case `id` (new reference).  XFA_ENOTFOUND. */
 int xfa_case_load(json_t **out, xfa_archive *a, const char *id);
 
+/*
+ * The case.json of the case (or risk item) in folder `dir` at `commit`,
+ * parsed (new reference; NULL on failure).  Returns 0, XFA_ENOTFOUND (no
+ * such file), XFA_EINVALID (not JSON) or a store code.
+ */
+int xfa_case_doc_at(json_t **out, xfa_store *st, const xfa_oid *commit,
+		    const char *dir);
+
 /* The events of case `id`, in order, as a new JSON array. */
 int xfa_case_events(json_t **out, xfa_archive *a, const char *id);
 

@@ -115,20 +115,13 @@ static int add_case(struct exp *e, const char *id)
 static int collect_closed(const char *id, const char *dir, void *payload)
 {
 	struct exp *e = payload;
-	char path[300], *buf = NULL;
-	json_t *doc = NULL;
-	size_t len;
-	int err, want = 0;
+	json_t *doc;
+	int err, want;
 
-	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
-	if ((err = xfa_store_read(&buf, &len, e->st, &e->head, path)) < 0 ||
-	    (err = xfa_json_parse(&doc, buf, len, path)) < 0) {
-		free(buf);
+	if ((err = xfa_case_doc_at(&doc, e->st, &e->head, dir)) < 0)
 		return err;
-	}
 	want = xfa_workflow_is_archivable(e->meta->wf, xfa_json_str(doc, "status"));
 	json_decref(doc);
-	free(buf);
 	return want ? add_case(e, id) : 0;
 }
 

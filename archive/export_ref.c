@@ -119,18 +119,13 @@ struct used {
 static int note_case(const char *id, const char *dir, void *payload)
 {
 	struct used *u = payload;
-	char path[300], *buf = NULL;
-	json_t *doc = NULL;
-	size_t len;
+	json_t *doc;
 	int err;
 
 	(void)id;
-	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
-	if ((err = xfa_store_read(&buf, &len, u->st, u->head, path)) == 0 &&
-	    (err = xfa_json_parse(&doc, buf, len, path)) == 0)
+	if ((err = xfa_case_doc_at(&doc, u->st, u->head, dir)) == 0)
 		xfa_export_note_refs(u->used, doc);
 	json_decref(doc);
-	free(buf);
 	return err;
 }
 

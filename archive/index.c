@@ -178,17 +178,12 @@ int xfa_ix_ent_cmp(const void *a, const void *b)
 int xfa_ix_ent_read(struct ent *e, xfa_store *st, const xfa_oid *commit,
 		    const xfa_meta *m, const char *dir)
 {
-	char path[300], *buf = NULL;
-	json_t *doc = NULL;
-	size_t len;
+	json_t *doc;
 	int err;
 
-	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
-	if ((err = xfa_store_read(&buf, &len, st, commit, path)) == 0 &&
-	    (err = xfa_json_parse(&doc, buf, len, path)) == 0)
+	if ((err = xfa_case_doc_at(&doc, st, commit, dir)) == 0)
 		err = ent_from_doc(e, m, doc);
 	json_decref(doc);
-	free(buf);
 	return err;
 }
 

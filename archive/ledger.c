@@ -28,22 +28,18 @@ struct walk {
 static int read_one(const char *id, const char *dir, void *payload)
 {
 	struct walk *w = payload;
-	char path[300], *buf = NULL;
-	json_t *doc = NULL;
-	size_t len;
+	json_t *doc;
 	int err;
 
 	(void)id;
-	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
-	if ((err = xfa_store_read(&buf, &len, w->st, w->head, path)) == 0 &&
-	    (err = xfa_json_parse(&doc, buf, len, path)) == 0) {
+	if ((err = xfa_case_doc_at(&doc, w->st, w->head, dir)) == 0) {
 		if (!json_is_object(doc) || !xfa_json_str(doc, "status"))
-			err = xfa_error_set(XFA_EINVALID, "%s: not a risk document", path);
+			err = xfa_error_set(XFA_EINVALID, "%s/" XFA_CASE_DOC ": not "
+					    "a risk document", dir);
 		else
 			err = w->fn(doc, w->payload);
 	}
 	json_decref(doc);
-	free(buf);
 	return err;
 }
 

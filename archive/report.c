@@ -41,15 +41,11 @@ struct each_job {
 static int each_one(const char *id, const char *dir, void *payload)
 {
 	struct each_job *j = payload;
-	char path[300], *buf = NULL;
-	json_t *doc = NULL;
-	size_t len;
+	json_t *doc;
 	long day;
 	int err;
 
-	snprintf(path, sizeof(path), "%s/" XFA_CASE_DOC, dir);
-	if ((err = xfa_store_read(&buf, &len, j->st, j->head, path)) < 0 ||
-	    (err = xfa_json_parse(&doc, buf, len, path)) < 0)
+	if ((err = xfa_case_doc_at(&doc, j->st, j->head, dir)) < 0)
 		goto done;
 	if (j->o) {
 		if (xfa_day_parse(&day, xfa_json_str(doc, "received_at")) < 0) {
@@ -63,7 +59,6 @@ static int each_one(const char *id, const char *dir, void *payload)
 	err = j->fn(doc, j->payload);
 done:
 	json_decref(doc);
-	free(buf);
 	return err;
 }
 
