@@ -48,6 +48,38 @@ const char *xfa_workflow_label(const xfa_workflow *wf, const char *vocab,
 			       const char *id, const char *lang);
 
 /*
+ * Vocabularies as input (workflow_vocab.c).  `vocab` is "state", "event"
+ * (transitions and status-free events) or a name of the definition's
+ * "vocabularies" ("channel", "category", "kind", "role", "outcome",
+ * "satisfaction", "decision_channel", "level", "attachment"...).
+ *
+ * xfa_workflow_has_vocab: does the definition have vocabulary `vocab`?
+ * xfa_workflow_resolve: the id (borrowed) whose id or label, in any
+ *   language, is `s`; NULL if none.  An id wins over a label.
+ * xfa_workflow_choices: the allowed values as one malloc'd line in `lang`
+ *   ("zh": "来信 (letter)、来访 (visit)…", "en": "letter, visit…"); NULL if
+ *   out of memory.  Internal steps are not offered.
+ * xfa_workflow_refuse_value: sets the message "WHAT: 'VALUE' is not one of:
+ *   CHOICES" in `lang` and returns XFA_EINVALID.
+ * xfa_workflow_resolve_codes: every coded field of `doc` (the definition's
+ *   "coded_fields", dotted paths such as "decision.channel") that holds a
+ *   label is replaced by its id, in place; a value that is neither is
+ *   refused (XFA_EINVALID, the field and the choices named); null and
+ *   non-text values are left for the schema.  Returns 0, XFA_EINVALID or
+ *   XFA_ERROR.
+ */
+int xfa_workflow_has_vocab(const xfa_workflow *wf, const char *vocab);
+const char *xfa_workflow_resolve(const xfa_workflow *wf, const char *vocab,
+				 const char *s);
+char *xfa_workflow_choices(const xfa_workflow *wf, const char *vocab,
+			   const char *lang);
+int xfa_workflow_refuse_value(const xfa_workflow *wf, const char *vocab,
+			      const char *what, const char *value,
+			      const char *lang);
+int xfa_workflow_resolve_codes(const xfa_workflow *wf, json_t *doc,
+			       const char *lang);
+
+/*
  * The state the first "internal" transition enters (in xinfang-2022:
  * "archived", which only `xfa export` may take), or NULL.  Borrowed.  So
  * that export need not name the state in C.

@@ -240,6 +240,43 @@ void cli_cell(const char *s, int width)
 		fputc(' ', stdout);
 }
 
+const char *cli_resolve(const xfa_workflow *wf, const char *vocab,
+			const char *what, const char *s)
+{
+	const char *id = xfa_workflow_resolve(wf, vocab, s);
+
+	if (!id) {
+		xfa_workflow_refuse_value(wf, vocab, what, s, cli.lang);
+		fprintf(stderr, "xfa: %s\n", xfa_error_last());
+	}
+	return id;
+}
+
+int cli_resolve_list(char *out, size_t cap, const xfa_workflow *wf,
+		     const char *vocab, const char *what, const char *list)
+{
+	size_t len = 0;
+	char item[256];
+	const char *p = list, *comma, *id;
+
+	out[0] = '\0';
+	for (;;) {
+		size_t n = (comma = strchr(p, ',')) ? (size_t)(comma - p) : strlen(p);
+		if (n >= sizeof(item))
+			n = sizeof(item) - 1;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (!(id = cli_resolve(wf, vocab, what, item)))
+			return EXIT_DATA;
+		if (len + strlen(id) + 2 > cap)
+			return cli_usage("", "%s: too long", what);
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "," : "", id);
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
 const char *cli_label(const xfa_meta *m, const char *vocab, const char *id)
 {
 	if (!id)

@@ -59,6 +59,22 @@ int cli_width(const char *s);
 /* Print `s` left-aligned in `width` columns. */
 void cli_cell(const char *s, int width);
 
+/*
+ * The id of `s` in vocabulary `vocab` of workflow `wf` (see
+ * xfa_workflow_resolve: the id itself or any of its labels), or NULL after
+ * printing "xfa: WHAT: 'S' is not one of: ..." with the allowed values in
+ * the chosen language.  Borrowed.
+ */
+const char *cli_resolve(const xfa_workflow *wf, const char *vocab,
+			const char *what, const char *s);
+
+/*
+ * `list` ("登记员,handler") with every role resolved to its id, written to
+ * `out` (capacity `cap`); 0, or EXIT_DATA after the message.
+ */
+int cli_resolve_list(char *out, size_t cap, const xfa_workflow *wf,
+		     const char *vocab, const char *what, const char *list);
+
 /* A label from the archive's workflow in the chosen language. */
 const char *cli_label(const xfa_meta *m, const char *vocab, const char *id);
 

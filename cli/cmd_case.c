@@ -29,8 +29,54 @@ static const char usage[] =
 struct ev_args {
 	xfa_case_opts o;
 	const char *attach[MAX_ATTACH];
+	char *owned[MAX_ATTACH];      /* attach[i] rewritten with the kind's id */
 	json_t *patch;
 };
+
+static void ev_args_release(struct ev_args *e)
+{
+	size_t i;
+
+	for (i = 0; i < MAX_ATTACH; i++)
+		free(e->owned[i]);
+	json_decref(e->patch);
+}
+
+/*
+ * The one place a command's vocabulary values become ids: the coded fields
+ * of `doc` (the document of `case new`, or the --set patch), --role, and
+ * the kinds of --attach KIND:PATH, each given as an id or a label of `wf`
+ * (登记员 or clerk, 授权委托书 or authorization).  0 or EXIT_DATA (printed).
+ */
+static int resolve_ev(struct ev_args *e, const xfa_workflow *wf, json_t *doc)
+{
+	const char *id, *colon;
+	char kind[256];
+	size_t i, n;
+
+	if (doc && xfa_workflow_resolve_codes(wf, doc, cli.lang) < 0) {
+		fprintf(stderr, "xfa: %s\n", xfa_error_last());
+		return EXIT_DATA;
+	}
+	if (e->o.role && !(e->o.role = cli_resolve(wf, "role", "--role", e->o.role)))
+		return EXIT_DATA;
+	for (i = 0; i < e->o.nattach; i++) {
+		if (!(colon = strchr(e->attach[i], ':')) ||
+		    (n = (size_t)(colon - e->attach[i])) >= sizeof(kind))
+			continue;   /* the library names a malformed KIND:PATH */
+		memcpy(kind, e->attach[i], n);
+		kind[n] = '\0';
+		if (!(id = cli_resolve(wf, "attachment", "--attach", kind)))
+			return EXIT_DATA;
+		if (strcmp(id, kind)) {
+			if (!(e->owned[i] = malloc(strlen(id) + strlen(colon) + 1)))
+				return EXIT_IOERR;
+			sprintf(e->owned[i], "%s%s", id, colon);
+			e->attach[i] = e->owned[i];
+		}
+	}
+	return 0;
+}
 
 /* Set "a.b.c" in `patch` to `v` (stolen). */
 static int set_path(json_t *patch, const char *path, json_t *v)
@@ -135,12 +181,13 @@ static int case_new(xfa_archive *a, int argc, char **argv)
 	struct ev_args e;
 	char *buf = NULL, *id = NULL, *code = NULL;
 	json_t *input = NULL;
+	const xfa_meta *m;
 	xfa_key *k = NULL;
 	size_t len;
 	int pos, st, err;
 
 	if ((st = parse_ev_args(&e, argc, argv, &pos)))
-		return st;
+		goto done;
 	if (pos != argc - 1 || e.patch) {
 		st = cli_usage(usage, "case new takes one FILE.json");
 		goto done;
@@ -150,6 +197,12 @@ static int case_new(xfa_archive *a, int argc, char **argv)
 		st = cli_fail(err, "cannot read case document");
 		goto done;
 	}
+	if ((err = xfa_archive_meta(&m, a)) < 0) {
+		st = cli_fail(err, "cannot register case from '%s'", argv[pos]);
+		goto done;
+	}
+	if ((st = resolve_ev(&e, m->wf, input)))
+		goto done;
 	/* a bad document is refused before the key's unlock (Argon2id) */
 	if ((err = xfa_case_check_input(input)) < 0) {
 		st = cli_fail(err, "cannot register case from '%s'", argv[pos]);
@@ -171,7 +224,7 @@ static int case_new(xfa_archive *a, int argc, char **argv)
 			printf("%s %s\n", strcmp(cli.lang, "en") ? "查询码:" : "query code:", code);
 	}
 done:
-	json_decref(e.patch);
+	ev_args_release(&e);
 	json_decref(input);
 	xfa_key_free(k);
 	free(buf);
@@ -184,6 +237,9 @@ done:
 static int case_event(xfa_archive *a, int argc, char **argv, const char *what)
 {
 	struct ev_args e;
+	const xfa_meta *m;
+	const xfa_workflow *wf;
+	const char *to = NULL;
 	xfa_key *k = NULL;
 	unsigned seq = 0;
 	int pos, st, err, i;
@@ -202,13 +258,26 @@ static int case_event(xfa_archive *a, int argc, char **argv, const char *what)
 			       strcmp(what, "move") ? "TYPE" : "STATE");
 		goto done;
 	}
+	if ((err = xfa_archive_meta(&m, a)) < 0) {
+		st = cli_fail(err, "cannot %s case '%s'", what, argv[pos]);
+		goto done;
+	}
+	wf = xfa_kind_of_id(m, argv[pos]) && xfa_kind_of_id(m, argv[pos])->wf ?
+		xfa_kind_of_id(m, argv[pos])->wf : m->wf;
+	if ((st = resolve_ev(&e, wf, e.patch)))
+		goto done;
+	if (strcmp(what, "attach") &&
+	    !(to = cli_resolve(wf, strcmp(what, "move") ? "event" : "state",
+			       strcmp(what, "move") ? "TYPE" : "STATE", argv[pos + 1]))) {
+		st = EXIT_DATA;
+		goto done;
+	}
 	if ((st = cli_signing_key(&k)))
 		goto done;
 	if (!strcmp(what, "move"))
-		err = xfa_case_move(&seq, a, k, argv[pos], argv[pos + 1], &e.o);
+		err = xfa_case_move(&seq, a, k, argv[pos], to, &e.o);
 	else
-		err = xfa_case_record(&seq, a, k, argv[pos],
-				      strcmp(what, "attach") ? argv[pos + 1] : "attach", &e.o);
+		err = xfa_case_record(&seq, a, k, argv[pos], to ? to : "attach", &e.o);
 	if (err < 0) {
 		st = cli_fail(err, "cannot %s case '%s'", what, argv[pos]);
 		goto done;
@@ -221,7 +290,7 @@ static int case_event(xfa_archive *a, int argc, char **argv, const char *what)
 		printf("%s #%u\n", argv[pos], seq);
 	}
 done:
-	json_decref(e.patch);
+	ev_args_release(&e);
 	xfa_key_free(k);
 	return st;
 }
@@ -600,9 +669,10 @@ static int case_list(xfa_archive *a, int argc, char **argv)
 		return cli_usage(usage, "case list takes no arguments");
 	if ((err = xfa_archive_meta(&j.m, a)) < 0)
 		return cli_fail(err, "cannot list cases");
-	if (q.status && !xfa_workflow_has_state(j.m->wf, q.status))
-		return cli_usage(usage, "'%s' is not a state of workflow %s", q.status,
-				 xfa_workflow_id(j.m->wf));
+	if (q.status && !(q.status = cli_resolve(j.m->wf, "state", "--status", q.status)))
+		return EXIT_USAGE;
+	if (q.category && !(q.category = cli_resolve(j.m->wf, "category", "--category", q.category)))
+		return EXIT_USAGE;
 	if ((err = xfa_index_open(&ix, NULL, a, env && !strcmp(env, "off") ?
 				  XFA_INDEX_NOFILE : 0)) < 0)
 		return cli_fail(err, "cannot list cases");

@@ -26,7 +26,8 @@ static int keyring_add(xfa_archive *a, int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	const char *roles = NULL, *name = NULL, *email = NULL;
-	char *pname = NULL, *pemail = NULL, fpr[XFA_FPR_SIZE];
+	char *pname = NULL, *pemail = NULL, fpr[XFA_FPR_SIZE], ids[512];
+	const xfa_meta *m;
 	xfa_pubkey pk;
 	xfa_key *k = NULL;
 	int c, err, status;
@@ -40,6 +41,12 @@ static int keyring_add(xfa_archive *a, int argc, char **argv)
 	}
 	if (optind != argc - 1 || !roles)
 		return cli_usage(usage, "keyring add needs PUBFILE and --role");
+	/* 登记员 or clerk: a role is named by its id or its label */
+	if ((err = xfa_archive_meta(&m, a)) < 0)
+		return cli_fail(err, "cannot read the keyring");
+	if ((status = cli_resolve_list(ids, sizeof(ids), m->wf, "role", "--role", roles)))
+		return status;
+	roles = ids;
 	if ((status = cli_read_pub(&pk, &pname, &pemail, argv[optind])))
 		return status;
 	if ((status = cli_signing_key(&k)))
@@ -88,6 +95,9 @@ static int keyring_list(const xfa_meta *m)
 	json_object_foreach(json_object_get(m->doc, "keys"), fpr, rec) {
 		printf("%s  ", fpr);
 		cli_cell(xfa_json_str(rec, "name"), 12);
+		printf("  ");
+		/* the principal `ssh-keygen -Y verify -I` and git's allowed signers name */
+		cli_cell(xfa_keyring_principal(rec), 28);
 		printf("  ");
 		json_array_foreach(json_object_get(rec, "roles"), i, r)
 			printf("%s%s", i ? "," : "", cli_label(m, "role", json_string_value(r)));
