@@ -1,6 +1,8 @@
 # xfa - signed, tamper-evident archive for petition cases.
 #
-#   make            build build/xfa
+#   make            build build/xfa (stops with one line naming `make deps`
+#                   when a library it needs is missing)
+#   make deps       install the Debian packages the build and tests need
 #   make demo       install what is missing, build, run the demo archive
 #   make check      install what is missing, run every test (unit, end-to-end,
 #                   sanitizers, schema test suite, short fuzz runs)
@@ -38,12 +40,20 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/check_main.o
 
-.PHONY: all deps demo check check-unit check-e2e check-asan check-schema-suite \
+.PHONY: all have-deps deps demo check check-unit check-e2e check-asan check-schema-suite \
         check-fuzz bench fuzz soak install clean
 
 all: $(BUILD)/xfa
 
-$(BUILD)/%.o: %.c $(wildcard archive/*.h cli/*.h)
+# A fresh machine lacks the -dev packages: say so in one line, before the
+# compiler says "jansson.h: No such file or directory".
+have-deps:
+	@missing=""; for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make: missing libraries:$$missing; run 'make deps' (as root, Debian 12) to install them, then 'make'" >&2; exit 1; \
+	fi
+
+$(BUILD)/%.o: %.c $(wildcard archive/*.h cli/*.h) | have-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XCFLAGS) -c $< -o $@
 
@@ -52,7 +62,7 @@ $(BUILD)/%.o: %.c $(wildcard archive/*.h cli/*.h)
 $(BUILD)/gen/embedded.c: $(SCHEMAS) archive/embed.sh
 	@mkdir -p $(dir $@)
 	sh archive/embed.sh schemas $(SCHEMAS) > $@.tmp && mv $@.tmp $@
-$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
+$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c | have-deps
 	$(CC) $(CFLAGS) $(XCFLAGS) -c $< -o $@
 
 $(BUILD)/libxfa.a: $(LIB_OBJ)
