@@ -29,7 +29,8 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 DEB_PKGS = build-essential pkg-config libgit2-dev libsodium-dev libarchive-dev \
            libjansson-dev check git openssh-client libarchive-tools \
            python3 python3-jsonschema json-schema-test-suite valgrind clang \
-           libclang-rt-14-dev chromium fonts-wqy-zenhei
+           libclang-rt-14-dev chromium fonts-wqy-zenhei gettext locales \
+           man-db groff-base poppler-utils
 
 LIB_SRC  = $(sort $(wildcard archive/*.c))
 CLI_SRC  = $(sort $(wildcard cli/*.c))
@@ -40,15 +41,40 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/check_main.o
 
-.PHONY: all have-deps deps demo check check-unit check-e2e check-asan check-schema-suite \
+.PHONY: all pot have-deps deps demo check check-unit check-e2e check-asan check-schema-suite \
         check-fuzz bench fuzz soak install clean
 
 all: $(BUILD)/xfa
+
+# Messages: GNU gettext, text domain "xfa".  The catalogue is compiled next
+# to the binary ($(BUILD)/locale, found there when run from the build tree)
+# and installed under $(PREFIX)/share/locale.
+LOCALEDIR = $(PREFIX)/share/locale
+PO        = $(sort $(wildcard cli/po/*.po))
+MO        = $(PO:cli/po/%.po=$(BUILD)/locale/%/LC_MESSAGES/xfa.mo)
+$(BUILD)/locale/%/LC_MESSAGES/xfa.mo: cli/po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@.tmp $< && mv $@.tmp $@
+$(BUILD)/cli/i18n.o: XCFLAGS += -DXFA_LOCALEDIR='"$(LOCALEDIR)"'
+
+# `make pot` refreshes the template from the sources (xgettext) and merges
+# it into each catalogue (msgmerge), as git's `make pot` does.
+pot:
+	@mkdir -p $(BUILD)
+	sed -n 's/^\t{ "[a-z-]*", \("[^"]*"\) },$$/N_(\1)/p' archive/verify.c > $(BUILD)/verify_reasons.c
+	xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
+	  --keyword=_ --keyword=N_ --keyword=xfa_tr --keyword=cli_fail:2 --keyword=cli_usage:2 \
+	  --keyword=xfa_error_set:2 --keyword=xfa_error_wrap:2 --keyword=fail:3 \
+	  --keyword=ngettext:1,2 --flag=cli_fail:2:c-format --flag=cli_usage:2:c-format \
+	  --flag=xfa_error_set:2:c-format --flag=xfa_error_wrap:2:c-format --flag=fail:3:c-format \
+	  -o $(BUILD)/xfa.pot $(CLI_SRC) $(LIB_SRC) $(BUILD)/verify_reasons.c
+	for p in $(PO); do msgmerge -q --update --backup=none --no-fuzzy-matching $$p $(BUILD)/xfa.pot; done
 
 # A fresh machine lacks the -dev packages: say so in one line, before the
 # compiler says "jansson.h: No such file or directory".
 have-deps:
 	@missing=""; for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	command -v msgfmt > /dev/null || missing="$$missing msgfmt(gettext)"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make: missing libraries:$$missing; run 'make deps' (as root, Debian 12) to install them, then 'make'" >&2; exit 1; \
 	fi
@@ -69,7 +95,7 @@ $(BUILD)/libxfa.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/xfa: $(CLI_OBJ) $(BUILD)/libxfa.a
+$(BUILD)/xfa: $(CLI_OBJ) $(BUILD)/libxfa.a | $(MO)
 	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libxfa.a $(LIBS)
 
 # The unit-test runner finds every `Suite *name_suite(void)` in tests/check_*.c.
@@ -155,10 +181,21 @@ bench: $(BUILD)/xfa
 soak: $(BUILD)/xfa
 	XFA_SOAK=1 sh tests/e2e/run.sh $(BUILD)/xfa
 
-install: $(BUILD)/xfa
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+# The binary, xfa(1) and the format pages xfa-*(5), the message
+# catalogues, and bash completion (where bash-completion looks on demand).
+MAN5 = $(sort $(wildcard cli/*.5))
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+install: $(BUILD)/xfa $(MO)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0755 $(BUILD)/xfa $(DESTDIR)$(PREFIX)/bin/xfa
 	install -m 0644 cli/xfa.1 $(DESTDIR)$(PREFIX)/share/man/man1/xfa.1
+	for m in $(MAN5); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/; done
+	for l in $(PO:cli/po/%.po=%); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/xfa.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/xfa.mo || exit 1; \
+	done
+	install -m 0644 cli/xfa.bash-completion $(DESTDIR)$(COMPLETIONDIR)/xfa
 
 clean:
 	rm -rf build

@@ -1,6 +1,7 @@
 /* error.c - the per-thread message of the last failure. */
 #include "error.h"
 
+#include <libintl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,12 +11,17 @@
 static _Thread_local char last_msg[MSG_MAX];
 static _Thread_local int last_code;
 
+const char *xfa_tr(const char *fmt)
+{
+	return dgettext("xfa", fmt);
+}
+
 int xfa_error_set(int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	vsnprintf(last_msg, sizeof(last_msg), xfa_tr(fmt), ap);
 	va_end(ap);
 	last_code = code;
 	return code;
@@ -29,7 +35,7 @@ int xfa_error_wrap(int code, const char *fmt, ...)
 
 	memcpy(old, last_msg, sizeof(old));
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	vsnprintf(prefix, sizeof(prefix), xfa_tr(fmt), ap);
 	va_end(ap);
 	/* "<prefix>: <old>", cut to fit */
 	n = strlen(prefix);

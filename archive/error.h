@@ -19,6 +19,15 @@ enum {
 	XFA_EIO       = -8  /* reading or writing a file failed */
 };
 
+/*
+ * Messages are English format strings translated through GNU gettext (text
+ * domain "xfa", catalogue cli/po/zh_CN.po) when the program chose a
+ * language: xfa_error_set and xfa_error_wrap translate their `fmt`; a
+ * module that formats a message itself translates its format with xfa_tr.
+ * The library never chooses the language (cli/ does, with setlocale).
+ */
+const char *xfa_tr(const char *fmt) __attribute__((format_arg(1)));
+
 /* Record `code` with a printf-style message for this thread; returns `code`. */
 int xfa_error_set(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -39,7 +39,7 @@ static int fail(const struct apply *a, int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), xfa_tr(fmt), ap);
 	va_end(ap);
 	return xfa_error_set(code, "case %s: %s", a->cid, msg);
 }

@@ -110,12 +110,9 @@ int xfa_workflow_refuse_value(const xfa_workflow *wf, const char *vocab,
 	char *allowed = xfa_workflow_choices(wf, vocab, lang);
 	int err;
 
-	if (lang && !strcmp(lang, "en"))
-		err = xfa_error_set(XFA_EINVALID, "%s: '%s' is not one of: %s",
-				    what, value, allowed ? allowed : "");
-	else
-		err = xfa_error_set(XFA_EINVALID, "%s：“%s”不是可用的值，可用：%s",
-				    what, value, allowed ? allowed : "");
+	/* the message's language is gettext's; the values' is `lang`'s */
+	err = xfa_error_set(XFA_EINVALID, "%s: '%s' is not one of: %s",
+			    what, value, allowed ? allowed : "");
 	free(allowed);
 	return err;
 }

@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 
 struct cli_globals cli;
 
@@ -37,7 +38,7 @@ int cli_fail(int code, const char *fmt, ...)
 
 	fputs("xfa: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	if (*xfa_error_last())
 		fprintf(stderr, ": %s", xfa_error_last());
@@ -52,11 +53,11 @@ int cli_usage(const char *usage, const char *fmt, ...)
 	if (fmt) {
 		fputs("xfa: ", stderr);
 		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
+		vfprintf(stderr, _(fmt), ap);
 		va_end(ap);
 		fputc('\n', stderr);
 	}
-	fprintf(stderr, "usage: %s\n", usage);
+	fprintf(stderr, _("usage: %s\n"), usage);
 	return EXIT_USAGE;
 }
 
@@ -68,7 +69,7 @@ int cli_help(int argc, char **argv, const char *usage)
 		if (!strcmp(argv[i], "--"))
 			break;
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: %s\n", usage);
+			cli_print_help(usage);
 			return 1;
 		}
 	}
@@ -93,12 +94,14 @@ static int read_tty_line(char *buf, size_t cap, const char *prompt)
 	if (!tty)
 		return xfa_error_set(XFA_EAUTH,
 			"no terminal for the passphrase (set XFA_PASSPHRASE_FILE)");
-	fputs(prompt, tty);
-	fflush(tty);
+	/* echo off first, then the prompt: what is typed after the prompt
+	 * appears is never flushed away (as OpenSSH's readpassphrase) */
 	tcgetattr(fileno(tty), &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	fputs(_(prompt), tty);
+	fflush(tty);
 	ok = fgets(buf, (int)cap, tty) != NULL;
 	tcsetattr(fileno(tty), TCSAFLUSH, &old);
 	fputc('\n', tty);
@@ -152,7 +155,7 @@ int cli_passphrase(char **out, size_t *out_len, const char *prompt, int confirm)
 			goto done;
 		if (confirm) {
 			if (!(again = xfa_secret_alloc(1024)) ||
-			    (err = read_tty_line(again, 1024, "again: ")) < 0)
+			    (err = read_tty_line(again, 1024, N_("again: "))) < 0)
 				goto done;
 			if (strcmp(p, again)) {
 				err = xfa_error_set(XFA_EINVALID, "the passphrases differ");
@@ -183,10 +186,10 @@ int cli_signing_key(xfa_key **out)
 
 	*out = NULL;
 	if (!cli.key || !*cli.key) {
-		fprintf(stderr, "xfa: this command signs: name a key with --as KEYFILE or XFA_KEY\n");
+		fprintf(stderr, _("xfa: %s\n"), _("this command signs: name a key with --as KEYFILE or XFA_KEY"));
 		return EXIT_USAGE;
 	}
-	if ((err = cli_passphrase(&pass, &len, "passphrase: ", 0)) < 0)
+	if ((err = cli_passphrase(&pass, &len, N_("passphrase: "), 0)) < 0)
 		return cli_fail(err, "cannot unlock '%s'", cli.key);
 	err = xfa_key_load(out, cli.key, pass, len);
 	cli_passphrase_free(pass);
@@ -204,7 +207,7 @@ void cli_json(const json_t *v)
 int cli_done(int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "xfa: cannot write output: %s\n", strerror(errno));
+		fprintf(stderr, _("xfa: cannot write output: %s\n"), strerror(errno));
 		return EXIT_IOERR;
 	}
 	return status;
@@ -247,7 +250,7 @@ const char *cli_resolve(const xfa_workflow *wf, const char *vocab,
 
 	if (!id) {
 		xfa_workflow_refuse_value(wf, vocab, what, s, cli.lang);
-		fprintf(stderr, "xfa: %s\n", xfa_error_last());
+		fprintf(stderr, _("xfa: %s\n"), xfa_error_last());
 	}
 	return id;
 }

@@ -34,7 +34,11 @@ int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* Print "xfa: <message>" and "usage: ..." to stderr; returns 64. */
 int cli_usage(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* True if argv holds -h or --help; then prints `usage` to stdout. */
+/* Print `usage`, then what the command does, its options, examples and
+ * exit statuses (help.c), to stdout. */
+void cli_print_help(const char *usage);
+
+/* True if argv holds -h or --help; then prints cli_print_help(usage). */
 int cli_help(int argc, char **argv, const char *usage);
 
 /* Open the archive named by -C; returns 0 or an exit status (message printed). */

@@ -7,12 +7,14 @@
 
 #include "case.h"
 #include "cli.h"
+#include "i18n.h"
 #include "cmds.h"
 #include "error.h"
 #include "file.h"
 #include "index.h"
 #include "json.h"
 #include "keyring.h"
+#include "stamp.h"
 
 static const char usage[] =
 	"xfa case new FILE.json [--attach KIND:PATH]... [--note TEXT]\n"
@@ -55,7 +57,7 @@ static int resolve_ev(struct ev_args *e, const xfa_workflow *wf, json_t *doc)
 	size_t i, n;
 
 	if (doc && xfa_workflow_resolve_codes(wf, doc, cli.lang) < 0) {
-		fprintf(stderr, "xfa: %s\n", xfa_error_last());
+		fprintf(stderr, _("xfa: %s\n"), xfa_error_last());
 		return EXIT_DATA;
 	}
 	if (e->o.role && !(e->o.role = cli_resolve(wf, "role", "--role", e->o.role)))
@@ -116,14 +118,14 @@ static int parse_set(struct ev_args *e, const char *arg, int as_json)
 	if (as_json) {
 		v = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
 		if (!v) {
-			fprintf(stderr, "xfa: --set-json %s: invalid JSON: %s\n", field, jerr.text);
+			fprintf(stderr, _("xfa: --set-json %s: invalid JSON: %s\n"), field, jerr.text);
 			free(field);
 			return EXIT_DATA;
 		}
 	} else {
 		v = json_string(eq + 1);
 		if (!v) {
-			fprintf(stderr, "xfa: --set %s: value is not valid UTF-8\n", field);
+			fprintf(stderr, _("xfa: --set %s: value is not valid UTF-8\n"), field);
 			free(field);
 			return EXIT_DATA;
 		}
@@ -176,6 +178,38 @@ static int parse_ev_args(struct ev_args *e, int argc, char **argv, int *first_po
 	return 0;
 }
 
+/*
+ * "received_at" given as a plain date (2026-11-02), as --effective takes
+ * one: noon that day in the archive's offset, or now if that is today and
+ * noon has not come.  A full RFC 3339 time is left as it is.  0 or
+ * EXIT_DATA (printed).
+ */
+static int received_date(json_t *input, const xfa_meta *m, const char *file)
+{
+	const char *text = xfa_json_str(input, "received_at");
+	char buf[XFA_STAMP_SIZE];
+	xfa_stamp now, s;
+	long day;
+
+	if (!text || strlen(text) != 10 || xfa_date_parse(&day, text) < 0)
+		return 0;   /* the schema judges anything else */
+	if (xfa_stamp_now(&now, m->off) < 0) {
+		fprintf(stderr, "xfa: %s\n", xfa_error_last());
+		return EXIT_IOERR;
+	}
+	s.off = now.off;
+	s.t = (int64_t)day * 86400 + 12 * 3600 - (int64_t)now.off * 60;
+	if (s.t > now.t && day == xfa_stamp_day(&now))
+		s = now;
+	if (s.t > now.t) {
+		fprintf(stderr, _("xfa: %s: received_at %s is in the future\n"), file, text);
+		return EXIT_DATA;
+	}
+	xfa_stamp_format(buf, &s);
+	json_object_set_new(input, "received_at", json_string(buf));
+	return 0;
+}
+
 static int case_new(xfa_archive *a, int argc, char **argv)
 {
 	struct ev_args e;
@@ -201,7 +235,8 @@ static int case_new(xfa_archive *a, int argc, char **argv)
 		st = cli_fail(err, "cannot register case from '%s'", argv[pos]);
 		goto done;
 	}
-	if ((st = resolve_ev(&e, m->wf, input)))
+	if ((st = resolve_ev(&e, m->wf, input)) ||
+	    (st = received_date(input, m, argv[pos])))
 		goto done;
 	/* a bad document is refused before the key's unlock (Argon2id) */
 	if ((err = xfa_case_check_input(input)) < 0) {
@@ -413,7 +448,7 @@ static void show_human(const xfa_meta *m, const json_t *doc, const json_t *dl)
 	if (json_array_size(json_object_get(doc, "attachments")))
 		printf("%s\n", zh ? "附件:" : "attachments:");
 	json_array_foreach(json_object_get(doc, "attachments"), i, att)
-		printf("  %s  [%s]  %lld bytes  sha256:%.16s\n", xfa_json_str(att, "name"),
+		printf(_("  %s  [%s]  %lld bytes  sha256:%.16s\n"), xfa_json_str(att, "name"),
 		       cli_label(m, "attachment", xfa_json_str(att, "kind")),
 		       xfa_json_int(att, "size", 0), xfa_json_str(att, "sha256"));
 }
@@ -697,7 +732,7 @@ int cmd_case(int argc, char **argv)
 
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		if (argc >= 2)
-			return printf("usage: %s\n", usage), cli_done(0);
+			return cli_print_help(usage), cli_done(0);
 		return cli_usage(usage, NULL);
 	}
 	if (cli_help(argc - 1, argv + 1, usage))

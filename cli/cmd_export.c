@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "cmds.h"
 #include "error.h"
 #include "export.h"
@@ -33,7 +34,7 @@ static void print_result(const json_t *r)
 					  : "forced: not archivable, no archived event");
 		printf("\n");
 	}
-	printf("%s %s\nsha256 %s  %lld bytes\n", zh ? "归档包:" : "package:",
+	printf(_("%s %s\nsha256 %s  %lld bytes\n"), zh ? "归档包:" : "package:",
 	       xfa_json_str(r, "package"), xfa_json_str(r, "sha256"),
 	       xfa_json_int(r, "bytes", 0));
 }

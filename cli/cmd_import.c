@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "cmds.h"
 #include "error.h"
 #include "import.h"
@@ -36,7 +37,8 @@ static void show_progress(unsigned long lines, unsigned long events, void *paylo
 	struct progress *p = payload;
 	double s = since(&p->start);
 
-	fprintf(stderr, "\rxfa import: line %lu, %lu events, %.0f events/s   ",
+	fputc('\r', stderr);
+	fprintf(stderr, _("xfa import: line %lu, %lu events, %.0f events/s   "),
 		lines, events, s > 0 ? (double)events / s : 0.0);
 }
 
@@ -129,7 +131,7 @@ static void report_problems(const xfa_import_result *r)
 	size_t i;
 
 	json_array_foreach(r->problems, i, p)
-		fprintf(stderr, "xfa: %s\n", json_string_value(json_object_get(p, "message")));
+		fprintf(stderr, _("xfa: %s\n"), json_string_value(json_object_get(p, "message")));
 }
 
 static void report_cases(const xfa_import_result *r, int check_only)
@@ -183,7 +185,7 @@ static int run(char *file, xfa_key **keys, size_t nkeys, int check_only)
 	} else {
 		report_cases(&r, check_only);
 		if (!cli.quiet)
-			fprintf(stderr, "xfa: %s %zu cases, %lu events in %.2f s\n",
+			fprintf(stderr, _("xfa: %s %zu cases, %lu events in %.2f s\n"),
 				check_only ? "checked" : "imported",
 				json_array_size(r.cases), r.events, since(&pr.start));
 	}

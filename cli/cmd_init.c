@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "cmds.h"
 #include "error.h"
 
@@ -86,7 +87,7 @@ int cmd_init(int argc, char **argv)
 			cli_json(j);
 			json_decref(j);
 		} else if (!cli.quiet) {
-			printf("initialised archive %s\n", dir);
+			printf(_("initialised archive %s\n"), dir);
 		}
 	}
 	xfa_archive_free(a);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "cmds.h"
 #include "error.h"
 #include "file.h"
@@ -45,16 +46,16 @@ static int key_new(int argc, char **argv)
 	snprintf(keypath, sizeof(keypath), "%.*s.key", (int)n, out);
 	snprintf(pubpath, sizeof(pubpath), "%.*s.pub", (int)n, out);
 	if (access(keypath, F_OK) == 0 || access(pubpath, F_OK) == 0) {
-		fprintf(stderr, "xfa: '%s' or '%s' exists: not overwriting a key\n",
+		fprintf(stderr, _("xfa: '%s' or '%s' exists: not overwriting a key\n"),
 			keypath, pubpath);
 		return EXIT_DATA;
 	}
 	if (strpbrk(name, "<>\n\r") || (email && strpbrk(email, "<> \n\r,")))
 		return cli_usage(usage, "name and email must not contain '<', '>' or line breaks");
-	if ((err = cli_passphrase(&pass, &plen, "passphrase for the new key: ", 1)) < 0)
+	if ((err = cli_passphrase(&pass, &plen, N_("passphrase for the new key: "), 1)) < 0)
 		return cli_fail(err, "no passphrase");
 	if (plen == 0) {
-		fprintf(stderr, "xfa: an empty passphrase is not allowed\n");
+		fprintf(stderr, _("xfa: an empty passphrase is not allowed\n"));
 		status = EXIT_NOPERM;
 		goto done;
 	}

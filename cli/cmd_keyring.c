@@ -6,6 +6,7 @@
 
 #include "admin.h"
 #include "cli.h"
+#include "i18n.h"
 #include "cmds.h"
 #include "error.h"
 #include "json.h"
@@ -57,7 +58,7 @@ static int keyring_add(xfa_archive *a, int argc, char **argv)
 	if (err < 0)
 		status = cli_fail(err, "cannot add key %s", fpr);
 	else if (!cli.quiet && !cli.json)
-		printf("added %s (%s)\n", fpr, roles);
+		printf(_("added %s (%s)\n"), fpr, roles);
 done:
 	xfa_key_free(k);
 	free(pname);
@@ -77,7 +78,7 @@ static int keyring_revoke(xfa_archive *a, int argc, char **argv)
 	if ((err = xfa_admin_key_revoke(a, k, argv[1])) < 0)
 		status = cli_fail(err, "cannot revoke %s", argv[1]);
 	else if (!cli.quiet && !cli.json)
-		printf("revoked %s\n", argv[1]);
+		printf(_("revoked %s\n"), argv[1]);
 	xfa_key_free(k);
 	return status;
 }

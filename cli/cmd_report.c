@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "cmd_report.h"
 #include "cmds.h"
 #include "error.h"
@@ -272,7 +273,8 @@ static void list_subs(void)
 {
 	size_t i;
 
-	printf("usage: %s\n\nsubcommands:\n", usage);
+	cli_print_help(usage);
+	printf("\n%s\n", _("subcommands:"));
 	for (i = 0; i < NSUBS; i++)
 		if (subs[i].fn)
 			printf("  %-10s %s\n", subs[i].name, subs[i].summary);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "cmd_report.h"
 #include "error.h"
 #include "json.h"
@@ -140,7 +141,7 @@ static void stats_en(const xfa_meta *m, const json_t *r)
 {
 	size_t i;
 
-	printf("statistics for %lld (against %lld)\n", xfa_json_int(r, "year", 0),
+	printf(_("statistics for %lld (against %lld)\n"), xfa_json_int(r, "year", 0),
 	       xfa_json_int(r, "previous_year", 0));
 	for (i = 0; i < xfa_stats_nkeys; i++) {
 		const char *k = xfa_stats_keys[i];

@@ -9,6 +9,7 @@
 
 #include "case.h"
 #include "cli.h"
+#include "i18n.h"
 #include "cmds.h"
 #include "error.h"
 #include "file.h"
@@ -35,6 +36,7 @@ static int risk_new(xfa_archive *a, int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	const char *attach[MAX_ATTACH];
+	const xfa_meta *m;
 	xfa_case_opts o;
 	char *buf = NULL, *id = NULL;
 	json_t *input = NULL;
@@ -58,6 +60,12 @@ static int risk_new(xfa_archive *a, int argc, char **argv)
 	if ((err = xfa_file_read(&buf, &len, argv[optind], 1 << 20)) < 0 ||
 	    (err = xfa_json_parse(&input, buf, len, argv[optind])) < 0) {
 		st = cli_fail(err, "cannot read risk document");
+		goto done;
+	}
+	/* the ledger's coded fields take their labels too (see cmd_case.c) */
+	if ((err = xfa_archive_meta(&m, a)) == 0 && m->ledger &&
+	    (err = xfa_workflow_resolve_codes(m->ledger, input, cli.lang)) < 0) {
+		st = cli_fail(err, "cannot register risk from '%s'", argv[optind]);
 		goto done;
 	}
 	if ((st = cli_signing_key(&k)))
@@ -259,7 +267,7 @@ static int risk_enable(xfa_archive *a, int argc, char **argv)
 	if (cli.json)
 		cli_json(led);
 	else
-		printf("risk ledger enabled: ids %s-YYYY-NNNNNN, workflow %s\n",
+		printf(_("risk ledger enabled: ids %s-YYYY-NNNNNN, workflow %s\n"),
 		       xfa_json_str(led, "prefix"), xfa_json_str(led, "workflow"));
 	return 0;
 }
@@ -273,7 +281,7 @@ int cmd_risk(int argc, char **argv)
 
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		if (argc >= 2)
-			return printf("usage: %s\n", usage), cli_done(0);
+			return cli_print_help(usage), cli_done(0);
 		return cli_usage(usage, NULL);
 	}
 	if (cli_help(argc - 1, argv + 1, usage))

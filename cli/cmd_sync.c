@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "cmds.h"
 #include "error.h"
 #include "json.h"
@@ -26,7 +27,7 @@ static void print_refusal(const json_t *report, const char *what)
 	const json_t *f;
 	size_t i;
 
-	fprintf(stderr, "xfa: %s fails verification: refused, nothing integrated\n", what);
+	fprintf(stderr, _("xfa: %s fails verification: refused, nothing integrated\n"), what);
 	json_array_foreach(json_object_get(report, "findings"), i, f) {
 		if (i == 20) {
 			fprintf(stderr, "  ...\n");
@@ -71,7 +72,7 @@ int cmd_clone(int argc, char **argv)
 		cli_json(j);
 		json_decref(j);
 	} else if (!cli.quiet) {
-		printf("cloned %s into %s (office %s)\n", argv[optind],
+		printf(_("cloned %s into %s (office %s)\n"), argv[optind],
 		       argv[optind + 1], office);
 	}
 	json_decref(rep);
@@ -126,7 +127,7 @@ int cmd_remote(int argc, char **argv)
 		err = xfa_store_remote_add(xfa_archive_store(a), argv[2], argv[3]);
 		status = err < 0 ? cli_fail(err, "cannot add remote '%s'", argv[2]) : 0;
 		if (!status && !cli.quiet && !cli.json)
-			printf("added remote %s %s\n", argv[2], argv[3]);
+			printf(_("added remote %s %s\n"), argv[2], argv[3]);
 	} else {
 		status = remote_list(a);
 	}
@@ -158,14 +159,14 @@ static void print_conflicts(const json_t *conf, const char *remote)
 			xfa_json_str(c, "ref"));
 		for (s = 0; s < 2; s++)
 			json_array_foreach(json_object_get(c, side[s]), k, ev)
-				fprintf(stderr, "  %-6s #%d %s%s%s  %s  by %s  sha256:%.16s\n",
+				fprintf(stderr, _("  %-6s #%d %s%s%s  %s  by %s  sha256:%.16s\n"),
 					side[s], (int)json_integer_value(json_object_get(ev, "seq")),
 					xfa_json_str(ev, "type"), xfa_json_str(ev, "to") ? " -> " : "",
 					xfa_json_str(ev, "to") ? xfa_json_str(ev, "to") : "",
 					xfa_json_str(ev, "at"), xfa_json_str(ev, "by"),
 					xfa_json_str(ev, "sha256"));
 	}
-	fprintf(stderr, "xfa: decide with: xfa sync %s --resolve ID --keep local|remote\n",
+	fprintf(stderr, _("xfa: decide with: xfa sync %s --resolve ID --keep local|remote\n"),
 		remote);
 }
 
@@ -195,7 +196,7 @@ static int sync_report(const xfa_sync_result *r, const char *remote)
 		cli_json(j);
 		json_decref(j);
 	} else if (!cli.quiet && status == 0) {
-		printf("%s: %s%s, head %.12s\n", remote, outcome_name(r->outcome),
+		printf(_("%s: %s%s, head %.12s\n"), remote, outcome_name(r->outcome),
 		       r->pushed ? ", pushed" : "", head);
 	}
 	return status;

@@ -12,6 +12,7 @@
 #include "cmds.h"
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "json.h"
 #include "verify.h"
 
@@ -26,7 +27,8 @@ static const char usage[] =
 static void show_progress(size_t done, size_t total, void *payload)
 {
 	(void)payload;
-	fprintf(stderr, "\rverify: %zu/%zu commits", done, total);
+	fputc('\r', stderr);
+	fprintf(stderr, _("verify: %zu/%zu commits"), done, total);
 	if (done == total)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
@@ -39,19 +41,34 @@ static const char *str_or(const json_t *o, const char *key, const char *def)
 	return s ? s : def;
 }
 
-/* One finding: case, #seq, commit, reason, message. */
+/* What reason code `code` means, in the chosen language (NULL if it is
+ * not an integrity reason, e.g. a deadline's). */
+static const char *reason_text(const char *code)
+{
+	const xfa_verify_reason *r;
+
+	for (r = xfa_verify_reasons; code && r->code; r++)
+		if (!strcmp(r->code, code))
+			return _(r->what);
+	return NULL;
+}
+
+/* One finding: case, #seq, commit, reason (and what it means), message. */
 static void print_finding(const json_t *f)
 {
 	const json_t *seq = json_object_get(f, "seq");
 	const char *commit = xfa_json_str(f, "commit");
+	const char *why = reason_text(xfa_json_str(f, "reason"));
 
 	printf("  %s  ", str_or(f, "case", "-"));
 	if (json_is_integer(seq))
 		printf("#%lld  ", (long long)json_integer_value(seq));
 	else
 		printf("-  ");
-	printf("%.12s  %s  %s\n", commit ? commit : "-", str_or(f, "reason", "?"),
-	       str_or(f, "message", ""));
+	printf("%.12s  %s", commit ? commit : "-", str_or(f, "reason", "?"));
+	if (why)
+		printf(" (%s)", why);
+	printf("  %s\n", str_or(f, "message", ""));
 }
 
 static void print_text(const json_t *r, int strict)
@@ -61,46 +78,53 @@ static void print_text(const json_t *r, int strict)
 	const json_t *dls = json_object_get(r, "deadlines");
 	size_t i;
 
-	printf("verified %lld commits, %lld events, %lld cases, %lld signatures, "
-	       "%lld attachments in %.2f s\n",
-	       (long long)xfa_json_int(t, "commits", 0),
-	       (long long)xfa_json_int(t, "events", 0),
-	       (long long)xfa_json_int(t, "cases", 0),
-	       (long long)xfa_json_int(t, "signatures", 0),
-	       (long long)xfa_json_int(t, "attachments", 0),
-	       json_real_value(json_object_get(t, "seconds")));
-	printf("head %s, root %s (%s)\n", str_or(r, "head", "?"),
+	long long n;
+
+	/* TRANSLATORS: the four counts of one line, e.g. "verified 12 commits,
+	 * 12 events, 3 cases, 24 signatures, 2 attachments in 0.05 s" */
+	n = xfa_json_int(t, "commits", 0);
+	printf(ngettext("verified %lld commit", "verified %lld commits", (unsigned long)n), n);
+	n = xfa_json_int(t, "events", 0);
+	printf(ngettext(", %lld event", ", %lld events", (unsigned long)n), n);
+	n = xfa_json_int(t, "cases", 0);
+	printf(ngettext(", %lld case", ", %lld cases", (unsigned long)n), n);
+	n = xfa_json_int(t, "signatures", 0);
+	printf(ngettext(", %lld signature", ", %lld signatures", (unsigned long)n), n);
+	n = xfa_json_int(t, "attachments", 0);
+	printf(ngettext(", %lld attachment", ", %lld attachments", (unsigned long)n), n);
+	printf(_(" in %.2f s\n"), json_real_value(json_object_get(t, "seconds")));
+	printf(_("head %s, root %s (%s)\n"), str_or(r, "head", "?"),
 	       str_or(r, "root", "?"),
 	       strcmp(str_or(r, "trust", ""), "given") ?
-	       "the archive's own root: pass --trust FPR to pin it" :
-	       "checked against --trust");
+	       _("the archive's own root: pass --trust FPR to pin it") :
+	       _("checked against --trust"));
 	if ((cp = json_object_get(r, "checkpoint")))
-		printf("checkpoint: %s (%lld commits, head %.12s, %s)\n",
+		printf(_("checkpoint: %s (%lld commits, head %.12s, %s)\n"),
 		       str_or(cp, "status", "?"),
 		       (long long)xfa_json_int(cp, "count", 0),
 		       str_or(cp, "head", "-"), str_or(cp, "time", "-"));
 	if (json_array_size(errs)) {
-		printf("%zu problem%s:\n", json_array_size(errs),
-		       json_array_size(errs) == 1 ? "" : "s");
+		printf(ngettext("%zu problem:\n", "%zu problems:\n",
+				json_array_size(errs)), json_array_size(errs));
 		json_array_foreach(errs, i, f)
 			print_finding(f);
 	}
 	if (json_array_size(dls)) {
-		printf("%zu deadline finding%s%s:\n", json_array_size(dls),
-		       json_array_size(dls) == 1 ? "" : "s",
-		       strict ? " (--strict: counted as problems)" : "");
+		printf(ngettext("%zu deadline finding%s:\n", "%zu deadline findings%s:\n",
+				json_array_size(dls)), json_array_size(dls),
+		       strict ? _(" (--strict: counted as problems)") : "");
 		json_array_foreach(dls, i, f)
 			print_finding(f);
 		if (json_integer_value(json_object_get(r, "deadlines_omitted")))
-			printf("  … and %lld more deadline findings not listed "
-			       "(xfa report overdue lists every overdue duty)\n",
+			printf(_("  … and %lld more deadline findings not listed "
+				 "(xfa report overdue lists every overdue duty)\n"),
 			       (long long)json_integer_value(json_object_get(r,
 							     "deadlines_omitted")));
 	}
 	if (json_is_true(json_object_get(r, "ok")) && (!strict || !json_array_size(dls)))
-		printf("ok: the archive is sound\n");
+		printf("%s\n", _("ok: the archive is sound"));
 	else
-		printf("FAILED: the archive has problems\n");
+		printf("%s\n", _("FAILED: the archive has problems"));
 }
 
 struct vargs {

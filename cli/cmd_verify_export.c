@@ -8,6 +8,7 @@
 #include "cmds.h"
 #include "error.h"
 #include "export.h"
+#include "i18n.h"
 #include "json.h"
 
 static const char usage[] =
@@ -31,16 +32,24 @@ static void print_report(const json_t *r)
 	size_t i;
 
 	json_array_foreach(json_object_get(r, "findings"), i, f)
-		printf("FAIL %s: %s: %s\n", xfa_json_str(f, "file"),
+		printf(_("FAIL %s: %s: %s\n"), xfa_json_str(f, "file"),
 		       xfa_json_str(f, "reason"), xfa_json_str(f, "message"));
 	if (cli.quiet)
 		return;
-	printf("%s: %s; %lld case(s), %lld event(s), %lld attachment(s), %lld file(s)",
-	       xfa_json_str(r, "package"), json_is_true(json_object_get(r, "ok")) ?
-	       "OK" : "FAILED", xfa_json_int(r, "cases", 0), xfa_json_int(r, "events", 0),
-	       xfa_json_int(r, "attachments", 0), xfa_json_int(r, "files", 0));
+	long long n;
+
+	printf("%s: %s", xfa_json_str(r, "package"),
+	       json_is_true(json_object_get(r, "ok")) ? "OK" : "FAILED");
+	n = xfa_json_int(r, "cases", 0);
+	printf(ngettext("; %lld case", "; %lld cases", (unsigned long)n), n);
+	n = xfa_json_int(r, "events", 0);
+	printf(ngettext(", %lld event", ", %lld events", (unsigned long)n), n);
+	n = xfa_json_int(r, "attachments", 0);
+	printf(ngettext(", %lld attachment", ", %lld attachments", (unsigned long)n), n);
+	n = xfa_json_int(r, "files", 0);
+	printf(ngettext(", %lld file", ", %lld files", (unsigned long)n), n);
 	if (sg)
-		printf("; signed by %s (%s)", xfa_json_str(sg, "principal"),
+		printf(_("; signed by %s (%s)"), xfa_json_str(sg, "principal"),
 		       xfa_json_str(sg, "fingerprint"));
 	printf("\n");
 }

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cmds.h"
 #include "error.h"
+#include "i18n.h"
 #include "store.h"
 #include "xfa.h"
 
@@ -15,22 +16,22 @@ static const struct command {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
-	{ "key",           cmd_key,           "make a signing key" },
-	{ "init",          cmd_init,          "create an archive" },
-	{ "keyring",       cmd_keyring,       "add, revoke and list the archive's keys" },
-	{ "case",          cmd_case,          "register, move and read cases" },
-	{ "risk",          cmd_risk,          "the dispute-risk ledger 矛盾纠纷台账: register, move, list" },
-	{ "lookup",        cmd_lookup,        "a case's public timeline by its query code" },
-	{ "verify",        cmd_verify,        "prove the archive's history" },
-	{ "checkpoint",    cmd_checkpoint,    "a signed statement of the current head" },
-	{ "export",        cmd_export,        "closed cases as a signed BagIt package" },
-	{ "verify-export", cmd_verify_export, "check a package offline" },
-	{ "report",        cmd_report,        "overdue cases, rates, ledger and yearly statistics" },
-	{ "import",        cmd_import,        "bulk-load cases and their history from JSON lines" },
-	{ "clone",         cmd_clone,         "copy an archive from a git remote" },
-	{ "remote",        cmd_remote,        "name the git remotes an archive syncs with" },
-	{ "sync",          cmd_sync,          "fetch, verify, integrate and push" },
-	{ "help",          cmd_help,          "list the commands" },
+	{ "key",           cmd_key,           N_("make a signing key") },
+	{ "init",          cmd_init,          N_("create an archive") },
+	{ "keyring",       cmd_keyring,       N_("add, revoke and list the archive's keys") },
+	{ "case",          cmd_case,          N_("register, move and read cases") },
+	{ "risk",          cmd_risk,          N_("the dispute-risk ledger 矛盾纠纷台账: register, move, list") },
+	{ "lookup",        cmd_lookup,        N_("a case's public timeline by its query code") },
+	{ "verify",        cmd_verify,        N_("prove the archive's history") },
+	{ "checkpoint",    cmd_checkpoint,    N_("a signed statement of the current head") },
+	{ "export",        cmd_export,        N_("closed cases as a signed BagIt package") },
+	{ "verify-export", cmd_verify_export, N_("check a package offline") },
+	{ "report",        cmd_report,        N_("overdue cases, rates, ledger and yearly statistics") },
+	{ "import",        cmd_import,        N_("bulk-load cases and their history from JSON lines") },
+	{ "clone",         cmd_clone,         N_("copy an archive from a git remote") },
+	{ "remote",        cmd_remote,        N_("name the git remotes an archive syncs with") },
+	{ "sync",          cmd_sync,          N_("fetch, verify, integrate and push") },
+	{ "help",          cmd_help,          N_("list the commands") },
 	{ NULL, NULL, NULL }
 };
 
@@ -41,12 +42,19 @@ int cmd_help(int argc, char **argv)
 {
 	const struct command *c;
 
-	(void)argc;
-	(void)argv;
-	printf("usage: %s\n\ncommands:\n", usage);
-	for (c = commands; c->name; c++)
-		printf("  %-14s %s\n", c->name, c->summary);
-	printf("\n'xfa COMMAND --help' describes a command; man xfa describes all.\n");
+	/* xfa help CMD: the command's own --help */
+	if (argc >= 2 && strcmp(argv[1], "-h") && strcmp(argv[1], "--help")) {
+		for (c = commands; c->name; c++)
+			if (!strcmp(c->name, argv[1]) && c->fn != cmd_help)
+				return c->fn(2, (char *[]){ argv[1], "--help", NULL });
+		return cli_usage(usage, "'%s' is not a command ('xfa help' lists them)", argv[1]);
+	}
+	printf(_("usage: %s\n\ncommands:\n"), usage);
+	for (c = commands; c->name; c++) {
+		printf("  %-14s ", c->name);
+		puts(_(c->summary));
+	}
+	printf("\n%s\n", _("'xfa help COMMAND' or 'xfa COMMAND --help' describes a command; man xfa describes all."));
 	return cli_done(0);
 }
 
@@ -101,11 +109,14 @@ int main(int argc, char **argv)
 		setlocale(LC_CTYPE, "C.UTF-8");
 	cli.dir = (env = getenv("XFA_ARCHIVE")) && *env ? env : "archive.xfa";
 	cli.key = getenv("XFA_KEY");
-	cli.lang = (env = getenv("XFA_LANG")) && *env ? env : "zh";
+	/* --lang, else XFA_LANG, else the locale (LANG=zh_CN.UTF-8: Chinese) */
+	cli.lang = (env = getenv("XFA_LANG")) && *env ? env : cli_lang_from_env();
+	cli_i18n_init(strcmp(cli.lang, "en") ? "zh" : "en");
 	if ((env = getenv("XFA_FSYNC")) && !strcmp(env, "0"))
 		xfa_store_set_fsync(0);
 	if ((err = take_globals(&argc, argv)))
 		return err;
+	cli_i18n_init(cli.lang);
 	if (argc < 2)
 		return cli_usage(usage, "no command given ('xfa help' lists them)");
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
@@ -113,7 +124,7 @@ int main(int argc, char **argv)
 		return cli_done(0);
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return cmd_help(argc, argv);
+		return cmd_help(1, argv);
 	if (xfa_init() < 0) {
 		fprintf(stderr, "xfa: cannot initialise: %s\n", xfa_error_last());
 		return EXIT_IOERR;

@@ -18,7 +18,7 @@ esac
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
-export LC_ALL=C.UTF-8
+export LC_ALL=C.UTF-8 XFA_LANG=zh
 umask 077
 od -An -N24 -tx1 /dev/urandom | tr -d ' \n' > passphrase
 echo >> passphrase
