@@ -106,6 +106,19 @@ int xfa_case_move_batch(unsigned *out_seq, xfa_batch *b, const xfa_key *key,
 int xfa_case_record(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
 		    const char *id, const char *type, const xfa_case_opts *o);
 
+/*
+ * Re-issue case `id`'s query code 查询码 (a petitioner lost it): one signed
+ * "reissue-code" event (a clerk's, with a note saying why) whose patch sets
+ * a new query_hash, so the old code finds the case no more.  The new code is
+ * malloc'd in *out_code: it exists nowhere else, print it once.  `o` gives
+ * the note, effective time and role; no fields, no attachments.  Returns 0,
+ * XFA_ENOTFOUND, XFA_EINVALID (no note, a terminal case, a workflow in
+ * force without the step), XFA_EAUTH, XFA_ECONFLICT or XFA_ERROR.
+ */
+int xfa_case_reissue_code(char **out_code, unsigned *out_seq, xfa_archive *a,
+			  const xfa_key *key, const char *id,
+			  const xfa_case_opts *o);
+
 /* The same as xfa_case_record, inside a batch; no attachments. */
 int xfa_case_record_batch(unsigned *out_seq, xfa_batch *b, const xfa_key *key,
 			  const char *id, const char *type, const xfa_case_opts *o);

@@ -97,3 +97,30 @@ int xfa_case_find_code(char **out_id, xfa_archive *a, const char *code)
 	*out_id = f.found;
 	return 0;
 }
+
+int xfa_case_reissue_code(char **out_code, unsigned *out_seq, xfa_archive *a,
+			  const xfa_key *key, const char *id,
+			  const xfa_case_opts *o)
+{
+	char code[20], hash[65];
+	xfa_case_opts opts = *o;
+	json_t *patch;
+	int err;
+
+	*out_code = NULL;
+	if (o->patch || o->nattach)
+		return xfa_error_set(XFA_EINVALID, "a re-issued query code takes "
+				     "no fields and no attachments");
+	xfa_case_new_code(code);
+	xfa_case_query_hash(hash, code);
+	if (!(patch = json_pack("{s:s}", "query_hash", hash)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	opts.patch = patch;
+	err = xfa_case_record(out_seq, a, key, id, "reissue-code", &opts);
+	json_decref(patch);
+	if (err < 0)
+		return err;
+	if (!(*out_code = strdup(code)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	return 0;
+}

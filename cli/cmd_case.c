@@ -22,6 +22,7 @@ static const char usage[] =
 	"       xfa case move ID STATE [--note T] [--set FIELD=VALUE]... [--set-json FIELD=JSON]...\n"
 	"                      [--attach KIND:PATH]... [--effective TIME] [--role ROLE]\n"
 	"       xfa case record ID TYPE [same options as move]   (amend, note, supervise, urge, evaluate, instruct...)\n"
+	"       xfa case reissue-code ID --note WHY   (a new 查询码; the old one no longer works)\n"
 	"       xfa case show ID | log ID     (ID: a case, or a risk item of the ledger)\n"
 	"       xfa case list [--status S] [--unit U] [--category C] [--lead NAME] [--overdue]";
 
@@ -50,14 +51,18 @@ static void ev_args_release(struct ev_args *e)
  * the kinds of --attach KIND:PATH, each given as an id or a label of `wf`
  * (登记员 or clerk, 授权委托书 or authorization).  0 or EXIT_DATA (printed).
  */
-static int resolve_ev(struct ev_args *e, const xfa_workflow *wf, json_t *doc)
+static int resolve_ev(struct ev_args *e, const xfa_workflow *wf, json_t *doc,
+		      const char *file)
 {
 	const char *id, *colon;
 	char kind[256];
-	size_t i, n;
+	size_t i, j, n;
 
 	if (doc && xfa_workflow_resolve_codes(wf, doc, cli.lang) < 0) {
-		fprintf(stderr, _("xfa: %s\n"), xfa_error_last());
+		if (file)
+			fprintf(stderr, "xfa: %s: %s\n", file, xfa_error_last());
+		else
+			fprintf(stderr, "xfa: --set %s\n", xfa_error_last());
 		return EXIT_DATA;
 	}
 	if (e->o.role && !(e->o.role = cli_resolve(wf, "role", "--role", e->o.role)))
@@ -68,8 +73,17 @@ static int resolve_ev(struct ev_args *e, const xfa_workflow *wf, json_t *doc)
 			continue;   /* the library names a malformed KIND:PATH */
 		memcpy(kind, e->attach[i], n);
 		kind[n] = '\0';
-		if (!(id = cli_resolve(wf, "attachment", "--attach", kind)))
+		for (j = 0; j < n && (unsigned char)kind[j] < 0x80; j++)
+			;
+		if (j == n)
+			continue;   /* an id, or ASCII the library judges and names */
+		if (!(id = xfa_workflow_resolve(wf, "attachment", kind))) {
+			char *kinds = xfa_workflow_choices(wf, "attachment", cli.lang);
+			fprintf(stderr, _("xfa: attachment '%s': unknown kind '%s' (kinds: %s)\n"),
+				colon + 1, kind, kinds ? kinds : "");
+			free(kinds);
 			return EXIT_DATA;
+		}
 		if (strcmp(id, kind)) {
 			if (!(e->owned[i] = malloc(strlen(id) + strlen(colon) + 1)))
 				return EXIT_IOERR;
@@ -235,7 +249,7 @@ static int case_new(xfa_archive *a, int argc, char **argv)
 		st = cli_fail(err, "cannot register case from '%s'", argv[pos]);
 		goto done;
 	}
-	if ((st = resolve_ev(&e, m->wf, input)) ||
+	if ((st = resolve_ev(&e, m->wf, input, argv[pos])) ||
 	    (st = received_date(input, m, argv[pos])))
 		goto done;
 	/* a bad document is refused before the key's unlock (Argon2id) */
@@ -254,9 +268,9 @@ static int case_new(xfa_archive *a, int argc, char **argv)
 		cli_json(o);
 		json_decref(o);
 	} else {
+		/* printed once and kept nowhere: -q does not hide it */
 		printf("%s\n", id);
-		if (!cli.quiet)
-			printf("%s %s\n", strcmp(cli.lang, "en") ? "查询码:" : "query code:", code);
+		printf("%s %s\n", strcmp(cli.lang, "en") ? "查询码:" : "query code:", code);
 	}
 done:
 	ev_args_release(&e);
@@ -299,12 +313,16 @@ static int case_event(xfa_archive *a, int argc, char **argv, const char *what)
 	}
 	wf = xfa_kind_of_id(m, argv[pos]) && xfa_kind_of_id(m, argv[pos])->wf ?
 		xfa_kind_of_id(m, argv[pos])->wf : m->wf;
-	if ((st = resolve_ev(&e, wf, e.patch)))
+	if ((st = resolve_ev(&e, wf, e.patch, NULL)))
 		goto done;
 	if (strcmp(what, "attach") &&
 	    !(to = cli_resolve(wf, strcmp(what, "move") ? "event" : "state",
 			       strcmp(what, "move") ? "TYPE" : "STATE", argv[pos + 1]))) {
 		st = EXIT_DATA;
+		goto done;
+	}
+	if (to && !strcmp(what, "record") && !strcmp(to, "reissue-code")) {
+		st = cli_usage(usage, "a query code is re-issued with 'xfa case reissue-code ID --note WHY'");
 		goto done;
 	}
 	if ((st = cli_signing_key(&k)))
@@ -327,6 +345,48 @@ static int case_event(xfa_archive *a, int argc, char **argv, const char *what)
 done:
 	ev_args_release(&e);
 	xfa_key_free(k);
+	return st;
+}
+
+/* reissue-code ID --note WHY: a new 查询码, the old one invalid. */
+static int case_reissue(xfa_archive *a, int argc, char **argv)
+{
+	struct ev_args e;
+	const xfa_meta *m;
+	xfa_key *k = NULL;
+	char *code = NULL;
+	unsigned seq = 0;
+	int pos, st, err;
+
+	if ((st = parse_ev_args(&e, argc, argv, &pos)))
+		goto done;
+	if (pos != argc - 1 || e.patch || e.o.nattach) {
+		st = cli_usage(usage, "case reissue-code takes one ID and --note WHY");
+		goto done;
+	}
+	if ((err = xfa_archive_meta(&m, a)) < 0) {
+		st = cli_fail(err, "cannot re-issue the query code of '%s'", argv[pos]);
+		goto done;
+	}
+	if ((st = resolve_ev(&e, m->wf, NULL, NULL)) || (st = cli_signing_key(&k)))
+		goto done;
+	if ((err = xfa_case_reissue_code(&code, &seq, a, k, argv[pos], &e.o)) < 0) {
+		st = cli_fail(err, "cannot re-issue the query code of '%s'", argv[pos]);
+		goto done;
+	}
+	if (cli.json) {
+		json_t *o = json_pack("{s:s, s:i, s:s}", "id", argv[pos], "seq", (int)seq,
+				      "query_code", code);
+		cli_json(o);
+		json_decref(o);
+	} else {
+		printf("%s #%u\n", argv[pos], seq);
+		printf("%s %s\n", strcmp(cli.lang, "en") ? "查询码:" : "query code:", code);
+	}
+done:
+	ev_args_release(&e);
+	xfa_key_free(k);
+	free(code);
 	return st;
 }
 
@@ -527,203 +587,6 @@ static int case_log(xfa_archive *a, int argc, char **argv)
 	return 0;
 }
 
-/* case list reads the derived index (archive/index.c), brought up to date
- * with the head first; XFA_INDEX=off scans the archive instead.  Rows are
- * printed as the index yields them (a million cases must not become a
- * million JSON objects): the human table takes two passes, one for the
- * column widths and one to print.  Equal strings of the index are one
- * pointer, so labels and widths are looked up once per distinct value. */
-struct memo {
-	const char *key[64], *label[64];
-	int width[64];
-};
-
-struct list_job {
-	const xfa_meta *m;
-	long today;
-	int print;                /* 0: measure the columns; 1: print */
-	size_t n;                 /* rows printed */
-	int w[5];
-	struct memo status, category, unit;
-};
-
-/* Display width of `s`: its length when it is ASCII. */
-static int text_width(const char *s)
-{
-	const char *p;
-
-	for (p = s; *p; p++)
-		if ((unsigned char)*p >= 0x80)
-			return cli_width(s);
-	return (int)(p - s);
-}
-
-/* The label of `s` in `vocab` (NULL: `s` itself) and its width, memoised. */
-static const char *memo_label(struct memo *mc, const struct list_job *j,
-			      const char *vocab, const char *s, int *width)
-{
-	size_t k = (size_t)(((uint64_t)(uintptr_t)s * 0x9E3779B97F4A7C15ull) >> 58);
-
-	if (mc->key[k] != s) {
-		mc->key[k] = s;
-		mc->label[k] = vocab ? cli_label(j->m, vocab, s) : s;
-		mc->width[k] = text_width(mc->label[k] ? mc->label[k] : "");
-	}
-	*width = mc->width[k];
-	return mc->label[k] ? mc->label[k] : "";
-}
-
-static void pad(const char *s, int w, int width)
-{
-	fputs(s, stdout);
-	for (; w < width; w++)
-		putchar(' ');
-}
-
-static int list_human_row(const xfa_index_row *r, void *payload)
-{
-	struct list_job *j = payload;
-	const char *st, *cat, *unit;
-	int ws, wc, wu, wi = text_width(r->id);
-
-	st = memo_label(&j->status, j, "state", r->status, &ws);
-	cat = memo_label(&j->category, j, "category", r->category, &wc);
-	unit = memo_label(&j->unit, j, NULL, r->unit, &wu);
-	if (!j->print) {
-		j->w[0] = wi > j->w[0] ? wi : j->w[0];
-		j->w[1] = ws > j->w[1] ? ws : j->w[1];
-		j->w[3] = wc > j->w[3] ? wc : j->w[3];
-		j->w[4] = wu > j->w[4] ? wu : j->w[4];
-		return 0;
-	}
-	pad(r->id, wi, j->w[0]);
-	pad(st, ws, j->w[1]);
-	printf("%-*.10s", j->w[2], r->received_at);
-	pad(cat, wc, j->w[3]);
-	pad(unit, wu, j->w[4]);
-	puts(r->summary);
-	return 0;
-}
-
-static int list_human(struct list_job *j, const xfa_index *ix, const xfa_index_filter *q)
-{
-	int zh = strcmp(cli.lang, "en") != 0, i, err;
-	const char *h[] = { zh ? "案件编号" : "case", zh ? "状态" : "status",
-			    zh ? "收到" : "received", zh ? "分类" : "category",
-			    zh ? "责任单位" : "unit" };
-
-	for (i = 0; i < 5; i++)
-		j->w[i] = cli_width(h[i]);
-	if ((err = xfa_index_query(ix, q, list_human_row, j)) < 0)
-		return err;
-	for (i = 0; i < 5; i++)
-		j->w[i] += 2;
-	j->w[2] = 12;
-	for (i = 0; i < 5; i++)
-		cli_cell(h[i], j->w[i]);
-	printf("%s\n", zh ? "概要" : "summary");
-	j->print = 1;
-	return xfa_index_query(ix, q, list_human_row, j);
-}
-
-/* `s` as a JSON string, escaped as jansson escapes it. */
-static void json_str_out(const char *s)
-{
-	const char *p;
-
-	for (p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\')
-			break;
-	if (!*p) {
-		printf("\"%s\"", s);
-	} else {
-		json_t *v = json_string(s);
-		if (v)
-			json_dumpf(v, stdout, JSON_ENCODE_ANY);
-		json_decref(v);
-	}
-}
-
-/* One row as cli_json prints an element of an array (keys sorted). */
-static int list_json_row(const xfa_index_row *r, void *payload)
-{
-	struct list_job *j = payload;
-	const char *keys[] = { "category", "id", "lead", "overdue", "path",
-			       "received_at", "status", "summary", "unit" };
-	const char *vals[9];
-	char dir[200];
-	size_t i;
-
-	if (xfa_case_dir(dir, sizeof(dir), r->id) < 0)
-		dir[0] = '\0';
-	vals[0] = r->category; vals[1] = r->id; vals[2] = r->lead; vals[3] = NULL;
-	vals[4] = dir; vals[5] = r->received_at; vals[6] = r->status;
-	vals[7] = r->summary; vals[8] = r->unit;
-	fputs(j->n++ ? ",\n  {\n" : "[\n  {\n", stdout);
-	for (i = 0; i < 9; i++) {
-		printf("    \"%s\": ", keys[i]);
-		if (i == 3)
-			fputs(xfa_index_row_overdue(r, j->today) ? "true" : "false", stdout);
-		else
-			json_str_out(vals[i]);
-		fputs(i < 8 ? ",\n" : "\n  }", stdout);
-	}
-	return 0;
-}
-
-static int case_list(xfa_archive *a, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "status", required_argument, 0, 's' },
-		{ "unit", required_argument, 0, 'u' },
-		{ "category", required_argument, 0, 'c' },
-		{ "lead", required_argument, 0, 'l' },
-		{ "overdue", no_argument, 0, 'o' },
-		{ 0, 0, 0, 0 }
-	};
-	const char *env = getenv("XFA_INDEX");
-	xfa_index_filter q;
-	xfa_index *ix = NULL;
-	struct list_job j;
-	int c, err;
-
-	memset(&j, 0, sizeof(j));
-	memset(&q, 0, sizeof(q));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': q.status = optarg; break;
-		case 'u': q.unit = optarg; break;
-		case 'c': q.category = optarg; break;
-		case 'l': q.lead = optarg; break;
-		case 'o': q.overdue = 1; break;
-		default: return cli_usage(usage, NULL);
-		}
-	}
-	if (optind != argc)
-		return cli_usage(usage, "case list takes no arguments");
-	if ((err = xfa_archive_meta(&j.m, a)) < 0)
-		return cli_fail(err, "cannot list cases");
-	if (q.status && !(q.status = cli_resolve(j.m->wf, "state", "--status", q.status)))
-		return EXIT_USAGE;
-	if (q.category && !(q.category = cli_resolve(j.m->wf, "category", "--category", q.category)))
-		return EXIT_USAGE;
-	if ((err = xfa_index_open(&ix, NULL, a, env && !strcmp(env, "off") ?
-				  XFA_INDEX_NOFILE : 0)) < 0)
-		return cli_fail(err, "cannot list cases");
-	q.today = j.today = today(j.m);
-	if (cli.json) {
-		err = xfa_index_query(ix, &q, list_json_row, &j);
-		fputs(j.n ? "\n]\n" : "[]\n", stdout);
-	} else {
-		err = list_human(&j, ix, &q);
-	}
-	xfa_index_free(ix);
-	if (err < 0)
-		return cli_fail(err, "cannot list cases");
-	return 0;
-}
-
 int cmd_case(int argc, char **argv)
 {
 	xfa_archive *a = NULL;
@@ -740,7 +603,7 @@ int cmd_case(int argc, char **argv)
 	sub = argv[1];
 	if (strcmp(sub, "new") && strcmp(sub, "attach") && strcmp(sub, "move") &&
 	    strcmp(sub, "record") && strcmp(sub, "show") && strcmp(sub, "log") &&
-	    strcmp(sub, "list"))
+	    strcmp(sub, "list") && strcmp(sub, "reissue-code"))
 		return cli_usage(usage, "'%s' is not a case command", sub);
 	if ((st = cli_open(&a)))
 		return st;
@@ -751,7 +614,9 @@ int cmd_case(int argc, char **argv)
 	else if (!strcmp(sub, "log"))
 		st = case_log(a, argc - 1, argv + 1);
 	else if (!strcmp(sub, "list"))
-		st = case_list(a, argc - 1, argv + 1);
+		st = cmd_case_list(a, argc - 1, argv + 1);
+	else if (!strcmp(sub, "reissue-code"))
+		st = case_reissue(a, argc - 1, argv + 1);
 	else
 		st = case_event(a, argc - 1, argv + 1, sub);
 	xfa_archive_free(a);

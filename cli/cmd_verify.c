@@ -65,10 +65,11 @@ static void print_finding(const json_t *f)
 		printf("#%lld  ", (long long)json_integer_value(seq));
 	else
 		printf("-  ");
-	printf("%.12s  %s", commit ? commit : "-", str_or(f, "reason", "?"));
+	printf("%.12s  %s  %s", commit ? commit : "-", str_or(f, "reason", "?"),
+	       str_or(f, "message", ""));
 	if (why)
-		printf(" (%s)", why);
-	printf("  %s\n", str_or(f, "message", ""));
+		printf("  (%s)", why);
+	putchar('\n');
 }
 
 static void print_text(const json_t *r, int strict)

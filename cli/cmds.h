@@ -2,6 +2,8 @@
 #ifndef XFA_CMDS_H
 #define XFA_CMDS_H
 
+#include "archive.h"
+
 int cmd_key(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_keyring(int argc, char **argv);
@@ -18,5 +20,8 @@ int cmd_clone(int argc, char **argv);
 int cmd_remote(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+
+/* xfa case list (cmd_case_list.c), for cmd_case: argv[0] is "list". */
+int cmd_case_list(xfa_archive *a, int argc, char **argv);
 
 #endif

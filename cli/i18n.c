@@ -47,20 +47,23 @@ static const char *build_dir(char *buf, size_t cap)
 
 void cli_i18n_init(const char *lang)
 {
-	char buf[PATH_MAX + 16];
+	char buf[PATH_MAX + 64], dirbuf[PATH_MAX + 16];
 	const char *dir = getenv("XFA_LOCALEDIR");
 
 	if (!dir || !*dir)
-		dir = build_dir(buf, sizeof(buf));
+		dir = build_dir(dirbuf, sizeof(dirbuf));
 	if (!dir)
 		dir = XFA_LOCALEDIR;
-	if (!strcmp(lang, "zh")) {
+	snprintf(buf, sizeof(buf), "%s/zh_CN/LC_MESSAGES/xfa.mo", dir);
+	if (!strcmp(lang, "zh") && access(buf, R_OK) == 0) {
 		/* gettext ignores LANGUAGE only in the "C" locale itself */
 		if (!setlocale(LC_MESSAGES, "zh_CN.UTF-8") &&
 		    !setlocale(LC_MESSAGES, "C.UTF-8"))
 			setlocale(LC_MESSAGES, "");
 		setenv("LANGUAGE", "zh_CN", 1);
 	} else {
+		/* English, or no Chinese catalogue: the messages as written
+		 * (and the C library's in English too) */
 		setlocale(LC_MESSAGES, "C");
 	}
 	bindtextdomain("xfa", dir);

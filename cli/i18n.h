@@ -20,7 +20,8 @@ const char *cli_lang_from_env(void);
  * messages.  The catalogue is looked up in $XFA_LOCALEDIR, else in
  * "locale" beside the running binary (the build tree), else in the
  * installed $(PREFIX)/share/locale.  Chinese is used even when the
- * zh_CN.UTF-8 locale was never generated (through LANGUAGE over C.UTF-8).
+ * zh_CN.UTF-8 locale was never generated (through LANGUAGE over C.UTF-8);
+ * without the catalogue, messages stay as written (English).
  */
 void cli_i18n_init(const char *lang);
 
