@@ -553,8 +553,11 @@ static int write_package(struct exp *e, int fd, int format)
 	if ((err = xfa_bagw_open(&w, fd, format, name, e->now.t)) < 0 &&
 	    (err = xfa_bagw_open(&w, fd, format, "bag", e->now.t)) < 0)
 		return err;
-	for (i = 0; i < e->n && !err; i++)
+	for (i = 0; i < e->n && !err; i++) {
 		err = write_case(e, w, &e->c[i]);
+		if (!err && e->o->progress)
+			e->o->progress(i + 1, e->n, e->o->payload);
+	}
 	if (!err && (err = write_batch_files(e, w)) == 0 &&
 	    (err = write_bag_info(e, w)) == 0)
 		err = xfa_bagw_finish(w, sign_tagmanifest, (void *)e->key, e->sha,

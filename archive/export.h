@@ -23,6 +23,10 @@ typedef struct xfa_export_opts {
 	int force;               /* export cases that are not archivable */
 	const char *out;         /* FILE.tar or FILE.zip; must not exist */
 	int threads;             /* for the verification; 0: all cores */
+	/* called after each case is written to the package (done of total),
+	 * from the calling thread; NULL: none (the CLI shows it on a terminal) */
+	void (*progress)(size_t done, size_t total, void *payload);
+	void *payload;
 } xfa_export_opts;
 
 /*

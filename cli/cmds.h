@@ -20,6 +20,7 @@ int cmd_clone(int argc, char **argv);
 int cmd_remote(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_complete(int argc, char **argv);
 
 /* xfa case list (cmd_case_list.c), for cmd_case: argv[0] is "list". */
 int cmd_case_list(xfa_archive *a, int argc, char **argv);

@@ -31,7 +31,8 @@ static const struct command {
 	{ "clone",         cmd_clone,         N_("copy an archive from a git remote") },
 	{ "remote",        cmd_remote,        N_("name the git remotes an archive syncs with") },
 	{ "sync",          cmd_sync,          N_("fetch, verify, integrate and push") },
-	{ "help",          cmd_help,          N_("list the commands") },
+	{ "help",          cmd_help,          N_("list the commands, or describe one") },
+	{ "complete",      cmd_complete,      N_("words for shell completion (states, roles, case ids...)") },
 	{ NULL, NULL, NULL }
 };
 

@@ -1,5 +1,6 @@
 # t_install.sh - `make install PREFIX=...` (and DESTDIR) installs the binary
-# and the man page.  It uses the binary under test: `-o` tells make not to
+# and the man pages (xfa.1, xfa-*.5), the zh_CN message catalogue and bash
+# completion.  It uses the binary under test: `-o` tells make not to
 # rebuild it, so the test never compiles anything.
 . "$E2E/lib.sh"
 
@@ -21,10 +22,21 @@ prefix/bin/xfa key new --name 测试 --out k > /dev/null
 	|| die "the installed xfa does not work"
 grep -q "^\.TH XFA 1" prefix/share/man/man1/xfa.1 \
 	|| die "xfa.1 has no .TH line"
+for m in "$repo"/cli/*.5; do
+	cmp prefix/share/man/man5/$(basename "$m") "$m" || die "man page $(basename "$m") not installed"
+done
+ls "$repo"/cli/*.5 > /dev/null 2>&1 && [ "$(ls prefix/share/man/man5 | wc -l)" -ge 4 ] || die "fewer than four section-5 pages"
+mo=prefix/share/locale/zh_CN/LC_MESSAGES/xfa.mo
+[ -f $mo ] && [ "$(stat -c %a $mo)" = 644 ] || die "no zh_CN catalogue installed"
+XFA_LOCALEDIR="$PWD/prefix/share/locale" prefix/bin/xfa --lang zh help | grep -q '^用法：' \
+	|| die "the installed catalogue does not speak Chinese"
+cmp prefix/share/bash-completion/completions/xfa "$repo/cli/xfa.bash-completion" || die "no bash completion installed"
 
 say "make install DESTDIR"
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$repo" BUILD="$build" -o "$XFA" install DESTDIR="$PWD/stage" PREFIX=/usr/local > make.log 2>&1 \
 	|| { cat make.log; die "make install DESTDIR failed"; }
 [ -x stage/usr/local/bin/xfa ] && [ -f stage/usr/local/share/man/man1/xfa.1 ] \
+	&& [ -f stage/usr/local/share/locale/zh_CN/LC_MESSAGES/xfa.mo ] \
+	&& [ -f stage/usr/local/share/bash-completion/completions/xfa ] \
 	|| die "DESTDIR install incomplete"
 echo "install ok"
