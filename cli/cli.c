@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "file.h"
+#include "stamp.h"
 #include "i18n.h"
 
 struct cli_globals cli;
@@ -309,4 +310,41 @@ int cli_read_pub(xfa_pubkey *pk, char **name, char **email, const char *path)
 	}
 	*name = comment;
 	return 0;
+}
+
+void cli_verified_write(const char *head)
+{
+	char path[4096], line[128];
+	xfa_stamp now;
+	char at[XFA_STAMP_SIZE];
+	int n;
+
+	if (xfa_stamp_now(&now, 0) < 0)
+		return;
+	xfa_stamp_format(at, &now);
+	n = snprintf(line, sizeof(line), "%s %s\n", head, at);
+	if ((size_t)snprintf(path, sizeof(path), "%s/xfa-verified", cli.dir) < sizeof(path) &&
+	    n > 0 && (size_t)n < sizeof(line))
+		(void)xfa_file_write_atomic(path, line, (size_t)n, 0644, 0);
+	xfa_error_clear();
+}
+
+int cli_verified_check(const char *head, char *when, size_t cap)
+{
+	char path[4096], *buf = NULL, *sp;
+	int r = -1;
+
+	when[0] = '\0';
+	if ((size_t)snprintf(path, sizeof(path), "%s/xfa-verified", cli.dir) >= sizeof(path) ||
+	    xfa_file_read(&buf, NULL, path, 256) < 0) {
+		xfa_error_clear();
+		return -1;
+	}
+	if ((sp = strchr(buf, ' '))) {
+		*sp = '\0';
+		snprintf(when, cap, "%.*s", (int)strcspn(sp + 1, "\r\n"), sp + 1);
+		r = !strcmp(buf, head);
+	}
+	free(buf);
+	return r;
 }

@@ -79,6 +79,18 @@ const char *cli_resolve(const xfa_workflow *wf, const char *vocab,
 int cli_resolve_list(char *out, size_t cap, const xfa_workflow *wf,
 		     const char *vocab, const char *what, const char *list);
 
+/*
+ * The record of the last whole-archive `xfa verify` that found the archive
+ * sound: "<dir>/xfa-verified" beside the repository holds "HEAD TIME".
+ * Derived and advisory (never trusted by verify itself): case show uses it
+ * to warn that what it reads is not the verified head.
+ * cli_verified_write records `head` (failures ignored: a read-only archive).
+ * cli_verified_check: 1 if `head` is the verified one, 0 if another head
+ * was (its time in `when`), -1 if none was ever recorded.
+ */
+void cli_verified_write(const char *head);
+int cli_verified_check(const char *head, char *when, size_t cap);
+
 /* A label from the archive's workflow in the chosen language. */
 const char *cli_label(const xfa_meta *m, const char *vocab, const char *id);
 

@@ -15,6 +15,7 @@
 #include "json.h"
 #include "keyring.h"
 #include "stamp.h"
+#include "store.h"
 
 static const char usage[] =
 	"xfa case new FILE.json [--attach KIND:PATH]... [--note TEXT]\n"
@@ -472,6 +473,22 @@ static void show_proxy(const xfa_meta *m, const json_t *px)
 	show_field("代办期限", "proxy term", buf);
 }
 
+/* 归档: each filing of the case, its 档号 and the package's SHA-256. */
+static void show_archive(const json_t *arc)
+{
+	const json_t *v;
+	char buf[256];
+	size_t i;
+
+	json_array_foreach(arc, i, v) {
+		show_field("档号", "file number", xfa_json_str(v, "reference"));
+		snprintf(buf, sizeof(buf), "sha256:%.16s  %.10s",
+			 xfa_json_str(v, "package_sha256") ? xfa_json_str(v, "package_sha256") : "",
+			 xfa_json_str(v, "at") ? xfa_json_str(v, "at") : "");
+		show_field("归档包", "package", buf);
+	}
+}
+
 static void show_human(const xfa_meta *m, const json_t *doc, const json_t *dl)
 {
 	json_t *p, *att;
@@ -499,8 +516,17 @@ static void show_human(const xfa_meta *m, const json_t *doc, const json_t *dl)
 	show_field("责任单位", "unit", xfa_json_str(doc, "unit"));
 	show_field("包案领导", "lead", xfa_json_str(doc, "lead"));
 	show_field("重复信访", "repeat of", xfa_json_str(doc, "repeat_of"));
+	show_field("不予受理理由", "rejected because",
+		   xfa_json_str(json_object_get(doc, "decision"), "reason"));
+	show_field("法定途径", "legal channel",
+		   cli_label(m, "decision_channel",
+			     xfa_json_str(json_object_get(doc, "decision"), "channel")));
+	show_field("转送机关", "transferred to", xfa_json_str(doc, "transferred_to"));
+	show_field("办理层级", "level", cli_label(m, "level", xfa_json_str(doc, "level")));
+	show_field("处理结果", "outcome", cli_label(m, "outcome", xfa_json_str(doc, "outcome")));
 	show_field("满意度", "satisfaction",
 		   cli_label(m, "satisfaction", xfa_json_str(doc, "satisfaction")));
+	show_archive(json_object_get(doc, "archive"));
 	if (json_array_size(dl)) {
 		printf("%s\n", zh ? "期限:" : "deadlines:");
 		show_deadlines(m, dl);
@@ -517,7 +543,9 @@ static int case_show(xfa_archive *a, int argc, char **argv)
 {
 	const xfa_meta *m;
 	json_t *doc = NULL, *dl = NULL;
-	int err;
+	xfa_oid head;
+	char hex[XFA_OID_HEX], when[64];
+	int err, verified;
 
 	if (argc != 2)
 		return cli_usage(usage, "case show needs one ID");
@@ -529,13 +557,31 @@ static int case_show(xfa_archive *a, int argc, char **argv)
 		return cmd_risk(3, (char *[]){ "risk", "show", argv[1], NULL });
 	}
 	dl = xfa_workflow_deadlines(xfa_kind_of_id(m, argv[1])->wf, doc, m->cal, today(m));
+	if ((err = xfa_store_head(&head, xfa_archive_store(a))) < 0) {
+		json_decref(doc);
+		json_decref(dl);
+		return cli_fail(err, "cannot show case '%s'", argv[1]);
+	}
+	xfa_oid_fmt(hex, &head);
+	verified = cli_verified_check(hex, when, sizeof(when));
 	if (cli.json) {
-		json_t *o = json_pack("{s:O, s:O}", "case", doc, "deadlines", dl ? dl : json_null());
+		json_t *o = json_pack("{s:O, s:O, s:{s:s, s:b, s:s?}}", "case", doc,
+				      "deadlines", dl ? dl : json_null(), "verified",
+				      "head", hex, "current", verified == 1,
+				      "last", *when ? when : NULL);
 		cli_json(o);
 		json_decref(o);
 	} else {
 		show_human(m, doc, dl);
 	}
+	/* what was read is only as good as the last verify that proved it */
+	if (!cli.json && verified == 0)
+		fprintf(stderr, _("xfa: warning: this head (%.12s) is unverified: the last "
+				  "sound verify (%s) was of an earlier head; run xfa verify\n"),
+			hex, when);
+	else if (!cli.json && verified < 0)
+		fprintf(stderr, _("xfa: warning: this archive was never verified here: "
+				  "run xfa verify\n"));
 	json_decref(doc);
 	json_decref(dl);
 	return 0;

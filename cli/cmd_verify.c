@@ -207,6 +207,10 @@ int cmd_verify(int argc, char **argv)
 	free(cp);
 	bad = !json_is_true(json_object_get(report, "ok")) ||
 	      (v.strict && json_array_size(json_object_get(report, "deadlines")));
+	/* the record case show reads: a whole archive found sound */
+	if (!v.nids && json_is_true(json_object_get(report, "ok")) &&
+	    xfa_json_str(report, "head"))
+		cli_verified_write(xfa_json_str(report, "head"));
 	if (cli.json)
 		cli_json(report);
 	else if (!cli.quiet || bad)
