@@ -103,7 +103,9 @@ static const char *retention_zh(const char *r)
 static const char html_head[] =
 	"<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
 	"<title>归档文件目录</title>\n<style>\n"
-	"@page { size: A4 portrait; margin: 20mm 15mm; }\n"
+	"@page { size: A4 portrait; margin: 20mm 15mm 22mm;\n"
+	"  @bottom-center { content: \"第 \" counter(page) \" 页  共 \" counter(pages) \" 页\";"
+	" font-size: 9pt; } }\n"
 	"body { font-family: \"Noto Serif CJK SC\", \"Source Han Serif SC\", SimSun,"
 	" \"WenQuanYi Zen Hei\", \"Noto Sans CJK SC\", serif;"
 	" font-size: 10.5pt; color: #000; margin: 0; }\n"
@@ -119,7 +121,43 @@ static const char html_head[] =
 	" col.r { width: 15mm; } col.c { width: 10mm; }\n"
 	"td.d, td.ref { white-space: nowrap; font-size: 9.5pt; }\n"
 	"@media print { th { background: none; } }\n"
+	"p.total { margin: 3mm 0; font-size: 10pt; }\n"
+	"table.handover { margin-top: 8mm; break-inside: avoid; page-break-inside: avoid; }\n"
+	"table.handover td { height: 12mm; vertical-align: middle; }\n"
+	"table.handover td.k { width: 28mm; }\n"
 	"</style>\n</head>\n<body>\n";
+
+/* The totals and the hand-over form 移交/接收 that close the printed
+ * inventory: what an archive's receipt of a transfer is signed on. */
+static void handover(struct sbuf *h, const json_t *m)
+{
+	const json_t *k;
+	long long files = 0, atts = 0, y = 0, d30 = 0, d10 = 0;
+	size_t i, n = json_array_size(json_object_get(m, "cases"));
+
+	json_array_foreach(json_object_get(m, "cases"), i, k) {
+		const char *r = xfa_json_str(k, "retention");
+		atts += xfa_json_int(k, "attachments", 0);
+		files += 1 + xfa_json_int(k, "attachments", 0);
+		y += r && !strcmp(r, "Y");
+		d30 += r && !strcmp(r, "D30");
+		d10 += r && !strcmp(r, "D10");
+	}
+	sb_printf(h, "</tbody>\n</table>\n<p class=\"total\">合计：共 %zu 件，"
+		  "其中永久 %lld 件、30年 %lld 件、10年 %lld 件；文件 %lld 份"
+		  "（案卷文件 %zu 份，附件 %lld 份）。</p>\n", n, y, d30, d10,
+		  files, n, atts);
+	sb_puts(h, "<table class=\"handover\">\n<tr><td class=\"k\">移交单位</td><td>");
+	html_text(h, xfa_json_str(m, "source_organization"));
+	sb_puts(h, "</td><td class=\"k\">接收单位</td><td></td></tr>\n"
+		"<tr><td class=\"k\">移交人（签名）</td><td></td>"
+		"<td class=\"k\">接收人（签名）</td><td></td></tr>\n"
+		"<tr><td class=\"k\">移交日期</td><td>　　年　　月　　日</td>"
+		"<td class=\"k\">接收日期</td><td>　　年　　月　　日</td></tr>\n"
+		"</table>\n<p class=\"meta\">件数含案卷文件（case.json）与附件。"
+		"本目录随归档包（BagIt）移交，归档包的 SHA-256 记入各件的归档事件。</p>\n"
+		"</body>\n</html>\n");
+}
 
 int xfa_export_inventory(char **csv, char **html, const json_t *m)
 {
@@ -181,9 +219,7 @@ int xfa_export_inventory(char **csv, char **html, const json_t *m)
 		html_text(&h, retention_zh(xfa_json_str(k, "retention")));
 		sb_printf(&h, "</td><td>%s</td></tr>\n", cnt);
 	}
-	sb_printf(&h, "</tbody>\n</table>\n<p class=\"meta\">共 %zu 件。件数含案卷文件"
-		  "（case.json）与附件。</p>\n</body>\n</html>\n",
-		  json_array_size(json_object_get(m, "cases")));
+	handover(&h, m);
 	*csv = sb_take(&c);
 	*html = sb_take(&h);
 	if (!*csv || !*html) {
