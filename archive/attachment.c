@@ -25,8 +25,24 @@ int xfa_attachment_name_check(const char *name)
 	if (!strcmp(name, ".") || !strcmp(name, "..") || strstr(name, ".."))
 		return xfa_error_set(XFA_EINVALID,
 			"attachment name '%s' must not contain '..'", name);
-	if (!xfa_utf8_valid(name, n))
-		return xfa_error_set(XFA_EINVALID, "attachment name is not valid UTF-8");
+	if (!xfa_utf8_valid(name, n)) {
+		/* most often a file named on a GBK system: show its bytes, and
+		 * how to give it a UTF-8 name */
+		char shown[4 * 200 + 1];
+		size_t j = 0;
+		for (i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)name[i];
+			if (c >= 0x20 && c < 0x7f)
+				shown[j++] = (char)c;
+			else
+				j += (size_t)snprintf(shown + j, sizeof(shown) - j, "\\x%02X", c);
+		}
+		shown[j] = '\0';
+		return xfa_error_set(XFA_EINVALID, "attachment name is not valid UTF-8: "
+			"'%s' (a GBK name?); give the file a UTF-8 name, e.g. "
+			"convmv -f GBK -t UTF-8 --notest FILE, or cp FILE 新名称.pdf, "
+			"and attach that", shown);
+	}
 	if (name[0] == '-' || name[0] == '.')
 		return xfa_error_set(XFA_EINVALID,
 			"attachment name '%s' must not start with '-' or '.'", name);

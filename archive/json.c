@@ -123,6 +123,10 @@ int xfa_json_parse(json_t **out, const char *buf, size_t len, const char *what)
 	int err;
 
 	*out = NULL;
+	/* refused, not stripped (we do not repair input): named visibly */
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		return xfa_error_set(XFA_EINVALID, "%s: starts with a byte-order mark "
+				     "(bytes EF BB BF, U+FEFF): save it as UTF-8 without BOM", what);
 	if (!xfa_utf8_valid(buf, len))
 		return xfa_error_set(XFA_EINVALID, "%s: not valid UTF-8 text", what);
 	v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);

@@ -41,6 +41,9 @@ static int fail(const struct apply *a, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), xfa_tr(fmt), ap);
 	va_end(ap);
+	/* a registration refused never got its id: do not name one */
+	if (!a->ctx->before)
+		return xfa_error_set(code, "new case: %s", msg);
 	return xfa_error_set(code, "case %s: %s", a->cid, msg);
 }
 

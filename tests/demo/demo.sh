@@ -1,6 +1,6 @@
 #!/bin/sh
 # demo.sh XFA_BINARY WORKDIR - build a demo archive from the twelve sample
-# cases of domain/scenarios.md (walked by tests/demo/scenarios.sh, with
+# cases walked by tests/demo/scenarios.sh (with
 # dates in 2026 so that deadlines and rates mean something), then show it:
 # the case list, one case, the overdue report and the three rates.
 # WORKDIR is removed first, so the demo can be run again; the keys get a
@@ -26,17 +26,25 @@ export XFA_PASSPHRASE_FILE="$PWD/passphrase"
 export XFA_ARCHIVE="$PWD/demo.xfa"
 . "$here/scenarios.sh"
 
-echo "== building the demo archive in $PWD/demo.xfa (14 petitions, about 90 signed events)"
+# counts of what the archive holds, read from it (never written by hand)
+counts() {
+	cases=$($XFA --json case list | grep -c '"id":' || true)
+	events=$(git --git-dir="$XFA_ARCHIVE" rev-list --count refs/heads/main)
+	echo "== the demo archive in $PWD/demo.xfa: $cases petitions, $events signed events"
+}
+echo "== building the demo archive in $PWD/demo.xfa"
 scn_archive
 scn_walk
+counts
 show() { echo; echo "\$ xfa $*"; $XFA "$@"; }
 show case list
 show case show "$c06"
 show case log "$c06"
 show report overdue
 show report rates
-echo; echo "== issue 9: escalations, 包案, a reception day and a year of 2025 petitions"
+echo; echo "== escalations, 包案, a leader's reception day and a year of 2025 petitions"
 scn_issue9
+counts
 . "$here/risks.sh"; risk_demo; show risk list; show report ledger
 show case list --lead 李副县长
 show report stats --year 2026

@@ -1,4 +1,4 @@
-# scenarios.sh - the twelve sample cases of domain/scenarios.md, walked
+# scenarios.sh - the twelve sample cases (tests/fixtures/cases), walked
 # through the 2022 workflow with `--effective` dates in 2026 (sourced by
 # tests/e2e/t_scenarios.sh and tests/demo/demo.sh).
 #

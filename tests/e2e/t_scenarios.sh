@@ -1,4 +1,4 @@
-# t_scenarios.sh - the twelve sample cases of domain/scenarios.md walked
+# t_scenarios.sh - the twelve sample cases (tests/fixtures/cases) walked
 # through the 2022 workflow with past --effective dates (tests/demo/
 # scenarios.sh); asserts each final state and due date, the met/late
 # judgement of each duty, `xfa report overdue`, and the three rates of
