@@ -68,3 +68,9 @@ err_has "convmv -f GBK -t UTF-8 --notest FILE"
 cp "$gbk" 登记表.pdf
 $XFA case attach "$id" record:登记表.pdf --as keys/clerk.key > /dev/null
 expect 0 $XFA verify
+
+say "the demo's banners: counted from the archive, no issue numbers"
+demo="$E2E/../demo/demo.sh"
+grep -n '== issue' "$demo" && die "demo.sh prints an issue number"
+grep -nE 'echo .*== .*[0-9]+ (petitions,|signed events)' "$demo" && die "demo.sh prints a count written by hand"
+grep -q 'rev-list --count' "$demo" || die "demo.sh does not count the events from the archive"
