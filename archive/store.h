@@ -246,6 +246,10 @@ int xfa_store_ref(xfa_oid *out, xfa_store *st, const char *name);
 /* The tree of commit `commit`.  XFA_ENOTFOUND if there is no such commit. */
 int xfa_store_commit_tree(xfa_oid *out, xfa_store *st, const xfa_oid *commit);
 
+/* The tree (may be NULL) and committer time (may be NULL) of `commit`. */
+int xfa_store_commit_tree_time(xfa_oid *out, int64_t *time, xfa_store *st,
+			       const xfa_oid *commit);
+
 /*
  * The id of the entry (blob or tree) at `path` in `commit`'s tree; the
  * tree itself for "".  XFA_ENOTFOUND if there is nothing there.

@@ -315,12 +315,21 @@ int xfa_oid_equal(const xfa_oid *a, const xfa_oid *b)
 
 int xfa_store_commit_tree(xfa_oid *out, xfa_store *st, const xfa_oid *commit)
 {
+	return xfa_store_commit_tree_time(out, NULL, st, commit);
+}
+
+int xfa_store_commit_tree_time(xfa_oid *out, int64_t *time, xfa_store *st,
+			       const xfa_oid *commit)
+{
 	git_commit *c = NULL;
 	int err;
 
 	if ((err = git_commit_lookup(&c, st->repo, (const git_oid *)commit->id)) < 0)
 		return store_fail(err, "cannot read commit");
-	memcpy(out->id, git_commit_tree_id(c)->id, XFA_OID_RAW);
+	if (out)
+		memcpy(out->id, git_commit_tree_id(c)->id, XFA_OID_RAW);
+	if (time)
+		*time = git_commit_committer(c)->when.time;
 	git_commit_free(c);
 	return 0;
 }

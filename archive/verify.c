@@ -60,6 +60,13 @@ const xfa_verify_reason xfa_verify_reasons[] = {
 	{ "bad-checkpoint", "a checkpoint is malformed or not signed by a keyring key" },
 	{ "rollback", "main went back behind a checkpoint" },
 	{ "history-rewritten", "a checkpointed head is no longer in main's history" },
+	{ "merge-diverged", "a merge of a record whose two sides diverged, without a resolution" },
+	{ "bad-resolution", "a resolution that does not match what diverged" },
+	{ "merge-not-allowed", "a merge signed by a key whose role may not integrate" },
+	{ "future-time", "a time later than the verifier's clock plus the skew" },
+	{ "time-before-parent", "an event earlier than its parent commit less the skew" },
+	{ "key-mismatch", "a key record whose public key is not the key its fingerprint names" },
+	{ "bad-mode", "a file of a record that is not a regular file (mode 100644)" },
 	{ NULL, NULL }
 };
 
@@ -288,6 +295,8 @@ static int open_run(struct vrun *r, const char *path)
 	r->sh.path = path;
 	r->sh.ids = r->ids;
 	r->sh.trust = r->o->trust;
+	r->sh.now = r->o->now ? (int64_t)r->o->now : (int64_t)time(NULL);
+	r->sh.skew = r->meta.skew;
 	return 0;
 }
 

@@ -112,6 +112,8 @@ typedef struct xfa_verify_opts {
 	const char *checkpoint;    /* a checkpoint note's text, or NULL */
 	size_t checkpoint_len;
 	int threads;               /* worker threads; 0: online CPUs */
+	long long now;             /* the verifier's clock (seconds since the
+				    * epoch) for future-time; 0: the system's */
 	size_t deadlines_listed;   /* deadline findings listed in full, the rest
 				    * counted; 0: 10,000 */
 	xfa_verify_progress_fn progress;  /* may be NULL */

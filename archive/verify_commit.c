@@ -220,6 +220,25 @@ static const char *leftover_why(const struct vchange *x, const struct vc *c)
 	return "a file the event does not account for";
 }
 
+/* Every file a commit adds or changes is a regular file: bad-mode. */
+static int report_modes(struct vc *c)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < c->nch; i++) {
+		struct vchange *x = &c->ch[i];
+		if (x->status == 'D' || x->mode == MODE_BLOB)
+			continue;
+		if ((err = xfa_verify_find(c, R_BAD_MODE,
+				x->stream >= 0 ? c->streams[x->stream].id : NULL, 0,
+				x->path, "%s is stored with mode %06o, not as a regular "
+				"file (100644)", x->path, (unsigned)x->mode)) < 0)
+			return err;
+	}
+	return 0;
+}
+
 /* Every change nothing accounted for: unaccounted-file. */
 static int report_leftovers(struct vc *c)
 {
@@ -528,7 +547,7 @@ static int check_linear(struct vc *c)
 	if ((err = xfa_store_diff(c->t->st, c->parent ? &c->parent_tree : NULL,
 				  &c->ci.tree, on_change, c)) < 0)
 		return xfa_verify_soft(c, err, NULL, NULL);
-	if ((err = group_streams(c)) < 0)
+	if ((err = group_streams(c)) < 0 || (err = report_modes(c)) < 0)
 		return err;
 	main = primary(c);
 	c->cid = main ? main->id : NULL;
@@ -562,7 +581,8 @@ int xfa_verify_commit(struct vthread *t, const xfa_oid *id, size_t order)
 	}
 	if (c.ci.nparents == 1) {
 		c.parent = &c.ci.parents[0];
-		if ((err = xfa_store_commit_tree(&c.parent_tree, t->st, c.parent)) < 0) {
+		if ((err = xfa_store_commit_tree_time(&c.parent_tree, &c.parent_time,
+						      t->st, c.parent)) < 0) {
 			err = xfa_verify_soft(&c, err, NULL, NULL);
 			goto done;
 		}
