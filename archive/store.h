@@ -237,6 +237,11 @@ int xfa_store_walk(xfa_store *st, const xfa_oid *from,
 		   int (*fn)(const xfa_oid *id, void *payload), void *payload);
 
 /* Is `ancestor` reachable from `descendant` (or equal)?  1, 0, or a code. */
+/* The same, leaving out the `nhide` commits `hide` and all they reach. */
+int xfa_store_walk_hiding(xfa_store *st, const xfa_oid *from, const xfa_oid *hide,
+			  size_t nhide, int (*fn)(const xfa_oid *id, void *payload),
+			  void *payload);
+
 int xfa_store_is_ancestor(xfa_store *st, const xfa_oid *ancestor,
 			  const xfa_oid *descendant);
 

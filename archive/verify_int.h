@@ -160,6 +160,16 @@ void xfa_verify_fatal(struct vshared *sh, int code, const char *msg);
 int xfa_verify_meta(const xfa_meta **out, struct vthread *t,
 		    const xfa_oid *commit);
 
+/* Pieces of verify_commit.c that verify_merge.c uses. */
+int xfa_verify_on_change(const xfa_change *x, void *payload);  /* to c->ch */
+int xfa_verify_group(struct vc *c);       /* streams of c->ch */
+int xfa_verify_modes(struct vc *c);       /* bad-mode of c->ch */
+int xfa_verify_leftovers(struct vc *c);   /* unaccounted-file of c->ch */
+int xfa_verify_signature(struct vc *c);   /* the commit's SSHSIG and author */
+
+/* A merge commit, judged per record (verify_merge.c). */
+int xfa_verify_merge(struct vc *c);
+
 /*
  * Check commit `id` (at place `order` of the walk) against its parent
  * alone, recording findings.  Returns 0, or XFA_ERROR when the run must
