@@ -482,7 +482,7 @@ edit "d.update(seq=$seq, prev='$(sha256sum prev.json | cut -d' ' -f1)', at='$($P
 esign ev.json keys/clerk.key
 put "$dC/events/$(printf %06d $seq).json" ev.json
 put "$dC/events/$(printf %06d $seq).sig" ev.json.sig
-$PY ins.py msg ev.json > msg
+printf 'resolve %s keep local\n\nremote origin at %s\n' "$C" "$R" > msg
 mkcommit keys/clerk.key "$($PY ins.py gitdate ev.json)" msg "$L" "$R"
 caught bad-resolution "$C"
 
