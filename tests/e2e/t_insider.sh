@@ -440,6 +440,20 @@ remote origin at $R" "$L" "$R"
 	caught merge-not-allowed "*"
 done
 
+for when in 2099 past; do
+	fresh "a union merge dated $when"
+	$XFA case record "$C" note --note "左" --as keys/clerk.key > /dev/null
+	L=$(head_of)
+	G update-ref refs/heads/main "$HEAD"
+	$XFA case record "$A" note --note "右" --as keys/clerk.key > /dev/null
+	R=$(head_of)
+	union "$L" "$R"
+	printf 'merge origin\n\nremote origin at %s\n' "$R" > msg
+	if [ $when = 2099 ]; then d="4070908800 +0800"; else d="$(( $(date +%s) - 3600 )) +0800"; fi
+	mkcommit keys/clerk.key "$d" msg "$L" "$R"
+	if [ $when = 2099 ]; then caught future-time "*"; else caught time-before-parent "*"; fi
+done
+
 # --- 8. resolutions that settle nothing -------------------------------------------
 
 # an honest conflict on C, resolved keeping the local side: the template
@@ -465,6 +479,14 @@ echo "    the resolution event: $(tr -d '\n ' < template.json | head -c 400)"
 
 fresh "a resolution whose discarded list omits an event" left.xfa
 redo "$RES" 'd["resolution"]["discarded"] = d["resolution"]["discarded"][:-1]'
+caught bad-resolution "$C"
+
+fresh "a resolution naming a wrong hash for a discarded event" left.xfa
+redo "$RES" 'd["resolution"]["discarded"][0]["sha256"] = "0" * 64'
+caught bad-resolution "$C"
+
+fresh "a resolution that says keep remote over the local side's folder" left.xfa
+redo "$RES" 'd["resolution"]["keep"] = "remote"'
 caught bad-resolution "$C"
 
 fresh "a resolution where nothing diverged ($C only on one side)"
