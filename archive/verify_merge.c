@@ -124,9 +124,8 @@ static int on_merge_change(const xfa_change *x, void *payload)
 		snprintf(dir, sizeof(dir), "%s", x->path);
 		id[0] = '\0';
 	}
-	if ((r = xfa_merge_plan_find(&m->plan, dir)) && r->verdict != XFA_MERGE_TAKE0 &&
-	    r->verdict != XFA_MERGE_BAD) {
-		r->seen = 1;
+	if ((r = xfa_merge_plan_find(&m->plan, dir)) && r->verdict != XFA_MERGE_BAD) {
+		r->seen = 1;             /* TAKE0: judged in check_record */
 		return 0;
 	}
 	if (!strcmp(m->last_bad, dir))
@@ -135,9 +134,8 @@ static int on_merge_change(const xfa_change *x, void *payload)
 	if (r)
 		r->seen = 1;
 	err = xfa_verify_find(m->c, R_MERGE_COMMIT, id[0] ? id : NULL, 0, dir,
-		"merge %.12s changes %s, %s", m->c->hex, dir, r ? "where the first "
-		"parent's stream is the longer one (the merge must keep it)" :
-		"which both parents hold alike");
+		"merge %.12s changes %s, %s", m->c->hex, dir, r ? "which its "
+		"parents hold outside any record" : "which both parents hold alike");
 	return err < 0 ? err : 0;
 }
 
@@ -326,12 +324,40 @@ static int check_diverged(struct vm *m, const xfa_merge_rec *r, const xfa_oid *m
 		"resolution event", m->c->hex, r->id);
 }
 
+/*
+ * The merge does not hold the longer side's folder of record r: a
+ * resolution where nothing diverged (that folder plus one event), or any
+ * other version (a record rolled back, or edited in the merge).
+ */
+static int not_taken(struct vm *m, const xfa_merge_rec *r, int take,
+		     const char *const side[2])
+{
+	xfa_oid e, want;
+	unsigned n = 0;
+	int err;
+
+	if ((err = xfa_merge_events(&n, m->c->t->st, &m->c->ci.id, r->dir)) < 0 ||
+	    (err = xfa_merge_event_id(&e, m->c->t->st, &m->c->ci.id, r->dir,
+				      r->n[take])) < 0 ||
+	    (err = xfa_merge_event_id(&want, m->c->t->st, &m->plan.c[take], r->dir,
+				      r->n[take])) < 0)
+		return xfa_verify_soft(m->c, err, r->id, r->dir);
+	if (n == r->n[take] + 1 && xfa_oid_equal(&e, &want))
+		return xfa_verify_find(m->c, R_BAD_RESOLUTION, r->id, (long)n, r->dir,
+			"merge %.12s adds an event to %s, which did not diverge (the "
+			"%s parent's %u events extend the other's %u)", m->c->hex,
+			r->id, side[take], r->n[take], r->n[1 - take]);
+	return bad(m, r->id, r->dir, "merge %.12s: %s must hold the %s parent's "
+		   "%u events exactly (the other's %u are a prefix of them)",
+		   side[take], r->n[take], r->n[1 - take]);
+}
+
 /* Each record of the plan as the merge holds it. */
 static int check_record(struct vm *m, xfa_merge_rec *r)
 {
 	const char *side[2] = { "first", "second" };
 	xfa_oid mt;
-	int err;
+	int err, take;
 
 	if (r->verdict == XFA_MERGE_BAD)
 		return bad(m, r->id, r->dir, "merge %.12s: its parents hold %s %s "
@@ -345,14 +371,10 @@ static int check_record(struct vm *m, xfa_merge_rec *r)
 	xfa_error_clear();
 	if (r->verdict == XFA_MERGE_DIVERGED)
 		return check_diverged(m, r, &mt);
-	if (r->verdict == XFA_MERGE_TAKE1 && !xfa_oid_equal(&mt, &r->tree[1]))
-		return bad(m, r->id, r->dir, "merge %.12s: %s must hold the %s "
-			   "parent's %u events (a prefix of them is the other's "
-			   "%u)", side[1], r->n[1], r->n[0]);
-	if (r->verdict == XFA_MERGE_TAKE0 && r->seen)
-		return 0;                    /* reported from the diff */
-	return carried(m, r, r->verdict == XFA_MERGE_TAKE1, r->common + 1,
-		       r->n[r->verdict == XFA_MERGE_TAKE1]);
+	take = r->verdict == XFA_MERGE_TAKE1;
+	if (!xfa_oid_equal(&mt, &r->tree[take]))
+		return not_taken(m, r, take, side);
+	return carried(m, r, take, r->common + 1, r->n[take]);
 }
 
 static int load_sides(struct vm *m)
