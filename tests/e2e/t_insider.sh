@@ -130,14 +130,18 @@ n=0
 : > misses
 G() { git --git-dir="$T" "$@"; }
 # fresh NAME [FROM]: attack n on a fresh copy of FROM (base.xfa) in $T
+# ("control: ..." names no attack: its history must verify)
 fresh() {
-	n=$((n + 1)); NAME=$1
-	T=$PWD/t$n.xfa
+	NAME=$1
+	case $NAME in
+	control:*) k=c; LABEL=$NAME; say "$NAME" ;;
+	*) n=$((n + 1)); k=$n; LABEL="attack $n ($NAME)"; say "attack $n: $NAME" ;;
+	esac
+	T=$PWD/t$k.xfa
+	rm -rf "$T"
 	cp -a "${2:-base.xfa}" "$T"
-	export XFA_ARCHIVE="$T" GIT_INDEX_FILE="$PWD/t$n.index"
+	export XFA_ARCHIVE="$T" GIT_INDEX_FILE="$PWD/t$k.index"
 	built=1
-	LABEL="attack $n ($NAME)"
-	say "attack $n: $NAME"
 }
 # put PATH FILE [MODE]: FILE's bytes at PATH in the index
 put() { G update-index --add --cacheinfo "${3:-100644},$(G hash-object -w "$2"),$1"; }
@@ -295,7 +299,7 @@ dA=$(T=base.xfa dirof "$A"); dC=$(T=base.xfa dirof "$C")
 
 # --- the plumbing itself changes nothing ------------------------------------
 
-fresh "control: an honest commit re-made by the helpers is the same commit"
+fresh "control: an honest commit re-made by the helpers is the same commit, and verifies re-signed by another clerk"
 $XFA case record "$C" note --note "核实材料" --as keys/clerk.key > /dev/null
 X=$(head_of)
 redo "$X" 'pass'
@@ -356,7 +360,7 @@ merge keys/clerk.key "merge fork
 
 remote fork at $RHEAD" "$HEAD" "$RHEAD"
 caught key-revoked "$B" 3
-n=$((n + 1)); LABEL="attack $n (xfa sync from the revoked clerk's branch)"; say "$LABEL"
+n=$((n + 1)); LABEL="attack $n (xfa sync from the revoked clerk's branch)"; say "attack $n: xfa sync from the revoked clerk's branch"
 sync_refused "$PWD/pre.xfa"
 
 # --- 4. time ------------------------------------------------------------------
@@ -426,8 +430,9 @@ caught message-mismatch "$C"
 
 # --- 7. merges by roles that may not integrate -------------------------------------
 
-for role in auditor handler; do
-	fresh "a union merge signed by the $role"
+for role in clerk auditor handler; do
+	if [ $role = clerk ]; then fresh "control: a union merge made by these helpers, signed by the clerk, verifies"
+	else fresh "a union merge signed by the $role"; fi
 	$XFA case record "$C" note --note "左" --as keys/clerk.key > /dev/null
 	L=$(head_of)
 	G update-ref refs/heads/main "$HEAD"
@@ -437,7 +442,7 @@ for role in auditor handler; do
 	merge keys/$role.key "merge origin
 
 remote origin at $R" "$L" "$R"
-	caught merge-not-allowed "*"
+	if [ $role = clerk ]; then honest; else caught merge-not-allowed "*"; fi
 done
 
 for when in 2099 past; do
@@ -489,6 +494,34 @@ fresh "a resolution that says keep remote over the local side's folder" left.xfa
 redo "$RES" 'd["resolution"]["keep"] = "remote"'
 caught bad-resolution "$C"
 
+# resolve L R DISCARDED: on the index, a resolution of case C keeping L
+# (the first parent): a note chained on L's last event of C, from the
+# honest template, discarding DISCARDED (python list); committed by the clerk
+resolve() {
+	prev=$(last_event "$1" "$C")
+	G show "$1:$prev" > prev.json
+	seq=$(( $(basename "$prev" .json | sed 's/^0*//') + 1 ))
+	edit "d.update(seq=$seq, prev='$(sha256sum prev.json | cut -d' ' -f1)', at='$($PY ins.py now)', by='$(fpr keys/clerk.pub)', role='clerk', case='$C'); d['effective'] = d['at']; d['resolution'] = {'keep': 'local', 'discarded': $3}" \
+		< template.json > ev.json
+	esign ev.json keys/clerk.key
+	put "$dC/events/$(printf %06d $seq).json" ev.json
+	put "$dC/events/$(printf %06d $seq).sig" ev.json.sig
+	printf 'resolve %s keep local\n\nremote origin at %s\n' "$C" "$2" > msg
+	mkcommit keys/clerk.key "$($PY ins.py gitdate ev.json)" msg "$1" "$2"
+}
+# the discarded list of C's events of R beyond seq 1 (the common prefix)
+discarded() {
+	G ls-tree -r --name-only "$1" -- "$dC/events/" | grep '\.json$' | sed 1d | while read -r p; do
+		printf '{"seq": %d, "sha256": "%s"}, ' "$(basename "$p" .json | sed 's/^0*//')" \
+			"$(G cat-file blob "$1:$p" | sha256sum | cut -d' ' -f1)"
+	done
+}
+
+fresh "control: a resolution made by these helpers over the real divergence verifies" left.xfa
+G read-tree "$RES^1"
+resolve "$RES^1" "$RES^2" "[$(discarded "$RES^2")]"
+honest
+
 fresh "a resolution where nothing diverged ($C only on one side)"
 $XFA case record "$C" note --note "左" --as keys/clerk.key > /dev/null
 L=$(head_of)
@@ -496,22 +529,13 @@ G update-ref refs/heads/main "$HEAD"
 $XFA case record "$A" note --note "右" --as keys/clerk.key > /dev/null
 R=$(head_of)
 union "$L" "$R"
-prev=$(last_event "$L" "$C")
-G show "$L:$prev" > prev.json
-seq=$(( $(basename "$prev" .json | sed 's/^0*//') + 1 ))
-edit "d.update(seq=$seq, prev='$(sha256sum prev.json | cut -d' ' -f1)', at='$($PY ins.py now)', by='$(fpr keys/clerk.pub)', role='clerk', case='$C', note='resolve: keep local'); d['effective'] = d['at']; d['resolution'] = {'keep': 'local', 'discarded': []}" \
-	< template.json > ev.json
-esign ev.json keys/clerk.key
-put "$dC/events/$(printf %06d $seq).json" ev.json
-put "$dC/events/$(printf %06d $seq).sig" ev.json.sig
-printf 'resolve %s keep local\n\nremote origin at %s\n' "$C" "$R" > msg
-mkcommit keys/clerk.key "$($PY ins.py gitdate ev.json)" msg "$L" "$R"
+resolve "$L" "$R" "[]"
 caught bad-resolution "$C"
 
 # --- 9. a remote whose main is no commit --------------------------------------------
 
 for what in missing blob; do
-	n=$((n + 1)); LABEL="attack $n (a remote whose main names a $what object)"; say "$LABEL"
+	n=$((n + 1)); LABEL="attack $n (a remote whose main names a $what object)"; say "attack $n: a remote whose main names a $what object"
 	rm -rf evil.xfa; cp -a base.xfa evil.xfa
 	if [ $what = missing ]; then oid=0123456789abcdef0123456789abcdef01234567
 	else oid=$(echo "not a commit" | git --git-dir=evil.xfa hash-object -w --stdin); fi
