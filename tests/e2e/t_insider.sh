@@ -459,6 +459,25 @@ for when in 2099 past; do
 	if [ $when = 2099 ]; then caught future-time "*"; else caught time-before-parent "*"; fi
 done
 
+fresh "xfa sync that needs a merge, run with the auditor's or the handler's key"
+$XFA case record "$C" note --note "远端" --as keys/clerk.key > /dev/null
+rm -rf local.xfa; cp -a base.xfa local.xfa
+XFA_ARCHIVE=$PWD/local.xfa $XFA case record "$A" note --note "本地" --as keys/clerk.key > /dev/null
+$XFA -C local.xfa remote add peer "$T" > /dev/null
+for who in auditor handler rclerk; do
+	before=$(head_of local.xfa)
+	set +e
+	$XFA -C local.xfa sync peer --no-push --as keys/$who.key > sync.out 2> sync.err
+	st=$?
+	set -e
+	echo "    sync --as $who: exit $st, $(head -n 1 sync.err)"
+	[ "$st" -ne 0 ] && [ "$(head_of local.xfa)" = "$before" ] ||
+		miss "sync --as $who exited $st, main $before -> $(head_of local.xfa)"
+done
+LABEL="control: the same sync with the clerk's key merges"
+want 0 $XFA -C local.xfa sync peer --no-push --as keys/clerk.key
+want 0 $XFA -C local.xfa verify
+
 # --- 8. resolutions that settle nothing -------------------------------------------
 
 # an honest conflict on C, resolved keeping the local side: the template
