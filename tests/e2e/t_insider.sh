@@ -371,6 +371,23 @@ caught key-revoked "$B" 3
 n=$((n + 1)); LABEL="attack $n (xfa sync from the revoked clerk's branch)"; say "attack $n: xfa sync from the revoked clerk's branch"
 sync_refused "$PWD/pre.xfa"
 
+n=$((n + 1)); LABEL="attack $n (the revoked clerk's office syncs from main with an honest clerk's key)"
+say "attack $n: the revoked clerk's office syncs from main with an honest clerk's key"
+rm -rf fork.xfa; cp -a pre.xfa fork.xfa
+$XFA -C fork.xfa remote add main "$PWD/base.xfa" > /dev/null
+before=$(head_of fork.xfa)
+set +e
+$XFA -C fork.xfa sync main --no-push --as keys/clerk.key > sync.out 2> sync.err
+st=$?
+set -e
+echo "    sync: exit $st, $(head -n 1 sync.err)"
+if [ "$st" -eq 0 ] || [ "$(head_of fork.xfa)" != "$before" ]; then
+	miss "sync exited $st, main $before -> $(head_of fork.xfa): $(head -c 300 sync.out)"
+else
+	refusal_clear sync "$st"
+	grep -q "key-revoked\|revoked" sync.err || miss "the refusal does not say why: $(head -c 300 sync.err)"
+fi
+
 # --- 4. time ------------------------------------------------------------------
 
 fresh "an event dated 2099"
