@@ -247,12 +247,22 @@ int xfa_store_tree_each(xfa_store *st, const xfa_oid *tree,
 int xfa_store_walk(xfa_store *st, const xfa_oid *from,
 		   int (*fn)(const xfa_oid *id, void *payload), void *payload)
 {
+	return xfa_store_walk_hide(st, from, NULL, 0, fn, payload);
+}
+
+int xfa_store_walk_hide(xfa_store *st, const xfa_oid *from,
+			const xfa_oid *hide, int topo,
+			int (*fn)(const xfa_oid *id, void *payload),
+			void *payload)
+{
 	git_revwalk *w = NULL;
 	git_oid id;
 	int err;
 
 	if ((err = git_revwalk_new(&w, st->repo)) < 0 ||
-	    (err = git_revwalk_push(w, (const git_oid *)from->id)) < 0) {
+	    (topo && (err = git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL)) < 0) ||
+	    (err = git_revwalk_push(w, (const git_oid *)from->id)) < 0 ||
+	    (hide && (err = git_revwalk_hide(w, (const git_oid *)hide->id)) < 0)) {
 		err = store_fail(err, "cannot walk the history");
 		goto done;
 	}
