@@ -81,6 +81,11 @@ static int relation(struct vrun *r, struct vcp *c)
 	xfa_oid_fmt(hex, &c->cp.head);
 	if ((err = xfa_store_is_ancestor(r->st, &c->cp.head, &r->head)) == 1) {
 		c->status = own ? "ok" : "integrated";
+		/* counting walks the whole history up to the head: a full run
+		 * walks it anyway; --since and ID runs cost what changed */
+		if (r->o->since || r->o->ncases)
+			return 0;
+		c->counted = 1;
 		return check_count(r, c);
 	}
 	if (err == XFA_ERROR)
@@ -193,11 +198,11 @@ static json_t *cp_json(const struct vcp *c)
 	if (!c->ok)
 		return json_pack("{s:s, s:s}", "file", name_of(c), "status", c->status);
 	xfa_oid_fmt(hex, &c->cp.head);
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:b}",
 		"file", name_of(c), "status", c->status, "origin", c->cp.origin,
 		"office", c->cp.office[0] ? c->cp.office : "main",
 		"count", (json_int_t)c->cp.count, "head", hex, "time", c->cp.time,
-		"signer", c->cp.signer, "since", c->since);
+		"signer", c->cp.signer, "since", c->since, "counted", c->counted);
 }
 
 /* The clock skew allowed: archive.json's clock_skew_minutes, or 10 min. */

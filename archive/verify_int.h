@@ -129,6 +129,7 @@ struct vcp {
 	const char *name;             /* its file, or "checkpoint" */
 	int ok;                       /* read and its signature verified */
 	int since;                    /* the --since one */
+	int counted;                  /* its commit count was re-counted */
 	xfa_checkpoint cp;
 	const char *status;
 };
