@@ -205,15 +205,6 @@ static json_t *cp_json(const struct vcp *c)
 		"signer", c->cp.signer, "since", c->since, "counted", c->counted);
 }
 
-/* The clock skew allowed: archive.json's clock_skew_minutes, or 10 min. */
-static int64_t skew_of(const json_t *doc)
-{
-	const json_t *v = json_object_get(doc, "clock_skew_minutes");
-
-	return json_is_integer(v) && json_integer_value(v) >= 0 ?
-	       (int64_t)json_integer_value(v) * 60 : 600;
-}
-
 int xfa_verify_checkpoints(struct vrun *r)
 {
 	const xfa_verify_opts *o = r->o;
@@ -222,7 +213,7 @@ int xfa_verify_checkpoints(struct vrun *r)
 	json_t *list;
 	int err;
 
-	r->skew = skew_of(r->meta.doc);
+	r->skew = r->meta.skew;   /* clock_skew_minutes, default 10 */
 	if ((err = xfa_checkpoint_office(r->office, sizeof(r->office), r->st)) < 0)
 		return err;
 	if (!n)
