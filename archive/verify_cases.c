@@ -153,9 +153,8 @@ static int prove(struct vrun *r, const xfa_evmap *m, struct vtrace *s,
 	}
 	if ((err = folder(&f, r, &r->head, s->dir)) < 0)
 		return err;
-	if (!xfa_oid_equal(&f, &prev_folder) ||
-	    (s->n && xfa_store_is_ancestor(r->st, &s->ev[s->n - 1].commit, &r->head) != 1)) {
-		xfa_error_clear();
+	/* (that the last commit is an ancestor of the head: reached())  */
+	if (!xfa_oid_equal(&f, &prev_folder)) {
 		snprintf(why, wn, "%s: the head's folder is not the one its last "
 			 "event's commit left", s->id);
 		return 0;
@@ -208,6 +207,58 @@ static int has_id(const struct vrun *r, const xfa_oid *id)
 	return 0;
 }
 
+/* One walk from the head until every stream's last commit is met. */
+struct reach {
+	xfa_oid *want;
+	size_t n, left;
+};
+
+static int on_reach(const xfa_oid *id, void *payload)
+{
+	struct reach *w = payload;
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (xfa_oid_equal(&w->want[i], id) && !xfa_oid_is_zero(&w->want[i])) {
+			memset(&w->want[i], 0, sizeof(w->want[i]));
+			if (--w->left == 0)
+				return 1;
+		}
+	return 0;
+}
+
+static int reached(struct vrun *r, struct vtrace *s, size_t ns, char *why,
+		   size_t wn)
+{
+	struct reach w = { NULL, 0, 0 };
+	size_t i, j;
+	int err;
+
+	if (!(w.want = calloc(ns, sizeof(*w.want))))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	for (i = 0; i < ns; i++) {
+		if (!s[i].n)
+			continue;
+		for (j = 0; j < w.n; j++)
+			if (xfa_oid_equal(&w.want[j], &s[i].ev[s[i].n - 1].commit))
+				break;
+		if (j == w.n) {
+			w.want[w.n++] = s[i].ev[s[i].n - 1].commit;
+			w.left++;
+		}
+	}
+	err = w.left ? xfa_store_walk(r->st, &r->head, on_reach, &w) : 0;
+	free(w.want);
+	if (err < 0)
+		return err;
+	if (w.left) {
+		snprintf(why, wn, "a stream's last listed commit is not in main's "
+			 "history");
+		return 0;
+	}
+	return 1;
+}
+
 /* Trace every stream with list `m`; 1 proven (r->ids filled), 0 not. */
 static int trace(struct vrun *r, const xfa_evmap *m, struct vtrace *s,
 		 size_t ns, char *why, size_t wn)
@@ -222,6 +273,8 @@ static int trace(struct vrun *r, const xfa_evmap *m, struct vtrace *s,
 		if (i > 0 && (ok = meta_known(r, &s[0], &s[i], why, wn)) <= 0)
 			return ok;
 	}
+	if ((ok = reached(r, s, ns, why, wn)) <= 0)
+		return ok;
 	/* newest first, as a walk gives them: the head's side of each chain */
 	for (i = ns; i-- > 0;)
 		for (k = s[i].n; k-- > 0;)
