@@ -71,6 +71,20 @@ static void spit(const char *path, const void *data, size_t len)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
 	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, 0600), 0); /* a key file's mode */
+}
+
+/* A fixture copied into tmpdir at mode 0600 (the checkout's mode is the
+ * umask's); returns the copy's path in `p`. */
+static const char *private_copy(char p[256], const char *fixture)
+{
+	size_t n = 0;
+	char *s = slurp(fixture, &n);
+
+	snprintf(p, 256, "%s/%s", tmpdir, strrchr(fixture, '/') + 1);
+	spit(p, s, n);
+	free(s);
+	return p;
 }
 
 static int have_ssh_keygen(void)
@@ -460,9 +474,10 @@ START_TEST(test_keyfile_fixtures)
 	char *line;
 	size_t n;
 	xfa_key *k = NULL, *s = NULL;
+	char p[256];
 
 	/* written by an independent implementation of the layout */
-	ck_assert_int_eq(xfa_key_load(&k, FIXTURES "xfa.key",
+	ck_assert_int_eq(xfa_key_load(&k, private_copy(p, FIXTURES "xfa.key"),
 		"fixture passphrase", 18), 0);
 	line = slurp(FIXTURES "xfa.pub", &n);
 	ck_assert_int_eq(xfa_pubkey_parse(&pub, NULL, line), 0);
@@ -474,7 +489,7 @@ START_TEST(test_keyfile_fixtures)
 	xfa_key_free(k);
 	xfa_key_free(s);
 	k = NULL;
-	assert_error(xfa_key_load(&k, FIXTURES "mismatch.key",
+	assert_error(xfa_key_load(&k, private_copy(p, FIXTURES "mismatch.key"),
 		"fixture passphrase", 18), XFA_EINVALID,
 		"secret key does not match the public key");
 	ck_assert_ptr_null(k);
@@ -488,9 +503,10 @@ END_TEST
 
 START_TEST(test_pubkey_blob)
 {
-	unsigned char blob[XFA_PUBKEY_BLOB_SIZE + 1], rsa[51];
+	unsigned char blob[XFA_PUBKEY_BLOB_MAX], rsa[51];
 	xfa_pubkey pk, back;
 
+	memset(&pk, 0, sizeof(pk));
 	memset(pk.pk, 0xab, 32);
 	xfa_pubkey_blob(blob, &pk);
 	ck_assert_mem_eq(blob, "\0\0\0\x0bssh-ed25519\0\0\0\x20", 19);
@@ -552,7 +568,7 @@ END_TEST
 
 START_TEST(test_pubkey_parse_refused)
 {
-	unsigned char blob[52];
+	unsigned char blob[XFA_PUBKEY_BLOB_MAX];
 	char line[200], *b64, *text, *comment = NULL;
 	xfa_pubkey pk;
 	size_t n;
