@@ -171,10 +171,10 @@ static int recv_all(xfa_agent *a, unsigned char *p, size_t len,
 		r = n < 0 ? -1 : recv(a->fd, p, len, 0);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0)
+		if (r < 0 && errno != ECONNRESET)
 			return xfa_error_set(XFA_EIO, "cannot read from ssh-agent "
 					     "'%s': %s", a->name, strerror(errno));
-		if (r == 0)
+		if (r <= 0)
 			return xfa_error_set(XFA_EIO, "'%s' closed the connection "
 				"without an answer: not an ssh-agent?", a->name);
 		p += r;

@@ -162,6 +162,7 @@ int xfa_key_sign_ssh(unsigned char **out, size_t *out_len, const xfa_key *k,
 	unsigned char blob[XFA_PUBKEY_BLOB_MAX], sig[64], *s = NULL;
 	size_t slen = 0;
 	char fpr[XFA_FPR_SIZE];
+	unsigned flags = 0;
 	int err;
 
 	*out = NULL;
@@ -177,14 +178,21 @@ int xfa_key_sign_ssh(unsigned char **out, size_t *out_len, const xfa_key *k,
 	if ((err = xfa_agent_sign(&s, &slen, k->agent, blob,
 				  xfa_pubkey_blob(blob, &k->pub), m, m_len)) < 0)
 		return err;
-	/* the flags of a security key's signature are the verifier's policy */
-	if ((err = xfa_pubkey_verify_ssh(NULL, &k->pub, s, slen, m, m_len)) < 0) {
+	if ((err = xfa_pubkey_verify_ssh(&flags, &k->pub, s, slen, m,
+					 m_len)) < 0) {
 		xfa_pubkey_fingerprint(fpr, &k->pub);
-		err = xfa_error_wrap(err == XFA_EINVALID ? XFA_EIO : err,
+		err = xfa_error_wrap(err == XFA_EINVALID ? XFA_EIO : XFA_EAUTH,
 			"ssh-agent '%s' returned a bad signature for %s",
 			xfa_agent_name(k->agent), fpr);
 		free(s);
 		return err;
+	}
+	/* never write what verify refuses (sshsig.c): the touch is required */
+	if (k->pub.sk && !(flags & XFA_SK_USER_PRESENT)) {
+		xfa_pubkey_fingerprint(fpr, &k->pub);
+		free(s);
+		return xfa_error_set(XFA_EAUTH, "the security key %s signed "
+			"without the user's touch (flags 0x%02x)", fpr, flags);
 	}
 	*out = s;
 	*out_len = slen;

@@ -177,10 +177,8 @@ void cli_passphrase_free(char *p)
 
 int cli_is_pubfile(const char *path)
 {
-	static const char *const types[] = { "ssh-ed25519 ",
-		"sk-ssh-ed25519@openssh.com ", NULL };
-	char head[32] = "";
-	size_t i, n;
+	char head[80] = "", *sp;
+	size_t n;
 	FILE *f;
 
 	if (!(f = fopen(path, "r")))
@@ -188,10 +186,12 @@ int cli_is_pubfile(const char *path)
 	n = fread(head, 1, sizeof(head) - 1, f);
 	fclose(f);
 	head[n] = '\0';
-	for (i = 0; types[i]; i++)
-		if (!strncmp(head, types[i], strlen(types[i])))
-			return 1;
-	return 0;
+	/* "TYPE AAAA...": ssh-ed25519, sk-ssh-ed25519@openssh.com, but also
+	 * the types refused later by name (ssh-rsa, ecdsa-sha2-..., sk-ecdsa-...) */
+	if (strncmp(head, "ssh-", 4) && strncmp(head, "ecdsa-", 6) &&
+	    strncmp(head, "sk-", 3))
+		return 0;
+	return (sp = strchr(head, ' ')) && !strncmp(sp + 1, "AAAA", 4);
 }
 
 int cli_signing_key(xfa_key **out)
