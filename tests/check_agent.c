@@ -11,6 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "agent.h"
 #include "error.h"
 #include "key.h"
@@ -384,6 +386,162 @@ START_TEST(test_key_not_held)
 }
 END_TEST
 
+/* ---- FIDO2 keys (PROTOCOL.u2f), signed here with a software key ---- */
+
+static unsigned char sk_secret[64];
+static xfa_pubkey sk_pub;
+static unsigned sk_flags = 0x01;
+static const char *sk_app = "ssh:";
+
+/* string type || string sig || byte flags || uint32 counter over `m` */
+static size_t sk_sign(unsigned char *out, const unsigned char *m, size_t ml)
+{
+	unsigned char sd[69];
+
+	crypto_hash_sha256(sd, (const unsigned char *)sk_app, strlen(sk_app));
+	sd[32] = (unsigned char)sk_flags;
+	memcpy(sd + 33, "\0\0\0\x2a", 4);
+	crypto_hash_sha256(sd + 37, m, ml);
+	memcpy(out, "\0\0\0\x1a" "sk-ssh-ed25519@openssh.com" "\0\0\0\x40", 34);
+	crypto_sign_detached(out + 34, NULL, sd, sizeof(sd), sk_secret);
+	out[98] = (unsigned char)sk_flags;
+	memcpy(out + 99, "\0\0\0\x2a", 4);
+	return 103;
+}
+
+static void sk_setup(void)
+{
+	memset(&sk_pub, 0, sizeof(sk_pub));
+	crypto_sign_keypair(sk_pub.pk, sk_secret);
+	sk_pub.sk = 1;
+	memcpy(sk_pub.app, "ssh:", 4);
+	sk_pub.app_len = 4;
+	sk_flags = 0x01;
+	sk_app = "ssh:";
+}
+
+START_TEST(test_sk_verify)
+{
+	static const unsigned char m[] = "signed data";
+	unsigned char blob[128];
+	unsigned flags = 99;
+	size_t n;
+
+	sk_setup();
+	n = sk_sign(blob, m, sizeof(m));
+	ck_assert_int_eq(xfa_pubkey_verify_ssh(&flags, &sk_pub, blob, n, m,
+					       sizeof(m)), 0);
+	ck_assert_uint_eq(flags, 0x01);
+	blob[98] = 0x05; /* flags altered after signing */
+	assert_error(xfa_pubkey_verify_ssh(&flags, &sk_pub, blob, n, m, sizeof(m)),
+		     XFA_EBADSIG, "does not verify");
+	sk_app = "ssh:other";
+	n = sk_sign(blob, m, sizeof(m));
+	assert_error(xfa_pubkey_verify_ssh(&flags, &sk_pub, blob, n, m, sizeof(m)),
+		     XFA_EBADSIG, "does not verify");
+	sk_app = "ssh:";
+	n = sk_sign(blob, m, sizeof(m));
+	assert_error(xfa_pubkey_verify_ssh(&flags, &sk_pub, blob, n - 1, m,
+		     sizeof(m)), XFA_EINVALID, "flags or counter");
+	assert_error(xfa_pubkey_verify_ssh(&flags, &sk_pub, blob, n + 1, m,
+		     sizeof(m)), XFA_EINVALID, "trailing");
+	/* an sk signature blob for a plain key, and the reverse */
+	sk_pub.sk = 0;
+	assert_error(xfa_pubkey_verify_ssh(&flags, &sk_pub, blob, n, m, sizeof(m)),
+		     XFA_EINVALID, "does not match key type");
+}
+END_TEST
+
+static size_t ids_of_sk(unsigned char *out, const unsigned char *req, size_t len)
+{
+	unsigned char blob[XFA_PUBKEY_BLOB_MAX];
+	size_t n = xfa_pubkey_blob(blob, &sk_pub);
+
+	(void)req, (void)len;
+	memcpy(out, "\x0c\0\0\0\x01\0\0\0", 8);
+	out[8] = (unsigned char)n;
+	memcpy(out + 9, blob, n);
+	memcpy(out + 9 + n, "\0\0\0\0", 4);
+	return 13 + n;
+}
+
+static size_t sign_as_sk(unsigned char *out, const unsigned char *req,
+			 size_t len)
+{
+	uint32_t kl = (uint32_t)req[1] << 24 | req[2] << 16 | req[3] << 8 | req[4];
+	const unsigned char *d = req + 5 + kl + 4;
+	uint32_t dl = (uint32_t)d[-4] << 24 | d[-3] << 16 | d[-2] << 8 | d[-1];
+
+	(void)len;
+	out[0] = 0x0e;
+	memcpy(out + 1, "\0\0\0\x67", 4);
+	return 5 + sk_sign(out + 5, d, dl);
+}
+
+START_TEST(test_sk_through_agent)
+{
+	struct canned r[] = { { 0, 0, ids_of_sk }, { 0, 0, sign_as_sk },
+			      { 0, 0, sign_as_sk }, { 0, 0, sign_as_sk } };
+	static const unsigned char msg[] = "an event";
+	unsigned char raw[64];
+	char *armor = NULL;
+	xfa_pubkey got;
+	xfa_key *k = NULL;
+
+	sk_setup();
+	fake_start(r, 4);
+	ck_assert_int_eq(xfa_key_from_agent(&k, &sk_pub, fk.path), 0);
+	ck_assert_int_eq(xfa_sshsig_sign(&armor, k, "git", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(xfa_sshsig_verify(&got, armor, strlen(armor), "git", msg,
+					   sizeof(msg)), 0);
+	ck_assert_uint_eq(got.sk, 1);
+	ck_assert_mem_eq(got.app, "ssh:", 4);
+	/* the verifier's policy: without the user-presence flag, refused */
+	free(armor);
+	armor = NULL;
+	sk_flags = 0x00;
+	assert_error(xfa_sshsig_sign(&armor, k, "git", msg, sizeof(msg)),
+		     XFA_EAUTH, "without the user's touch");
+	ck_assert_ptr_null(armor);
+	assert_error(xfa_key_sign(raw, k, msg, sizeof(msg)), XFA_EAUTH,
+		     "security key");
+	sk_flags = 0x01;
+	/* three of the four answers used: the thread ends when the key closes */
+	xfa_key_free(k);
+	fake_stop();
+}
+END_TEST
+
+START_TEST(test_sk_sshsig_noflag_refused)
+{
+	static const unsigned char msg[] = "an event";
+	unsigned char sd[200], sig[128], blob[400], pk[XFA_PUBKEY_BLOB_MAX], h[64];
+	size_t sdl = 0, sl, bl = 0, pkl;
+	char *armor;
+
+	/* an SSHSIG made outside xfa by a key that did not see a touch */
+	sk_setup();
+	sk_flags = 0x00;
+	crypto_hash_sha512(h, msg, sizeof(msg));
+	memcpy(sd, "SSHSIG\0\0\0\x03git\0\0\0\0\0\0\0\x06sha512\0\0\0\x40", 31);
+	memcpy(sd + 31, h, 64);
+	sdl = 95;
+	sl = sk_sign(sig, sd, sdl);
+	pkl = xfa_pubkey_blob(pk, &sk_pub);
+	memcpy(blob, "SSHSIG\0\0\0\x01", 10), bl = 10;
+	blob[bl] = 0, blob[bl + 1] = 0, blob[bl + 2] = 0, blob[bl + 3] = (unsigned char)pkl;
+	memcpy(blob + bl + 4, pk, pkl), bl += 4 + pkl;
+	memcpy(blob + bl, "\0\0\0\x03git\0\0\0\0\0\0\0\x06sha512", 21), bl += 21;
+	blob[bl] = 0, blob[bl + 1] = 0, blob[bl + 2] = 0, blob[bl + 3] = (unsigned char)sl;
+	memcpy(blob + bl + 4, sig, sl), bl += 4 + sl;
+	armor = xfa_armor_encode("SSH SIGNATURE", blob, bl);
+	assert_error(xfa_sshsig_verify(NULL, armor, strlen(armor), "git", msg,
+				       sizeof(msg)), XFA_EBADSIG, "user-presence flag");
+	free(armor);
+	sk_flags = 0x01;
+}
+END_TEST
+
 Suite *agent_suite(void);
 
 Suite *agent_suite(void)
@@ -401,6 +559,9 @@ Suite *agent_suite(void)
 	tc = tcase_create("key");
 	tcase_add_test(tc, test_key_through_agent);
 	tcase_add_test(tc, test_key_not_held);
+	tcase_add_test(tc, test_sk_verify);
+	tcase_add_test(tc, test_sk_through_agent);
+	tcase_add_test(tc, test_sk_sshsig_noflag_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
