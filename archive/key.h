@@ -36,7 +36,8 @@ typedef struct xfa_pubkey {
 /*
  * A key that signs: a secret held in guarded memory (sodium_malloc), or a
  * public key whose secret half an ssh-agent holds (each signature is then
- * a request to the agent).  Opaque.
+ * a request to the agent over one connection, so such a key signs from one
+ * thread at a time).  Opaque.
  */
 typedef struct xfa_key xfa_key;
 
