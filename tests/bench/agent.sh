@@ -5,7 +5,10 @@
 #         clerk's xfa key added once with `xfa key agent-add`), fsync on;
 #   git:  `git add && git commit -S` (gpg.format=ssh, user.signingkey = the
 #         .pub of an ssh-keygen key added with ssh-add) of the same move in a
-#         work tree holding the same number of case folders;
+#         work tree holding the same number of case folders (git's default:
+#         loose objects not fsync'd);
+#   and at equal durability: xfa --no-fsync beside git's default, and git
+#   with core.fsync=committed (objects and refs fsync'd) beside xfa's default;
 # at each size of SIZES (default "1000 10000"), N=BENCH_N moves each
 # (default 30), and `xfa help` / `xfa --version` on their own.  Prints one
 # JSON line per step (bench_exec's: median/p99 wall ms) and a table with
@@ -65,6 +68,8 @@ for S in $SIZES; do
 	grep -o '^[A-Z]*-[0-9]*-[0-9]*' ids.out > ids
 	ex -n "$(wc -l < ids)" -l xfa_move -x "\"size\":$S,\"what\":\"xfa case move --as clerk.pub (agent)\",\"loadavg\":\"$(load)\"" \
 		-a ids -- "$XFA" case move '{}' accepted --as clerk.pub > /dev/null
+	ex -n "$(wc -l < ids)" -l xfa_move_nofsync -x "\"size\":$S,\"what\":\"xfa --no-fsync case move --as clerk.pub (agent)\",\"loadavg\":\"$(load)\"" \
+		-a ids -- "$XFA" --no-fsync case move '{}' assigned --set unit=民政局 --as clerk.pub > /dev/null
 
 	g=$W/git$S
 	mkdir -p "$g"
@@ -89,13 +94,15 @@ for S in $SIZES; do
 set -e
 id=$(printf 'XF-2026-%06d' $((BENCH_I + 1)))
 d=$(ls -d cases/2026/*/*/$id)
-printf '{"seq":2,"case":"%s","to":"accepted"}\n' $id > $d/events/000002.json
-printf 'sig2 %s\n' $id > $d/events/000002.sig
+printf '{"seq":%s,"case":"%s","to":"accepted"}\n' $SEQ $id > $d/events/00000$SEQ.json
+printf 'sig%s %s\n' $SEQ $id > $d/events/00000$SEQ.sig
 printf '{"status":"accepted"}\n' >> $d/case.json
 git add $d
-git commit -q -S -m "$id #2 move"
+git $GITFSYNC commit -q -S -m "$id #$SEQ move"
 EOF
-	(cd "$g" && ex -n $N -l git_move -x "\"size\":$S,\"what\":\"git add + git commit -S (key in the agent)\",\"loadavg\":\"$(load)\"" \
+	(cd "$g" && export GITFSYNC= SEQ=2 && ex -n $N -l git_move -x "\"size\":$S,\"what\":\"git add + git commit -S (key in the agent)\",\"loadavg\":\"$(load)\"" \
+		-- sh "$W/gitmove.sh") > /dev/null
+	(cd "$g" && export GITFSYNC="-c core.fsync=committed" SEQ=3 && ex -n $N -l git_move_fsync -x "\"size\":$S,\"what\":\"git add + git -c core.fsync=committed commit -S (agent)\",\"loadavg\":\"$(load)\"" \
 		-- sh "$W/gitmove.sh") > /dev/null
 	git -C "$g" verify-commit HEAD 2> /dev/null || echo "agent.sh: git's last commit does not verify" >&2
 	$XFA verify > /dev/null || echo "agent.sh: xfa verify failed at $S" >&2
@@ -121,4 +128,9 @@ for s in sorted({r["size"] for r in rows if r.get("size")}):
     if x and g:
         print("%6d cases: xfa case move (agent) %7.2f ms, git add+commit -S (agent) %7.2f ms: git/xfa = %.2f (load %s / %s)"
               % (s, med(x), med(g), med(g) / med(x), x.get("loadavg"), g.get("loadavg")), file=sys.stderr)
+    xn, gf = by.get(("xfa_move_nofsync", s)), by.get(("git_move_fsync", s))
+    if xn and g:
+        print("%6d cases: no fsync either side: xfa %7.2f ms, git %7.2f ms: git/xfa = %.2f" % (s, med(xn), med(g), med(g) / med(xn)), file=sys.stderr)
+    if x and gf:
+        print("%6d cases: fsync both sides:     xfa %7.2f ms, git %7.2f ms: git/xfa = %.2f" % (s, med(x), med(gf), med(gf) / med(x)), file=sys.stderr)
 EOF
