@@ -137,6 +137,14 @@ for mode in garbage close huge; do
 done
 unchanged 77 $XFA case move "$id" assigned --set unit=民政局 --as keys/handler.pub
 err_has "does not hold key"
+# OpenSSH's agent refusing: a key added with confirmation (ssh-add -c) and no
+# ssh-askpass to confirm with
+ssh-add -q -d id_ed25519.pub 2> /dev/null
+SSH_ASKPASS=/nonexistent ssh-add -q -c id_ed25519 2> /dev/null
+unchanged 77 $XFA case new "$F/02-civil-affairs.json" --as id_ed25519.pub
+err_has "refused to sign"
+ssh-add -q -d id_ed25519.pub 2> /dev/null
+ssh-add -q id_ed25519 2> /dev/null
 # held by the agent, not in the keyring
 ssh-keygen -q -t ed25519 -N '' -C stranger -f stranger_ed25519
 ssh-add -q stranger_ed25519 2> /dev/null
@@ -237,10 +245,11 @@ resign() {
 	tree=$(GIT_INDEX_FILE=$PWD/$1.index git --git-dir="$T" write-tree)
 	an=$(git --git-dir="$T" log -1 --format=%an main); ae=$(git --git-dir="$T" log -1 --format=%ae main)
 	ad=$(git --git-dir="$T" log -1 --format=%ad --date=raw main); cd_=$(git --git-dir="$T" log -1 --format=%cd --date=raw main)
-	c=$(git --git-dir="$T" log -1 --format=%B main | GIT_AUTHOR_NAME="$an" GIT_AUTHOR_EMAIL="$ae" GIT_AUTHOR_DATE="$ad" \
+	msg=$(git --git-dir="$T" log -1 --format=%B main)   # as t_tamper: -m gives back its one final newline
+	c=$(GIT_AUTHOR_NAME="$an" GIT_AUTHOR_EMAIL="$ae" GIT_AUTHOR_DATE="$ad" \
 		GIT_COMMITTER_NAME="$an" GIT_COMMITTER_EMAIL="$ae" GIT_COMMITTER_DATE="$cd_" \
 		git --git-dir="$T" -c gpg.format=ssh -c gpg.ssh.program="$SKTOOL" -c user.signingkey="$PWD/tok.seed" \
-		commit-tree -S "$tree" -p main~1)
+		commit-tree -S "$tree" -p main~1 -m "$msg")
 	git --git-dir="$T" update-ref refs/heads/main "$c"
 }
 SKTOOL_FLAGS=0x01 resign control
