@@ -310,6 +310,35 @@ START_TEST(test_keyfile_mode_and_exists)
 }
 END_TEST
 
+/* A key file its group or others may read or write is refused before it
+ * is read (as ssh refuses one); 0600 and 0400 are fine. */
+START_TEST(test_keyfile_private_mode)
+{
+	static const mode_t refused[] = { 0644, 0640, 0604, 0620, 0602, 0660 };
+	char p[256], q[256], mode[8];
+	xfa_key *k = NULL;
+	size_t i;
+
+	tpath(p, "saved.key");
+	ck_assert_int_eq(xfa_key_file_check(p), 0);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		ck_assert_int_eq(chmod(p, refused[i]), 0);
+		snprintf(mode, sizeof(mode), "%04o", (unsigned)refused[i]);
+		assert_error(xfa_key_file_check(p), XFA_EAUTH, mode);
+		assert_error(xfa_key_load(&k, p, PASS, strlen(PASS)), XFA_EAUTH,
+			     "chmod 600");
+		ck_assert_ptr_null(k);
+	}
+	ck_assert_int_eq(chmod(p, 0400), 0);
+	ck_assert_int_eq(xfa_key_load(&k, p, PASS, strlen(PASS)), 0);
+	xfa_key_free(k);
+	ck_assert_int_eq(chmod(p, 0600), 0);
+	assert_error(xfa_key_file_check(tmpdir), XFA_EINVALID, "not a regular file");
+	tpath(q, "nothing.key");
+	assert_error(xfa_key_file_check(q), XFA_ENOTFOUND, "no such file");
+}
+END_TEST
+
 START_TEST(test_keyfile_symlinks)
 {
 	char p[256], link[256], target[256];
@@ -817,6 +846,7 @@ Suite *key_suite(void)
 	tcase_add_test(tc, test_keyfile_wrong_passphrase);
 	tcase_add_test(tc, test_keyfile_empty_passphrase);
 	tcase_add_test(tc, test_keyfile_mode_and_exists);
+	tcase_add_test(tc, test_keyfile_private_mode);
 	tcase_add_test(tc, test_keyfile_symlinks);
 	tcase_add_test(tc, test_keyfile_missing);
 	tcase_add_test(tc, test_keyfile_truncated);
