@@ -25,4 +25,8 @@ int cmd_complete(int argc, char **argv);
 /* xfa case list (cmd_case_list.c), for cmd_case: argv[0] is "list". */
 int cmd_case_list(xfa_archive *a, int argc, char **argv);
 
+/* xfa key agent-add / agent-list (cmd_key_agent.c); argv[0] is the subcommand. */
+int key_agent_add(int argc, char **argv, const char *usage);
+int key_agent_list(int argc, char **argv, const char *usage);
+
 #endif
