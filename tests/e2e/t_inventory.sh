@@ -4,7 +4,7 @@
 # the 移交/接收 signature and date lines, after the last row.
 . "$E2E/lib.sh"
 standard_archive
-n=30
+n=20
 i=0
 while [ $i -lt $n ]; do
 	id=$(new_case "$SHARED_FIXTURES/cases/02-civil-affairs.json")
