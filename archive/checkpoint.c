@@ -128,9 +128,13 @@ static int sign_line(char **out, const char *name, const xfa_key *k,
 	unsigned char blob[68];
 	char *b64, *line;
 	size_t n;
+	int err;
 
+	*out = NULL;
 	key_id(blob, name, xfa_key_public(k));
-	xfa_key_sign(blob + 4, k, (const unsigned char *)text, len);
+	if ((err = xfa_key_sign(blob + 4, k, (const unsigned char *)text,
+				len)) < 0)
+		return err;
 	if (!(b64 = xfa_base64_encode(blob, sizeof(blob))))
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	n = DASH_LEN + strlen(name) + 1 + strlen(b64) + 2;

@@ -305,6 +305,7 @@ static int check_trust(const char *fpr)
 
 static int open_run(struct vrun *r, const char *path)
 {
+	xfa_stamp now;
 	xfa_oid hide[2], tree;
 	size_t i;
 	int err;
@@ -332,7 +333,12 @@ static int open_run(struct vrun *r, const char *path)
 	r->has_meta = 1;
 	r->sh.path = path;
 	r->sh.trust = r->o->trust;
-	r->sh.now = r->o->now ? (int64_t)r->o->now : (int64_t)time(NULL);
+	if (r->o->now)
+		r->sh.now = (int64_t)r->o->now;
+	else if ((err = xfa_stamp_now(&now, 0)) < 0)   /* XFA_NOW in tests */
+		return err;
+	else
+		r->sh.now = now.t;
 	r->sh.skew = r->meta.skew;
 	if (!(r->notes = json_array()))
 		return xfa_error_set(XFA_ERROR, "out of memory");
