@@ -28,6 +28,7 @@ static int parse_limit(uint64_t *out, const char *opt, const char *s)
 static void print_report(const json_t *r)
 {
 	const json_t *f, *sg = json_object_get(r, "signer");
+	const json_t *root = json_object_get(r, "root");
 	size_t i;
 
 	json_array_foreach(json_object_get(r, "findings"), i, f)
@@ -35,6 +36,10 @@ static void print_report(const json_t *r)
 		       xfa_json_str(f, "reason"), xfa_json_str(f, "message"));
 	if (cli.quiet)
 		return;
+	if (xfa_json_str(root, "statement"))
+		printf("root: %s\n", xfa_json_str(root, "statement"));
+	json_array_foreach(json_object_get(r, "unproven"), i, f)
+		printf("not re-proved: %s\n", json_string_value(f));
 	printf("%s: %s; %lld case(s), %lld event(s), %lld attachment(s), %lld file(s)",
 	       xfa_json_str(r, "package"), json_is_true(json_object_get(r, "ok")) ?
 	       "OK" : "FAILED", xfa_json_int(r, "cases", 0), xfa_json_int(r, "events", 0),
