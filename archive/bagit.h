@@ -79,10 +79,13 @@ typedef struct xfa_bag_limits {
 	uint64_t entries;      /* number of entries, folders included */
 	size_t path;           /* bytes of an entry's name */
 	uint64_t kept;         /* bytes kept in memory (tag files, documents) */
+	uint64_t kept_entry;   /* bytes of one kept file */
 } xfa_bag_limits;
 
-/* 64 GiB in all, 4 GiB per entry, 1,000,000 entries, 1024-byte names,
- * 1 GiB kept. */
+/* 64 GiB in all, 4 GiB per entry, 100,000 entries, 1024-byte names,
+ * 24 MiB kept, 8 MiB per kept file; and always: no expansion past 100
+ * times the bytes read (beyond the first 8 MiB).  Header sizes are checked
+ * before any data is read. */
 void xfa_bag_limits_default(xfa_bag_limits *l);
 
 /* One file of a package. */
@@ -114,8 +117,9 @@ typedef int (*xfa_bag_keep_fn)(const char *path, uint64_t size, void *payload);
  * backslash, an empty part, a name that is not UTF-8 or holds a control
  * character, a symbolic or hard link, a device, FIFO or socket, a sparse
  * or encrypted entry, a duplicate name, data that does not match the
- * entry's declared size, and anything past `lim` (NULL: the defaults),
- * counting bytes actually read, not what headers claim.  Returns 0,
+ * entry's declared size, a compression bomb (more than 100 bytes out
+ * for one read), and anything past `lim` (NULL: the defaults), refusing
+ * what headers declare before reading, and counting what is read too.  Returns 0,
  * XFA_ENOTFOUND, XFA_EINVALID, XFA_EIO or XFA_ERROR.
  */
 int xfa_bag_read(xfa_bag **out, const char *path, const xfa_bag_limits *lim,

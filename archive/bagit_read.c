@@ -17,13 +17,25 @@
 
 #define BLOCK (64 * 1024)
 
+/* A package may expand at most this many times the bytes read from it
+ * (past the first EXPAND_FREE bytes): more is a compression bomb. */
+#define EXPAND_RATIO 100
+#define EXPAND_FREE (8ull << 20)
+
+/*
+ * The defaults bound the reader's memory by design, whatever the package
+ * holds: the table of files (about 200 bytes an entry) and the bytes kept
+ * for checking (events, documents, tag files) stay under 64 MiB together;
+ * attachments are hashed as they stream and never held.
+ */
 void xfa_bag_limits_default(xfa_bag_limits *l)
 {
 	l->total = 64ull << 30;
 	l->entry = 4ull << 30;
-	l->entries = 1000000;
+	l->entries = 100000;
 	l->path = 1024;
-	l->kept = 1ull << 30;
+	l->kept = 24ull << 20;
+	l->kept_entry = 8ull << 20;
 }
 
 /* What one read pass carries. */
@@ -37,6 +49,7 @@ struct reader {
 	char **dirs;              /* folder entries, for the duplicate check */
 	size_t ndirs, capdirs;
 	uint64_t entries, kept;
+	uint64_t declared;        /* bytes the headers announced so far */
 };
 
 static int reject(const char *name, const char *why)
@@ -137,9 +150,17 @@ static int read_data(struct reader *r, xfa_bag_file *f, const char *name,
 			return reject(name, "larger than the limit for one entry");
 		if (len > r->lim->total - r->bag->bytes)
 			return reject(name, "the package is larger than the limit");
+		if (r->bag->bytes + len > EXPAND_FREE &&
+		    r->bag->bytes + len > EXPAND_RATIO *
+		    (uint64_t)archive_filter_bytes(r->ar, -1))
+			return reject(name, "the package expands more than 100 times "
+				      "the bytes it occupies (a compression bomb)");
 		if (keep) {
 			if (len > r->lim->kept - r->kept)
 				return reject(name, "too many bytes to hold for checking");
+			if (len > r->lim->kept_entry - f->size)
+				return reject(name, "a document or tag file larger than "
+					      "the limit for one");
 			if (f->size + len + 1 > cap) {
 				char *nd = realloc(f->data, cap = (f->size + len) * 2 + 1);
 				if (!nd)
@@ -210,11 +231,22 @@ static int one_entry(struct reader *r, struct archive_entry *e)
 		goto done;
 	}
 	if (declared > 0 && (uint64_t)declared > r->lim->entry) {
-		err = reject(raw, "larger than the limit for one entry");
+		err = reject(raw, "its header declares more than the limit for one entry");
 		goto done;
 	}
+	if (declared > 0 && (uint64_t)declared > r->lim->total - r->declared) {
+		err = reject(raw, "the headers declare more than the limit for the package");
+		goto done;
+	}
+	if (declared > 0)
+		r->declared += (uint64_t)declared;
 	keep = strncmp(rest, "data/", 5) || (r->keep && r->keep(rest, declared < 0 ? 0 :
 						(uint64_t)declared, r->payload));
+	if (keep && declared > 0 && (uint64_t)declared > r->lim->kept_entry) {
+		err = reject(raw, "its header declares a document or tag file larger "
+			     "than the limit for one");
+		goto done;
+	}
 	if (!(f.path = strdup(rest))) {
 		err = xfa_error_set(XFA_ERROR, "out of memory");
 		goto done;

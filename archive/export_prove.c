@@ -81,6 +81,10 @@ static int read_event(struct vx *v, struct pev *p)
 	}
 	if (ef.t > p->at.t)
 		xfa_vx_find(v, p->path, "effective-after-at", "effective is later than at");
+	if (p->at.t > v->exported)
+		xfa_vx_find(v, p->path, "after-export", "signed at %s, after the "
+			    "export (%s)", xfa_json_str(p->ev, "at"),
+			    xfa_json_str(v->manifest, "exported_at"));
 	if (p->at.t < p->last_at)
 		xfa_vx_find(v, p->path, "time-regression", "at is earlier than the "
 			    "previous event's (backdated)");
@@ -275,12 +279,16 @@ static int replay_one(struct vx *v, struct pev *p, json_t **doc)
 		xfa_vx_find(v, p->path, p->seq == 1 ? "bad-root" : err == XFA_EAUTH ?
 			    "keyring-unauthorised" : "illegal-keyring-change", "%s",
 			    xfa_error_last());
+	if (!ok || err < 0) {
+		/* an event that does not prove changes nothing: the keyring
+		 * stays what the proven events made it */
+		json_decref(after);
+		return 1;
+	}
 	json_decref(*doc);
 	*doc = after;
-	if (push_snap(v, p->at.t, json_incref(after)) < 0) {
-		json_decref(after);
+	if (push_snap(v, p->at.t, json_incref(after)) < 0)
 		return -1;
-	}
 	return ok && err == 0 ? 0 : 1;
 }
 

@@ -332,6 +332,11 @@ static void check_contents(struct vx *v, json_t *rep, const char *trust)
 	if (vr && !json_is_true(json_object_get(vr, "ok")))
 		xfa_vx_find(v, "data/verify-report.json", "verification-failed",
 			    "the archive's verification report records findings");
+	{
+		xfa_stamp t;
+		v->exported = xfa_stamp_parse(&t, xfa_json_str(v->manifest,
+				"exported_at")) == 0 ? t.t : INT64_MAX;
+	}
 	v->stream = xfa_json_int(v->manifest, "format", 1) >= 2 ||
 		    json_object_get(v->manifest, "archive") ||
 		    xfa_bag_find(v->b, "data/archive/events/000001.json");

@@ -31,6 +31,7 @@ struct vx {
 	int stream_ok;           /* ... and it replayed without a finding */
 	json_t *docs;            /* case id -> its replayed document (borrowed refs kept) */
 	json_t *unproven;        /* what could not be re-proved, in words */
+	int64_t exported;        /* export.json's exported_at; INT64_MAX unknown */
 	size_t cases, events, attachments;
 };
 
