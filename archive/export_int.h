@@ -4,6 +4,8 @@
 #ifndef XFA_EXPORT_INT_H
 #define XFA_EXPORT_INT_H
 
+#include <pthread.h>
+
 #include "case.h"
 #include "export.h"
 
@@ -38,13 +40,19 @@ struct exp {
 	size_t n, cap;
 	struct ecase arc;        /* the archive's own stream */
 	json_t *verify;          /* the verification report */
+	pthread_t vthread;       /* the verification, while the package is written */
+	int vrunning, verr;
+	char vmsg[1024];
 	json_t *manifest;        /* data/export.json */
 	unsigned char sha[32];
 	char sha_hex[65];
 	uint64_t bytes;
 };
 
-/* Write the whole package to the open file `fd` (export_pkg.c). */
-int xfa_export_write(struct exp *e, int fd, int format);
+/* Write the whole package to the open file `fd` (export_pkg.c), calling
+ * `verified` once the cases are written and before the verification report
+ * is: it waits for the verification and returns 0 if it passed. */
+int xfa_export_write(struct exp *e, int fd, int format,
+		     int (*verified)(struct exp *e));
 
 #endif

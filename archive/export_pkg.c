@@ -119,20 +119,34 @@ static int write_batch_files(struct exp *e, xfa_bagw *w)
 {
 	const json_t *conf = e->meta->doc;
 	char *allowed = xfa_keyring_allowed_signers(conf), *csv = NULL, *html = NULL;
-	char *text = NULL;
-	json_t *four = NULL;
 	int err;
 
 	if (!allowed)
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	if ((err = put_str(w, "data/keys/allowed_signers", allowed)) < 0 ||
 	    (err = put_json(w, "data/keys/keyring.json", json_object_get(conf, "keys"))) < 0 ||
-	    (err = put_json(w, "data/verify-report.json", e->verify)) < 0 ||
 	    (err = put_json(w, "data/export.json", e->manifest)) < 0 ||
 	    (err = xfa_export_inventory(&csv, &html, e->manifest)) < 0 ||
 	    (err = put_str(w, "data/inventory.csv", csv)) < 0 ||
 	    (err = put_str(w, "data/inventory.html", html)) < 0)
 		goto done;
+done:
+	free(allowed);
+	free(csv);
+	free(html);
+	return err;
+}
+
+/* The verification report and the four-property report made from it: after
+ * the cases, since the verification runs while they are written. */
+static int write_report_files(struct exp *e, xfa_bagw *w)
+{
+	char *text = NULL;
+	json_t *four = NULL;
+	int err;
+
+	if ((err = put_json(w, "data/verify-report.json", e->verify)) < 0)
+		return err;
 	if (!(four = xfa_export_four(e->manifest, e->verify)) ||
 	    !(text = xfa_export_four_text(four))) {
 		err = xfa_error_set(XFA_ERROR, "out of memory");
@@ -141,9 +155,6 @@ static int write_batch_files(struct exp *e, xfa_bagw *w)
 	if ((err = put_json(w, "data/four-properties.json", four)) == 0)
 		err = put_str(w, "data/four-properties.txt", text);
 done:
-	free(allowed);
-	free(csv);
-	free(html);
 	free(text);
 	json_decref(four);
 	return err;
@@ -198,7 +209,8 @@ static void bag_name(char *out, size_t n, const char *path)
 		snprintf(out, n, "bag");
 }
 
-int xfa_export_write(struct exp *e, int fd, int format)
+int xfa_export_write(struct exp *e, int fd, int format,
+		     int (*verified)(struct exp *e))
 {
 	xfa_bagw *w = NULL;
 	char name[256];
@@ -215,7 +227,8 @@ int xfa_export_write(struct exp *e, int fd, int format)
 		err = write_batch_files(e, w);
 	for (i = 0; i < e->n && !err; i++)
 		err = write_case(e, w, &e->c[i]);
-	if (!err && (err = write_bag_info(e, w)) == 0)
+	if (!err && (err = verified(e)) == 0 && (err = write_report_files(e, w)) == 0 &&
+	    (err = write_bag_info(e, w)) == 0)
 		err = xfa_bagw_finish(w, sign_tagmanifest, (void *)e->key, e->sha,
 				      &e->bytes);
 	xfa_bagw_free(w);
