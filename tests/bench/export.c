@@ -6,6 +6,12 @@
  *
  *   bench_export [-m MB] [-d DIR]     (default 1024 MB, DIR /tmp)
  *
+ * Side by side with the stock tool the issue measures against: `sha256sum`
+ * of the package, run as a child right before the export, between the
+ * export and verify-export, and after (its mean is the reference; wall and
+ * CPU seconds both, as the machine is shared); and, when $XFA names the
+ * binary, `xfa verify-export` as a child process with its peak RSS.
+ *
  * Prints one JSON line:
  * {"step":"export","mb":...,"files":...,"setup_s":...,"export_s":...,
  *  "export_mb_per_s":...,"export_cpu_s":...,"export_mb_per_cpu_s":...,
@@ -15,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "admin.h"
@@ -84,6 +92,39 @@ static double hash_rate(const unsigned char *buf, size_t total, int sha512,
 	return (double)total / MB / ((bench_now_ms() - t0) / 1e3);
 }
 
+/* Run argv as a child; wall seconds, *cpu its CPU seconds, *rss_kb its
+ * peak RSS.  Exits on failure. */
+static double run_child(char *const argv[], double *cpu, long *rss_kb)
+{
+	struct rusage ru;
+	double t0 = bench_now_ms();
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "bench_export: %s failed\n", argv[0]);
+		exit(1);
+	}
+	*cpu = bench_ru_ms(&ru) / 1e3;
+	*rss_kb = ru.ru_maxrss;
+	return (bench_now_ms() - t0) / 1e3;
+}
+
+static double sha256sum_s(const char *pkg, double *cpu)
+{
+	char *argv[] = { "sha256sum", (char *)pkg, NULL };
+	long rss;
+
+	return run_child(argv, cpu, &rss);
+}
+
 /* One rejected case with `natt` attachments written from `files`. */
 static void add_case(xfa_archive *a, const xfa_key *clerk, const json_t *input,
 		     char **files, size_t natt)
@@ -120,6 +161,9 @@ int main(int argc, char **argv)
 	xfa_export_opts eo;
 	json_t *input, *res = NULL, *rep = NULL;
 	double t0, c0, setup, exp_s, ver_s, exp_c, ver_c, sha256, sha512, sha256c, sha512c;
+	double sum_s[3], sum_c[3], ref_s, ref_c, pkg_mb, vx_s = 0, vx_c = 0;
+	long vx_rss = 0;
+	const char *xfa = getenv("XFA");
 	int c;
 
 	while ((c = getopt(argc, argv, "m:d:")) != -1) {
@@ -191,12 +235,23 @@ int main(int argc, char **argv)
 		die("export");
 	exp_s = (bench_now_ms() - t0) / 1e3;
 	exp_c = cpu_s() - c0;
+	sha256sum_s(pkg, &sum_c[0]);                  /* warm the page cache */
+	sum_s[0] = sha256sum_s(pkg, &sum_c[0]);
 	t0 = bench_now_ms();
 	c0 = cpu_s();
 	if (xfa_export_verify(&rep, pkg, NULL, NULL) < 0 || !json_is_true(json_object_get(rep, "ok")))
 		die("verify-export");
 	ver_s = (bench_now_ms() - t0) / 1e3;
 	ver_c = cpu_s() - c0;
+	sum_s[1] = sha256sum_s(pkg, &sum_c[1]);
+	if (xfa) {
+		char *vargv[] = { (char *)xfa, "verify-export", pkg, NULL };
+		vx_s = run_child(vargv, &vx_c, &vx_rss);
+	}
+	sum_s[2] = sha256sum_s(pkg, &sum_c[2]);
+	ref_s = (sum_s[0] + sum_s[1] + sum_s[2]) / 3;
+	ref_c = (sum_c[0] + sum_c[1] + sum_c[2]) / 3;
+	pkg_mb = (double)xfa_json_int(res, "bytes", 0) / MB;
 
 	printf("{\"step\":\"export\",\"mb\":%.1f,\"files\":%zu,\"package_mb\":%.1f,"
 	       "\"setup_s\":%.2f,\"export_s\":%.2f,\"export_mb_per_s\":%.1f,"
@@ -204,12 +259,21 @@ int main(int argc, char **argv)
 	       "\"verify_export_s\":%.2f,\"verify_export_mb_per_s\":%.1f,"
 	       "\"verify_export_cpu_s\":%.2f,\"verify_export_mb_per_cpu_s\":%.1f,"
 	       "\"sha256_mb_per_s\":%.1f,\"sha256_mb_per_cpu_s\":%.1f,"
-	       "\"sha512_mb_per_s\":%.1f,\"sha512_mb_per_cpu_s\":%.1f,\"maxrss_kb\":%ld}\n",
+	       "\"sha512_mb_per_s\":%.1f,\"sha512_mb_per_cpu_s\":%.1f,\"maxrss_kb\":%ld,"
+	       "\"sha256sum_s\":[%.3f,%.3f,%.3f],\"sha256sum_mb_per_s\":%.1f,"
+	       "\"sha256sum_mb_per_cpu_s\":%.1f,"
+	       "\"export_vs_sha256sum\":%.3f,\"export_vs_sha256sum_cpu\":%.3f,"
+	       "\"verify_export_vs_sha256sum\":%.3f,\"verify_export_vs_sha256sum_cpu\":%.3f,"
+	       "\"verify_export_process_s\":%.3f,\"verify_export_process_cpu_s\":%.3f,"
+	       "\"verify_export_process_maxrss_kb\":%ld}\n",
 	       (double)total / MB, nfiles,
 	       (double)xfa_json_int(res, "bytes", 0) / MB, setup, exp_s,
 	       (double)total / MB / exp_s, exp_c, (double)total / MB / exp_c,
 	       ver_s, (double)total / MB / ver_s, ver_c, (double)total / MB / ver_c,
-	       sha256, sha256c, sha512, sha512c, bench_self_rss_kb());
+	       sha256, sha256c, sha512, sha512c, bench_self_rss_kb(),
+	       sum_s[0], sum_s[1], sum_s[2], pkg_mb / ref_s, pkg_mb / ref_c,
+	       ref_s / exp_s, ref_c / exp_c, ref_s / ver_s, ref_c / ver_c,
+	       vx_s, vx_c, vx_rss);
 	json_decref(res);
 	json_decref(rep);
 	json_decref(input);
