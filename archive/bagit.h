@@ -125,6 +125,19 @@ typedef int (*xfa_bag_keep_fn)(const char *path, uint64_t size, void *payload);
 int xfa_bag_read(xfa_bag **out, const char *path, const xfa_bag_limits *lim,
 		 xfa_bag_keep_fn keep, void *payload);
 
+/*
+ * Called after each file is read, with the bag so far (its files in the
+ * package's order, not sorted yet) and the new file's index: the caller
+ * may check files as they stream and free the `data` it no longer needs
+ * (setting it NULL).  Returns the number of kept bytes it freed (which no
+ * longer count against lim->kept), or a negative code that stops the read.
+ */
+typedef long (*xfa_bag_file_fn)(xfa_bag *b, size_t i, void *payload);
+
+/* xfa_bag_read, calling `on_file` (may be NULL) after each file. */
+int xfa_bag_read_each(xfa_bag **out, const char *path, const xfa_bag_limits *lim,
+		      xfa_bag_keep_fn keep, xfa_bag_file_fn on_file, void *payload);
+
 /* The file at `path` below the bag, or NULL; borrowed. */
 const xfa_bag_file *xfa_bag_find(const xfa_bag *b, const char *path);
 

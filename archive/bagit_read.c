@@ -43,6 +43,7 @@ struct reader {
 	struct archive *ar;
 	const xfa_bag_limits *lim;
 	xfa_bag_keep_fn keep;
+	xfa_bag_file_fn on_file;
 	void *payload;
 	xfa_bag *bag;
 	size_t cap;
@@ -252,8 +253,16 @@ static int one_entry(struct reader *r, struct archive_entry *e)
 		goto done;
 	}
 	if ((err = read_data(r, &f, raw, keep, declared)) == 0 &&
-	    (err = push_file(r, &f)) == 0)
+	    (err = push_file(r, &f)) == 0) {
 		memset(&f, 0, sizeof(f));
+		if (r->on_file) {
+			long freed = r->on_file(r->bag, r->bag->n - 1, r->payload);
+			if (freed < 0)
+				err = (int)freed;
+			else
+				r->kept -= (uint64_t)freed > r->kept ? r->kept : (uint64_t)freed;
+		}
+	}
 done:
 	free(f.path);
 	free(f.data);
@@ -339,6 +348,12 @@ static int read_all(struct reader *r, const char *path)
 int xfa_bag_read(xfa_bag **out, const char *path, const xfa_bag_limits *lim,
 		 xfa_bag_keep_fn keep, void *payload)
 {
+	return xfa_bag_read_each(out, path, lim, keep, NULL, payload);
+}
+
+int xfa_bag_read_each(xfa_bag **out, const char *path, const xfa_bag_limits *lim,
+		      xfa_bag_keep_fn keep, xfa_bag_file_fn on_file, void *payload)
+{
 	xfa_bag_limits dflt;
 	struct reader r;
 	locale_t old = LC_GLOBAL_LOCALE;
@@ -353,6 +368,7 @@ int xfa_bag_read(xfa_bag **out, const char *path, const xfa_bag_limits *lim,
 	}
 	r.lim = lim;
 	r.keep = keep;
+	r.on_file = on_file;
 	r.payload = payload;
 	if (!(r.bag = calloc(1, sizeof(*r.bag))) || !(r.ar = archive_read_new())) {
 		err = xfa_error_set(XFA_ERROR, "out of memory");

@@ -368,7 +368,7 @@ static int pkg_file(json_t **out, const char *name, void *payload)
 		return xfa_error_set(XFA_EINVALID, "archive.json names a bad file '%s'",
 				     name ? name : "");
 	snprintf(path, sizeof(path), "data/archive/attachments/%s", name);
-	if (!(f = xfa_bag_find(v->b, path)) || !f->data)
+	if (!(f = xfa_bag_find(v->ctx, path)) || !f->data)
 		return xfa_error_set(XFA_ENOTFOUND, "the package has no %s", path);
 	return xfa_json_parse(out, f->data, f->size, path);
 }
@@ -530,7 +530,11 @@ void xfa_vx_check_case(struct vx *v, const json_t *entry)
 	if (doc) {
 		check_attachments(v, dir, doc);
 		check_entry(v, entry, dir, doc, last);
-		json_object_set(v->docs, id, doc);
+		/* what a repeat petition's rule reads of the case it repeats */
+		json_object_set_new(v->docs, id, json_pack("{s:O?, s:O?, s:O?}",
+			"id", json_object_get(doc, "id"), "status",
+			json_object_get(doc, "status"), "milestones",
+			json_object_get(doc, "milestones")));
 	}
 	check_commits(v, dir, n);
 	json_decref(doc);
@@ -550,5 +554,8 @@ void xfa_vx_release(struct vx *v)
 	json_decref(v->manifest);
 	json_decref(v->docs);
 	json_decref(v->unproven);
+	json_decref(v->checked);
+	free(v->view.files);
+	free(v->pend);
 	memset(v, 0, sizeof(*v));
 }

@@ -316,35 +316,225 @@ static void old_format(struct vx *v)
 		"package"));
 }
 
-static void check_contents(struct vx *v, json_t *rep, const char *trust)
+/* Parse export.json and keyring.json and replay the archive's stream
+ * (from v->ctx): once, as soon as they have all arrived, or at the end. */
+static void load_context(struct vx *v)
 {
-	json_t *vr = xfa_vx_json(v, "data/verify-report.json", "verify-report.schema.json");
-	const json_t *k, *c;
+	const json_t *k;
 	const char *fpr;
-	size_t i;
+	xfa_stamp t;
 
+	if (v->ctx_done)
+		return;
+	v->ctx_done = 1;
+	v->b = v->ctx;
 	v->manifest = xfa_vx_json(v, "data/export.json", "export-manifest.schema.json");
 	if ((v->keys = xfa_vx_json(v, "data/keys/keyring.json", NULL)))
 		json_object_foreach(v->keys, fpr, k)
 			if (xfa_schema_check("key.schema.json", k, "data/keys/keyring.json") < 0)
 				xfa_vx_find(v, "data/keys/keyring.json", "malformed-document",
 					    "%s", xfa_error_last());
-	if (vr && !json_is_true(json_object_get(vr, "ok")))
-		xfa_vx_find(v, "data/verify-report.json", "verification-failed",
-			    "the archive's verification report records findings");
-	{
-		xfa_stamp t;
-		v->exported = xfa_stamp_parse(&t, xfa_json_str(v->manifest,
-				"exported_at")) == 0 ? t.t : INT64_MAX;
-	}
+	v->exported = xfa_stamp_parse(&t, xfa_json_str(v->manifest, "exported_at")) == 0
+		      ? t.t : INT64_MAX;
 	v->stream = xfa_json_int(v->manifest, "format", 1) >= 2 ||
 		    json_object_get(v->manifest, "archive") ||
 		    xfa_bag_find(v->b, "data/archive/events/000001.json");
-	json_object_set_new(rep, "format", json_integer(v->stream ? 2 : 1));
 	if (v->stream)
 		xfa_vx_replay_archive(v);
 	else
 		old_format(v);
+}
+
+/* --- streaming: each case checked when its folder ends ----------------- */
+
+/* "data/<folder>/..." of a case: the folder; else "" (a batch file). */
+static void case_folder(char *out, size_t n, const char *path)
+{
+	const char *slash;
+
+	out[0] = '\0';
+	if (strncmp(path, "data/", 5) || !(slash = strchr(path + 5, '/')))
+		return;
+	snprintf(out, n, "%.*s", (int)(slash - path - 5), path + 5);
+	if (batch_name(out))
+		out[0] = '\0';
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const xfa_bag_file *)a)->path, ((const xfa_bag_file *)b)->path);
+}
+
+/* A sorted view of some entries of the bag being read (shallow copies). */
+static int make_view(xfa_bag *view, const xfa_bag *live, const size_t *idx,
+		     size_t n, int context)
+{
+	size_t i, k = 0;
+	char folder[512];
+
+	free(view->files);
+	memset(view, 0, sizeof(*view));
+	if (!(view->files = malloc((context ? live->n : n) * sizeof(*view->files) + 1)))
+		return -1;
+	if (context) {
+		for (i = 0; i < live->n; i++) {
+			case_folder(folder, sizeof(folder), live->files[i].path);
+			if (!folder[0])
+				view->files[k++] = live->files[i];
+		}
+	} else {
+		for (i = 0; i < n; i++)
+			view->files[k++] = live->files[idx[i]];
+	}
+	view->n = k;
+	if (k)
+		qsort(view->files, k, sizeof(*view->files), by_path);
+	return 0;
+}
+
+/* What has arrived of the context, counted as files stream in. */
+static void note_context(struct vx *v, const xfa_bag_file *f)
+{
+	const char *p = f->path;
+	size_t l = strlen(p);
+	json_t *doc = NULL;
+
+	if (!strcmp(p, "data/export.json")) {
+		v->seen.manifest = 1;
+		if (f->data && xfa_json_parse(&doc, f->data, f->size, p) == 0) {
+			v->seen.format = (int)xfa_json_int(doc, "format", 1);
+			v->seen.want_events = (unsigned)xfa_json_int(json_object_get(doc,
+						"archive"), "events", 0);
+		}
+		xfa_error_clear();
+	} else if (!strcmp(p, "data/keys/keyring.json")) {
+		v->seen.keys = 1;
+	} else if (!strcmp(p, "data/archive/archive.json")) {
+		v->seen.arcdoc = 1;
+		if (f->data && xfa_json_parse(&doc, f->data, f->size, p) == 0)
+			v->seen.want_atts = (unsigned)json_array_size(
+				json_object_get(doc, "attachments"));
+		xfa_error_clear();
+	} else if (!strcmp(p, "data/archive/commits.txt")) {
+		v->seen.commits = 1;
+	} else if (!strncmp(p, "data/archive/events/", 20)) {
+		v->seen.events += l > 5 && !strcmp(p + l - 5, ".json");
+		v->seen.sigs += l > 4 && !strcmp(p + l - 4, ".sig");
+	} else if (!strncmp(p, "data/archive/attachments/", 25)) {
+		v->seen.atts++;
+	}
+	json_decref(doc);
+}
+
+static int context_ready(const struct vx *v)
+{
+	if (!v->seen.manifest || !v->seen.keys)
+		return 0;
+	if (v->seen.format < 2)
+		return 1;
+	return v->seen.arcdoc && v->seen.commits && v->seen.events == v->seen.want_events &&
+	       v->seen.sigs == v->seen.want_events && v->seen.atts == v->seen.want_atts;
+}
+
+/* The case folder that just ended: check it if the context is there, and
+ * free what it kept.  Returns the bytes freed. */
+static long flush_case(struct vx *v, xfa_bag *live)
+{
+	const json_t *c, *entry = NULL;
+	xfa_bag view;
+	long freed = 0;
+	size_t i;
+
+	if (!v->npend)
+		return 0;
+	if (!v->ctx_done) {
+		if (!context_ready(v)) {
+			v->npend = 0;   /* kept: checked at the end */
+			return 0;
+		}
+		if (make_view(&v->view, live, NULL, 0, 1) < 0)
+			return XFA_ERROR;
+		v->ctx = &v->view;
+		load_context(v);
+	}
+	json_array_foreach(json_object_get(v->manifest, "cases"), i, c)
+		if (xfa_json_str(c, "folder") && !strcmp(xfa_json_str(c, "folder"), v->cur))
+			entry = c;
+	memset(&view, 0, sizeof(view));
+	if (entry && make_view(&view, live, v->pend, v->npend, 0) == 0) {
+		v->b = &view;
+		xfa_vx_check_case(v, entry);
+		v->b = v->ctx;
+		json_object_set_new(v->checked, v->cur, json_true());
+	}
+	free(view.files);
+	for (i = 0; i < v->npend; i++) {
+		xfa_bag_file *f = &live->files[v->pend[i]];
+		if (f->data) {
+			freed += (long)f->size;
+			free(f->data);
+			f->data = NULL;
+		}
+	}
+	v->npend = 0;
+	return freed;
+}
+
+/* xfa_bag_file_fn: group each case's files and check them as they end. */
+static long on_file(xfa_bag *live, size_t i, void *payload)
+{
+	struct vx *v = payload;
+	const xfa_bag_file *f = &live->files[i];
+	char folder[512];
+	long freed = 0;
+
+	case_folder(folder, sizeof(folder), f->path);
+	if (strcmp(folder, v->cur)) {
+		if ((freed = flush_case(v, live)) < 0)
+			return freed;
+		snprintf(v->cur, sizeof(v->cur), "%s", folder);
+		if (folder[0] && json_object_get(v->checked, folder))
+			xfa_vx_find(v, f->path, "split-case", "the files of case folder "
+				    "%s are not together in the package", folder);
+	}
+	if (v->npend == v->cappend) {
+		size_t cap = v->cappend ? v->cappend * 2 : 64;
+		size_t *n = realloc(v->pend, cap * sizeof(*n));
+		if (!n)
+			return XFA_ERROR;
+		v->pend = n;
+		v->cappend = cap;
+	}
+	if (!folder[0]) {
+		if (v->ctx_done && (!strncmp(f->path, "data/archive/", 13) ||
+				    !strcmp(f->path, "data/export.json") ||
+				    !strncmp(f->path, "data/keys/", 10)))
+			xfa_vx_find(v, f->path, "package-order", "comes after the cases "
+				    "were checked; xfa writes the archive's stream, "
+				    "export.json and keyring.json first");
+		note_context(v, f);
+		return freed;
+	}
+	v->pend[v->npend++] = i;
+	return freed;
+}
+
+/* After the whole package: what streaming left for the end. */
+static void check_contents(struct vx *v, json_t *rep, const char *trust)
+{
+	json_t *vr = xfa_vx_json(v, "data/verify-report.json", "verify-report.schema.json");
+	const json_t *c;
+	size_t i;
+
+	if (!v->ctx_done) {
+		v->ctx = v->b;
+		load_context(v);
+	}
+	v->b = v->ctx = v->b ? v->b : v->ctx;
+	if (vr && !json_is_true(json_object_get(vr, "ok")))
+		xfa_vx_find(v, "data/verify-report.json", "verification-failed",
+			    "the archive's verification report records findings");
+	json_object_set_new(rep, "format", json_integer(v->stream ? 2 : 1));
 	if (v->stream && v->nsnap) {
 		xfa_stamp t;
 		if (xfa_stamp_parse(&t, xfa_json_str(v->manifest, "exported_at")) < 0)
@@ -352,7 +542,9 @@ static void check_contents(struct vx *v, json_t *rep, const char *trust)
 		check_root(v, rep, trust, v->snap[v->nsnap - 1].doc, t.t);
 	}
 	json_array_foreach(json_object_get(v->manifest, "cases"), i, c)
-		xfa_vx_check_case(v, c);
+		if (!xfa_json_str(c, "folder") ||
+		    !json_object_get(v->checked, xfa_json_str(c, "folder")))
+			xfa_vx_check_case(v, c);
 	if (v->manifest) {
 		check_folders(v);
 		check_made_files(v, vr);
@@ -376,13 +568,16 @@ int xfa_export_verify(json_t **report, const char *path,
 	v.findings = json_array();
 	v.unproven = json_array();
 	v.docs = json_object();
-	if (!v.findings || !v.unproven || !v.docs ||
+	v.checked = json_object();
+	if (!v.findings || !v.unproven || !v.docs || !v.checked ||
 	    !(rep = json_pack("{s:s}", "package", path))) {
 		xfa_vx_release(&v);
 		json_decref(v.findings);
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	}
-	err = xfa_bag_read(&b, path, lim, keep, NULL);
+	err = xfa_bag_read_each(&b, path, lim, keep, on_file, &v);
+	v.npend = 0;   /* the bag is sorted now: the last folder's files are
+			* checked from it below */
 	if (err == XFA_EINVALID) {
 		xfa_vx_find(&v, path, "hostile-package", "%s", xfa_error_last());
 	} else if (err < 0) {
@@ -391,7 +586,8 @@ int xfa_export_verify(json_t **report, const char *path,
 		json_decref(rep);
 		return err;
 	} else {
-		v.b = b;
+		/* the whole package, sorted: what streaming did not check */
+		v.b = v.ctx = b;
 		json_object_set_new(rep, "bag", json_string(b->name));
 		json_object_set_new(rep, "files", json_integer((json_int_t)b->n));
 		json_object_set_new(rep, "bytes", json_integer((json_int_t)b->bytes));

@@ -21,7 +21,8 @@ struct vsnap {
 
 /* One verify-export run. */
 struct vx {
-	const xfa_bag *b;
+	const xfa_bag *b;        /* where files are looked up now (sorted) */
+	const xfa_bag *ctx;      /* the files of the archive's stream (sorted) */
 	json_t *findings;
 	json_t *keys;            /* data/keys/keyring.json, parsed, or NULL */
 	json_t *manifest;        /* data/export.json, or NULL */
@@ -32,6 +33,16 @@ struct vx {
 	json_t *docs;            /* case id -> its replayed document (borrowed refs kept) */
 	json_t *unproven;        /* what could not be re-proved, in words */
 	int64_t exported;        /* export.json's exported_at; INT64_MAX unknown */
+	/* streaming: cases are checked as their folders end, and freed */
+	int ctx_done;            /* export.json, keyring.json, the stream read */
+	xfa_bag view;            /* sorted copy of the context files' entries */
+	struct {
+		int manifest, keys, arcdoc, commits, format;
+		unsigned events, sigs, atts, want_events, want_atts;
+	} seen;
+	char cur[512];           /* the case folder being read */
+	size_t *pend, npend, cappend;   /* its files (indexes in the bag) */
+	json_t *checked;         /* folders checked while streaming */
 	size_t cases, events, attachments;
 };
 

@@ -12,7 +12,7 @@
 
 static const char usage[] =
 	"xfa verify-export FILE.tar|FILE.zip [--trust FPR] [--max-bytes N] [--max-entry-bytes N]\n"
-	"                  [--max-entries N]";
+	"                  [--max-entries N] [--max-kept-bytes N]";
 
 static int parse_limit(uint64_t *out, const char *opt, const char *s)
 {
@@ -56,6 +56,7 @@ int cmd_verify_export(int argc, char **argv)
 		{ "max-bytes", required_argument, 0, 'b' },
 		{ "max-entry-bytes", required_argument, 0, 'e' },
 		{ "max-entries", required_argument, 0, 'n' },
+		{ "max-kept-bytes", required_argument, 0, 'k' },
 		{ "trust", required_argument, 0, 't' },
 		{ 0, 0, 0, 0 }
 	};
@@ -76,6 +77,7 @@ int cmd_verify_export(int argc, char **argv)
 		st = c == 'b' ? parse_limit(&lim.total, "--max-bytes", optarg) :
 		     c == 'e' ? parse_limit(&lim.entry, "--max-entry-bytes", optarg) :
 		     c == 'n' ? parse_limit(&lim.entries, "--max-entries", optarg) :
+		     c == 'k' ? parse_limit(&lim.kept, "--max-kept-bytes", optarg) :
 		     cli_usage(usage, NULL);
 		if (st)
 			return st;

@@ -197,12 +197,26 @@ sed -i "s/$r2/J001-XF·2026-D30-0042/" w/pkg/data/inventory.csv
 repack keys/archivist.key
 fails inventory-mismatch "data/inventory.csv"
 
-say "an export.json that says a case was forced when the package was not"
+say "export.json lists another final state for a case"
 fresh
 $PY pkg.py json w/pkg data/export.json "[c.update(events=1, status='registered') for c in d['cases'] if c['folder']=='$r2']"
 repack keys/archivist.key
 expect 1 $XFA verify-export t.tar
 out_has manifest-mismatch
+
+say "streaming: each case is checked when its folder ends and then freed"
+kept=$(bsdtar -tvf pkg.tar | grep -v '/data/J001[^/]*/attachments/' | awk '{s+=$5} END {print s}')
+lim=$((kept - 8000))
+expect 0 $XFA verify-export --max-kept-bytes $lim pkg.tar
+out_has OK
+rm -rf w && mkdir w && bsdtar -xf pkg.tar -C w
+(cd w && bsdtar -cf ../cases-first.tar pkg/data/J001* pkg/bagit.txt pkg/data/archive pkg/data/keys \
+	pkg/data/export.json pkg/data/inventory.csv pkg/data/inventory.html pkg/data/verify-report.json \
+	pkg/data/four-properties.json pkg/data/four-properties.txt pkg/bag-info.txt pkg/manifest-sha256.txt \
+	pkg/manifest-sha512.txt pkg/tagmanifest-sha256.txt pkg/tagmanifest-sha256.txt.sig)
+expect 0 $XFA verify-export cases-first.tar
+expect 1 $XFA verify-export --max-kept-bytes $lim cases-first.tar
+out_has "too many bytes to hold"
 
 say "zip bomb: 1 MiB that expands to 1 GiB, refused early, peak memory measured"
 $PY - bomb.zip <<'PYEOF'
@@ -252,6 +266,19 @@ kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' tar.time)
 echo "tar bomb (100 MB case.json): peak RSS $kb kB"
 [ "$kb" -lt 65536 ] || die "the tar bomb took $kb kB"
 rm tarbomb.tar
+
+say "a forced export of an open case passes; denying the --force does not"
+c3=$(new_case "$F"/03-*.json)
+$XFA export "$c3" --force --out forced.tar --as keys/archivist.key > /dev/null
+expect 0 $XFA verify-export --trust "$ROOT" forced.tar
+rm -rf w && mkdir w && bsdtar -xf forced.tar -C w
+$PY pkg.py json w/forced data/export.json "d['forced']=False"
+$PY pkg.py reman w/forced
+rm -f w/forced/tagmanifest-sha256.txt.sig
+"$SSHSIGN" -Y sign -n xfa-export -f keys/archivist.key w/forced/tagmanifest-sha256.txt > /dev/null 2>&1
+(cd w && bsdtar -cf ../t.tar forced)
+expect 1 $XFA verify-export t.tar
+out_has not-closed; out_has "$c3 ends in state registered"
 
 say "the package written before this change still verifies, saying what it could not prove"
 old="$E2E/../fixtures/export/old-format.tar"
