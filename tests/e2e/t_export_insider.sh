@@ -34,6 +34,7 @@ expect 0 $XFA verify-export pkg.tar
 out_has "OK"; out_has "root was not pinned"; out_has "$ROOT"
 expect 0 $XFA --json verify-export pkg.tar
 $PY -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["reproved"] and r["format"]==2 and not r["root"]["pinned"] and r["unproven"]==[], r' "$PWD/.out"
+cp .out report-plain.json
 expect 0 $XFA verify-export --trust "$ROOT" pkg.tar
 out_has "is the trusted key"
 expect 0 $XFA --json verify-export --trust "$ARCH" pkg.tar
@@ -287,3 +288,29 @@ out_has OK; out_has "not re-proved: the package carries no signed keyring histor
 expect 0 $XFA verify-export --trust SHA256:712yaX/EG7cxsRf6BLIZzeC1dklBXFLbTZj/YEM+ULo "$old"
 expect 0 $XFA --json verify-export "$old"
 $PY -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["format"]==1 and not r["reproved"] and len(r["unproven"])>=2, r' "$PWD/.out"
+cp .out report-old.json
+
+say "every report fits schemas/verify-export-report.schema.json (python jsonschema)"
+expect 0 $XFA --json verify-export --trust "$ARCH" pkg.tar; cp .out report-arch.json
+expect 1 $XFA --json verify-export cases-first.tar --max-kept-bytes $lim; cp .out report-hostile.json
+fresh; $PY pkg.py json w/pkg data/keys/keyring.json "d['$CLERK']['roles'].append('archivist')"; repack keys/clerk.key
+expect 1 $XFA --json verify-export t.tar; cp .out report-forged.json
+$PY - "$E2E/../../schemas" report-*.json <<'PYEOF'
+import json, os, sys, jsonschema
+sd = sys.argv[1]
+store = {f: json.load(open(os.path.join(sd, f))) for f in os.listdir(sd) if f.endswith(".json")}
+s = store["verify-export-report.schema.json"]
+v = jsonschema.Draft7Validator(s, resolver=jsonschema.RefResolver(base_uri="", referrer=s, store=store))
+for f in sys.argv[2:]:
+    v.validate(json.load(open(f)))
+PYEOF
+mkdir -p xm && bsdtar -xf pkg.tar -C xm
+$PY - "$E2E/../../schemas" xm/pkg/data/export.json <<'PYEOF'
+import json, os, sys, jsonschema
+sd = sys.argv[1]
+store = {f: json.load(open(os.path.join(sd, f))) for f in os.listdir(sd) if f.endswith(".json")}
+s = store["export-manifest.schema.json"]
+d = json.load(open(sys.argv[2]))
+jsonschema.Draft7Validator(s, resolver=jsonschema.RefResolver(base_uri="", referrer=s, store=store)).validate(d)
+assert d["format"] == 2 and d["archive"]["folder"] == "data/archive", d.get("archive")
+PYEOF
