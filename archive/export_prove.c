@@ -336,19 +336,19 @@ void xfa_vx_replay_archive(struct vx *v)
 				    "names root %s, the archive's stream %s",
 				    xfa_json_str(decl, "root"), xfa_json_str(doc, "root"));
 		const xfa_bag_file *as = xfa_bag_find(v->b, "data/keys/allowed_signers");
-		char *want = xfa_keyring_allowed_signers(doc);
+		char *as_want = xfa_keyring_allowed_signers(doc);
 
 		keys = json_object_get(doc, "keys");
 		if (v->keys && !json_equal(v->keys, keys))
 			xfa_vx_find(v, "data/keys/keyring.json", "keyring-mismatch",
 				    "keyring.json is not the keyring the archive's signed "
 				    "stream gives (a key or role added, removed or changed)");
-		if (want && (!as || !as->data || as->size != strlen(want) ||
-			     memcmp(as->data, want, as->size)))
+		if (as_want && (!as || !as->data || as->size != strlen(as_want) ||
+				memcmp(as->data, as_want, as->size)))
 			xfa_vx_find(v, "data/keys/allowed_signers", "keyring-mismatch",
 				    "allowed_signers is not the one the archive's signed "
 				    "stream gives");
-		free(want);
+		free(as_want);
 	}
 	check_commits(v, dir, n);
 	v->stream_ok = !bad && doc;
