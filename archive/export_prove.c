@@ -336,7 +336,15 @@ void xfa_vx_replay_archive(struct vx *v)
 				    "names root %s, the archive's stream %s",
 				    xfa_json_str(decl, "root"), xfa_json_str(doc, "root"));
 		const xfa_bag_file *as = xfa_bag_find(v->b, "data/keys/allowed_signers");
-		char *as_want = xfa_keyring_allowed_signers(doc);
+		char *as_want = NULL, *canon = NULL;
+		json_t *stored = NULL;   /* as the writer read it: keys in file order */
+		size_t clen;
+
+		if (xfa_json_dump(&canon, &clen, doc) == 0 &&
+		    xfa_json_parse(&stored, canon, clen, "archive.json") == 0)
+			as_want = xfa_keyring_allowed_signers(stored);
+		json_decref(stored);
+		free(canon);
 
 		keys = json_object_get(doc, "keys");
 		if (v->keys && !json_equal(v->keys, keys))
