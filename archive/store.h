@@ -237,6 +237,11 @@ int xfa_store_walk(xfa_store *st, const xfa_oid *from,
 		   int (*fn)(const xfa_oid *id, void *payload), void *payload);
 
 /* Is `ancestor` reachable from `descendant` (or equal)?  1, 0, or a code. */
+/* The same, leaving out the `nhide` commits `hide` and all they reach. */
+int xfa_store_walk_hiding(xfa_store *st, const xfa_oid *from, const xfa_oid *hide,
+			  size_t nhide, int (*fn)(const xfa_oid *id, void *payload),
+			  void *payload);
+
 int xfa_store_is_ancestor(xfa_store *st, const xfa_oid *ancestor,
 			  const xfa_oid *descendant);
 
@@ -245,6 +250,10 @@ int xfa_store_ref(xfa_oid *out, xfa_store *st, const char *name);
 
 /* The tree of commit `commit`.  XFA_ENOTFOUND if there is no such commit. */
 int xfa_store_commit_tree(xfa_oid *out, xfa_store *st, const xfa_oid *commit);
+
+/* The tree (may be NULL) and committer time (may be NULL) of `commit`. */
+int xfa_store_commit_tree_time(xfa_oid *out, int64_t *time, xfa_store *st,
+			       const xfa_oid *commit);
 
 /*
  * The id of the entry (blob or tree) at `path` in `commit`'s tree; the
