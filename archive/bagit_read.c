@@ -163,7 +163,11 @@ static int read_data(struct reader *r, xfa_bag_file *f, const char *name,
 				return reject(name, "a document or tag file larger than "
 					      "the limit for one");
 			if (f->size + len + 1 > cap) {
-				char *nd = realloc(f->data, cap = (f->size + len) * 2 + 1);
+				/* the declared size at once (it is checked against
+				 * the limits), else doubling */
+				size_t want = declared >= 0 && (uint64_t)declared >= f->size + len
+					? (size_t)declared + 1 : (f->size + len) * 2 + 1;
+				char *nd = realloc(f->data, cap = want);
 				if (!nd)
 					return xfa_error_set(XFA_ERROR, "out of memory");
 				f->data = nd;
