@@ -82,7 +82,7 @@ typedef struct xfa_bag_limits {
 	uint64_t kept_entry;   /* bytes of one kept file */
 } xfa_bag_limits;
 
-/* 64 GiB in all, 4 GiB per entry, 100,000 entries, 1024-byte names,
+/* 64 GiB in all, 4 GiB per entry, 30,000 entries, 1024-byte names,
  * 24 MiB kept, 8 MiB per kept file; and always: no expansion past 100
  * times the bytes read (beyond the first 8 MiB).  Header sizes are checked
  * before any data is read. */

@@ -572,6 +572,7 @@ void xfa_vx_release(struct vx *v)
 	json_decref(v->docs);
 	json_decref(v->unproven);
 	json_decref(v->checked);
+	json_decref(v->byfolder);
 	free(v->view.files);
 	free(v->pend);
 	memset(v, 0, sizeof(*v));

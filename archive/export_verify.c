@@ -440,7 +440,7 @@ static int context_ready(const struct vx *v)
  * free what it kept.  Returns the bytes freed. */
 static long flush_case(struct vx *v, xfa_bag *live)
 {
-	const json_t *c, *entry = NULL;
+	const json_t *c, *entry;
 	xfa_bag view;
 	long freed = 0;
 	size_t i;
@@ -457,9 +457,12 @@ static long flush_case(struct vx *v, xfa_bag *live)
 		v->ctx = &v->view;
 		load_context(v);
 	}
-	json_array_foreach(json_object_get(v->manifest, "cases"), i, c)
-		if (xfa_json_str(c, "folder") && !strcmp(xfa_json_str(c, "folder"), v->cur))
-			entry = c;
+	if (!v->byfolder && (v->byfolder = json_object()))
+		json_array_foreach(json_object_get(v->manifest, "cases"), i, c)
+			if (xfa_json_str(c, "folder"))
+				json_object_set(v->byfolder, xfa_json_str(c, "folder"),
+						(json_t *)c);
+	entry = json_object_get(v->byfolder, v->cur);
 	memset(&view, 0, sizeof(view));
 	if (entry && make_view(&view, live, v->pend, v->npend, 0) == 0) {
 		v->b = &view;

@@ -43,6 +43,7 @@ struct vx {
 	char cur[512];           /* the case folder being read */
 	size_t *pend, npend, cappend;   /* its files (indexes in the bag) */
 	json_t *checked;         /* folders checked while streaming */
+	json_t *byfolder;        /* export.json's entries by folder */
 	size_t cases, events, attachments;
 };
 
