@@ -13,13 +13,16 @@
  *   unknown-key            the commit's key is not in the keyring at its parent
  *   key-revoked            the key was revoked in the keyring at the parent
  *                          (later commits may not use it, whatever time
- *                          they claim)
+ *                          they claim); at a merge, the other parent's
+ *                          keyring revoked the merge's key, or a key that
+ *                          signed an event the merge carries in, before it
  *   key-not-yet-valid      the event's time precedes the key's valid_from
  *   author-mismatch        author/committer name or e-mail is not the key's
  *                          holder and principal, or their time/offset is
  *                          not the event's "at"
- *   message-mismatch       the commit message does not begin
- *                          "<case> #<seq> <type>" of its event
+ *   message-mismatch       the commit message is not exactly the one the
+ *                          writer makes for its event (xfa_event_message);
+ *                          a merge's does not begin "merge " or "resolve "
  *   missing-event          a (non-merge) commit that records no event and
  *                          changes nothing
  *   unaccounted-file       a path changed that the event does not account
@@ -29,8 +32,11 @@
  *                          calendar) changed without an admin event
  *                          listing it, any change outside a stream
  *   mixed-commit           one commit changes more than one case (stream)
- *   merge-commit           a merge whose tree is not the union of its
- *                          parents' trees (or has more than two parents)
+ *   merge-commit           a merge whose tree is not what the per-record
+ *                          rule gives (SPEC 7.8a, archive/merge.h): for each
+ *                          record (case, risk item, .xfa) one parent holds a
+ *                          prefix of, the longer side's folder exactly;
+ *                          nothing else changed (or more than two parents)
  *   malformed-event        the event file is not strict JSON, breaks
  *                          schemas/event.schema.json, is not in canonical
  *                          form, or its file name is not its seq
@@ -75,6 +81,33 @@
  *                          went back)
  *   history-rewritten      the checkpointed head is missing from main's
  *                          history (rewritten and force-updated)
+ *   merge-diverged         a record both parents extended past a common
+ *                          prefix (neither stream a prefix of the other),
+ *                          merged without a resolution event
+ *   bad-resolution         a resolution event that does not match what
+ *                          diverged: not a note (a keyring-merge for .xfa)
+ *                          on the kept side's last event, a "resolution"
+ *                          that does not name the kept side or list every
+ *                          discarded event with its sha256, a keyring-merge
+ *                          that does not carry exactly the other side's keys
+ *                          and revocations, or a resolution of a record that
+ *                          did not diverge
+ *   merge-not-allowed      a merge signed by a key none of whose roles is in
+ *                          archive.json "integrators" (default admin, clerk)
+ *   future-time            an event (or a merge) dated after the verifier's
+ *                          clock plus the skew (clock_skew_minutes, 10)
+ *   time-before-parent     an event (or a merge) dated before its parent
+ *                          commit (the later parent) less the skew
+ *   key-mismatch           a key record whose public_key is not the key its
+ *                          fingerprint names
+ *   bad-mode               a file a commit adds or changes that is not a
+ *                          regular file (mode 100644: a symlink, an
+ *                          executable, a submodule)
+ *   checkpoint-equivocation two checkpoints of one origin disagree: two
+ *                          heads at one commit count, or a larger count
+ *                          whose head does not descend from the smaller
+ *                          one's (a split view); names both heads and
+ *                          both signers
  *
  * severity "deadline" (listed apart; exit 1 only with --strict):
  *   late-<rule>            deadline rule <rule> of the workflow was missed
@@ -102,15 +135,31 @@ extern const xfa_verify_reason xfa_verify_reasons[];
 typedef void (*xfa_verify_progress_fn)(size_t done, size_t total,
 				       void *payload);
 
+/* One checkpoint given to a run: its note's text and where it came from. */
+typedef struct xfa_verify_note {
+	const char *name;          /* the file, for messages; may be NULL */
+	const char *text;
+	size_t len;
+} xfa_verify_note;
+
 /* What to verify and how. */
 typedef struct xfa_verify_opts {
-	const char *const *cases;  /* check only commits touching these cases
-				    * (and the keyring); NULL or ncases 0: all */
+	const char *const *cases;  /* prove only these cases (and the
+				    * archive's own stream): their events'
+				    * commits, found through a derived list
+				    * (xfa-evmap) and checked against it;
+				    * NULL or ncases 0: all */
 	size_t ncases;
 	const char *trust;         /* the root fingerprint the auditor trusts,
 				    * or NULL: the archive's own root */
 	const char *checkpoint;    /* a checkpoint note's text, or NULL */
 	size_t checkpoint_len;
+	const xfa_verify_note *notes;  /* more checkpoints (--checkpoint given
+				    * several times, or a folder) */
+	size_t nnotes;
+	const xfa_verify_note *since;  /* verify only the commits after this
+				    * checkpoint's head (it is checked as
+				    * the others are); NULL: all history */
 	int threads;               /* worker threads; 0: online CPUs */
 	const char *head;          /* the commit (hex) whose history to check;
 				    * NULL: main */
@@ -131,7 +180,11 @@ typedef struct xfa_verify_opts {
  * Verify the archive at `archive_path` and build the report (a new
  * reference in *report, see schemas/verify-report.schema.json):
  *   {"archive", "head", "root", "trust": "archive"|"given", "scope":
- *    "all"|[ids], "checkpoint": {...} (with one), "ok": no error finding,
+ *    "all"|[ids], "coverage": {"mode": "all"|"since"|"cases", "commits",
+ *    ...what the run proved and what it rests on}, "checkpoint": {...}
+ *    (the first), "checkpoints": [...] (every one given), "notes":
+ *    [strings] (another office's head not yet integrated...), "ok": no
+ *    error finding,
  *    "totals": {commits, events, cases, signatures, attachments, seconds},
  *    "findings": [errors], "deadlines": [deadline findings],
  *    "deadlines_omitted": N (only when there are more deadline findings than
