@@ -262,12 +262,16 @@ int xfa_oid_equal(const xfa_oid *a, const xfa_oid *b);
 /* --- remotes and exchange (sync) -------------------------------------- */
 
 /* Add remote `name` at `url`, fetching its main into
- * refs/xfa/remotes/<name>/main.  XFA_EEXISTS, XFA_EINVALID (bad name). */
+ * refs/xfa/remotes/<name>/main.  XFA_EEXISTS, XFA_EINVALID (bad name, or a
+ * URL holding a password: the configuration never stores one). */
 int xfa_store_remote_add(xfa_store *st, const char *name, const char *url);
 
 /* The configured remotes: two malloc'd NULL-terminated arrays of *n names
  * and URLs (free each with xfa_strv_free). */
 int xfa_store_remote_list(char ***names, char ***urls, size_t *n, xfa_store *st);
+
+/* `url` as it may be shown: "user:password@" becomes "user@". */
+void xfa_url_shown(char *out, size_t n, const char *url);
 
 /* The URL of remote `name` (malloc'd).  XFA_ENOTFOUND if there is none. */
 int xfa_store_remote_url(char **out, xfa_store *st, const char *name);

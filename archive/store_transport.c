@@ -87,6 +87,22 @@ int store_url_parse(store_url *u, const char *url)
 	return 0;
 }
 
+void xfa_url_shown(char *out, size_t n, const char *url)
+{
+	const char *hp = strstr(url, "://"), *end, *at = NULL, *colon, *p;
+
+	snprintf(out, n, "%s", url);
+	if (!hp)
+		return;
+	end = hp + 3 + strcspn(hp + 3, "/");
+	for (p = hp + 3; p < end; p++)
+		if (*p == '@')
+			at = p;
+	colon = at ? memchr(hp + 3, ':', (size_t)(at - hp - 3)) : NULL;
+	if (colon)
+		snprintf(out, n, "%.*s@%s", (int)(colon - url), url, at + 1);
+}
+
 /* --- credentials ---------------------------------------------------------- */
 
 /* The local user name, as ssh uses it when the URL names none. */
@@ -433,23 +449,13 @@ static int on_sideband(const char *str, int len, void *payload)
 void store_xfer_init(store_xfer *x, xfa_store *st, const char *remote,
 		     const char *url)
 {
-	const char *hp;
-
 	memset(x, 0, sizeof(*x));
 	x->remote = remote;
 	x->gitdir = git_repository_path(st->repo);
 	snprintf(x->url, sizeof(x->url), "%s", url);
 	if (store_url_parse(&x->u, url) < 0)
 		xfa_error_clear();
-	/* the URL as shown: without a password */
-	if ((hp = strstr(url, "://")) && x->u.has_password) {
-		const char *at = strchr(hp, '@'), *colon = strchr(hp + 3, ':');
-		if (at && colon && colon < at)
-			snprintf(x->shown, sizeof(x->shown), "%.*s@%s", (int)(colon - url),
-				 url, at + 1);
-	}
-	if (!*x->shown)
-		snprintf(x->shown, sizeof(x->shown), "%s", url);
+	xfa_url_shown(x->shown, sizeof(x->shown), url);
 }
 
 void store_xfer_callbacks(git_remote_callbacks *cb, store_xfer *x)
