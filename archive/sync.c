@@ -772,6 +772,8 @@ int xfa_sync_clone(json_t **report, const char *url, const char *dir,
 		return err;
 	if (access(dir, F_OK) == 0)
 		return xfa_error_set(XFA_EEXISTS, "'%s' exists already", dir);
+	if (!strchr(url, ':') && access(url, F_OK) != 0)     /* a plain path */
+		return xfa_error_set(XFA_ENOTFOUND, "no repository at '%s'", url);
 	if ((err = xfa_store_create(&st, dir)) < 0)
 		return err;
 	tracking_ref(into, sizeof(into), "origin");
