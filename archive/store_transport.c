@@ -418,7 +418,10 @@ static int on_certificate(git_cert *cert, int valid, const char *host,
 			 "comparing the fingerprint): refused", name, b64 ? b64 : "?",
 			 x->u.port, host);
 	free(b64);
-	return GIT_ECERTIFICATE;
+	/* libgit2 1.5.1 checked ~/.ssh/known_hosts too and found no match
+	 * (valid 0): passing its verdict through lets it release the error
+	 * state it saved (returning our own code leaks it) */
+	return valid ? GIT_ECERTIFICATE : GIT_PASSTHROUGH;
 }
 
 /* Text the server sends aside (hook output, "remote: ..."): kept, bounded. */
