@@ -531,6 +531,9 @@ int store_xfer_fail(store_xfer *x, int gerr, const char *verb)
 		snprintf(where, sizeof(where), "remote '%s' (%s)", x->remote, x->shown);
 	if (x->cert_failed)
 		code = xfa_error_set(XFA_EAUTH, "cannot %s %s: %s", verb, where, x->cert_msg);
+	else if (x->auth_failed && !strncmp(x->tried, "git credential fill", 19))
+		code = xfa_error_set(XFA_EAUTH, "%s asks for a user and password, and "
+				     "%s", where, x->tried);
 	else if (x->auth_failed || gerr == GIT_EAUTH)
 		code = xfa_error_set(XFA_EAUTH, "%s refused the credentials of user '%s' "
 				     "(tried: %s)", where, *x->user ? x->user :
