@@ -209,6 +209,9 @@ printf 'https://clerk1:wrong-password@127.0.0.1:%s\n' "$TPORT" > "$HOME/git-cred
 same_refs D04.xfa expect 77 $LK $XFA -C D04.xfa sync --as keys/clerk.key
 err_has "refused the credentials of user 'clerk1'"; err_has "remote 'origin'"
 ! grep -q wrong-password "$HOME/git-credentials" || die "the refused password was not rejected"
+expect 77 $XFA clone "$HTTPS/county.git" nocred.xfa --office Z09   # no helper answers now
+err_has "asks for a user and password"
+[ ! -e nocred.xfa ] || die "a refused clone left a folder"
 printf 'https://clerk1:secret-one@127.0.0.1:%s\nhttp://clerk1:secret-one@127.0.0.1:%s\n' \
 	"$TPORT" "$HPORT" > "$HOME/git-credentials"
 
