@@ -89,6 +89,16 @@ static int load_kinds(xfa_meta *m, xfa_store *st, const xfa_oid *commit)
 	return err;
 }
 
+/* clock_skew_minutes (the schema bounds it), or the default. */
+static int meta_skew(xfa_meta *m)
+{
+	json_t *v = json_object_get(m->doc, "clock_skew_minutes");
+
+	m->skew = json_is_integer(v) ? (int64_t)json_integer_value(v) * 60
+				     : XFA_SKEW_DEFAULT;
+	return 0;
+}
+
 int xfa_meta_load(xfa_meta *m, xfa_store *st, const xfa_oid *commit)
 {
 	json_t *wf = NULL, *cal = NULL;
@@ -109,6 +119,7 @@ int xfa_meta_load(xfa_meta *m, xfa_store *st, const xfa_oid *commit)
 	    (err = xfa_schema_check("archive.schema.json", m->doc,
 				    XFA_META_DIR "/" XFA_META_DOC)) < 0 ||
 	    (err = xfa_offset_parse(&m->off, xfa_json_str(m->doc, "utc_offset"))) < 0 ||
+	    (err = meta_skew(m)) < 0 ||
 	    (err = meta_file(&wf, st, commit, xfa_json_str(m->doc, "workflow"))) < 0 ||
 	    (err = xfa_workflow_load(&m->wf, wf)) < 0 ||
 	    (err = meta_file(&cal, st, commit, xfa_json_str(m->doc, "calendar"))) < 0 ||
@@ -122,6 +133,24 @@ done:
 	if (err)
 		xfa_meta_release(m);
 	return err;
+}
+
+int xfa_meta_may_integrate(const json_t *doc, const char *const *roles)
+{
+	static const char *const fallback[] = { "admin", "clerk", NULL };
+	const json_t *list = json_object_get(doc, "integrators"), *r;
+	size_t i;
+
+	if (!json_is_array(list)) {
+		for (i = 0; fallback[i]; i++)
+			if (xfa_roles_has(roles, fallback[i]))
+				return 1;
+		return 0;
+	}
+	json_array_foreach(list, i, r)
+		if (json_is_string(r) && xfa_roles_has(roles, json_string_value(r)))
+			return 1;
+	return 0;
 }
 
 void xfa_meta_release(xfa_meta *m)
@@ -224,6 +253,33 @@ int xfa_append_stream(xfa_append_ctx *c, const char *name, const char *dir,
 	return 0;
 }
 
+/*
+ * SPEC 7.8b: never record an event that verify would refuse as earlier
+ * than its parent: refuse while this clock is further behind the head's
+ * commit time than the skew, naming both times.
+ */
+static int clock_check(xfa_store *st, const xfa_oid *base, const xfa_stamp *now,
+		       int64_t skew)
+{
+	char a[XFA_STAMP_SIZE], b[XFA_STAMP_SIZE];
+	xfa_stamp head;
+	int err;
+
+	if (xfa_oid_is_zero(base))
+		return 0;
+	if ((err = xfa_store_commit_tree_time(NULL, &head.t, st, base)) < 0)
+		return err;
+	if (now->t >= head.t - skew)
+		return 0;
+	head.off = now->off;
+	xfa_stamp_format(a, now);
+	xfa_stamp_format(b, &head);
+	return xfa_error_set(XFA_EINVALID, "this machine's clock (%s) is behind "
+		"the archive's last commit (%s) by more than the allowed %lld "
+		"minutes: set the clock right, then try again", a, b,
+		(long long)(skew / 60));
+}
+
 struct xfa_batch {
 	xfa_archive *a;
 	xfa_txn *tx;
@@ -264,6 +320,7 @@ static int append_on(xfa_oid *out_commit, unsigned *out_seq, xfa_archive *a,
 	c.base = &base;
 	xfa_pubkey_fingerprint(sg.fpr, xfa_key_public(key));
 	if ((err = xfa_stamp_now(&c.now, c.meta->off)) < 0 ||
+	    (err = clock_check(a->st, &base, &c.now, c.meta->skew)) < 0 ||
 	    (err = xfa_keyring_roles(c.roles, 16, c.meta->doc, sg.fpr, c.now.t)) < 0)
 		goto done;
 	rec = xfa_keyring_find(c.meta->doc, sg.fpr);

@@ -41,8 +41,19 @@ typedef struct xfa_meta {
 	xfa_kind kinds[2];     /* XFA_KIND_CASE, XFA_KIND_RISK (pointers into the above) */
 	xfa_calendar *cal;     /* the holiday calendar it names */
 	int off;               /* its UTC offset in minutes */
+	int64_t skew;          /* the clock skew allowed, in seconds
+				* (clock_skew_minutes, default 10 min) */
 	xfa_oid doc_blob;      /* id of archive.json, to cache by */
 } xfa_meta;
+
+/* The clock skew allowed when clock_skew_minutes is absent (SPEC 7.8b). */
+#define XFA_SKEW_DEFAULT (10 * 60)
+
+/*
+ * May a key holding `roles` (NULL-terminated) sign a merge, by the
+ * archive document's "integrators" (default admin and clerk)?  1 or 0.
+ */
+int xfa_meta_may_integrate(const json_t *doc, const char *const *roles);
 
 /* Load the metadata at `commit`.  XFA_EINVALID if not an xfa archive. */
 int xfa_meta_load(xfa_meta *m, xfa_store *st, const xfa_oid *commit);

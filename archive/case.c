@@ -625,6 +625,14 @@ static int build_event(json_t *ev, xfa_append_ctx *c, void *payload)
 	return apply_workflow(ev, c, c->stream.doc, j->o->internal, k);
 }
 
+int xfa_case_build_event(json_t *ev, xfa_append_ctx *c, const char *id,
+			 const char *type, const xfa_case_opts *o)
+{
+	struct ev_job j = { id, type, NULL, o, NULL, 0 };
+
+	return build_event(ev, c, &j);
+}
+
 static int case_event(unsigned *out_seq, xfa_archive *a, xfa_batch *batch,
 		      const xfa_key *key, struct ev_job *j)
 {

@@ -106,6 +106,15 @@ int xfa_case_move_batch(unsigned *out_seq, xfa_batch *b, const xfa_key *key,
 int xfa_case_record(unsigned *out_seq, xfa_archive *a, const xfa_key *key,
 		    const char *id, const char *type, const xfa_case_opts *o);
 
+/*
+ * Build the status-free event `type` (no attachments) on record `id` in the
+ * append context `c` (see archive.h), reading the record as of c->base: an
+ * xfa_build_fn's work, for writers that stage the event themselves (a sync
+ * resolution).  Returns 0 or a code.
+ */
+int xfa_case_build_event(json_t *ev, xfa_append_ctx *c, const char *id,
+			 const char *type, const xfa_case_opts *o);
+
 /* The same as xfa_case_record, inside a batch; no attachments. */
 int xfa_case_record_batch(unsigned *out_seq, xfa_batch *b, const xfa_key *key,
 			  const char *id, const char *type, const xfa_case_opts *o);

@@ -133,8 +133,7 @@ int xfa_event_sign_git(char **armor, const unsigned char *buf, size_t len,
 	return xfa_sshsig_sign(armor, (const xfa_key *)payload, "git", buf, len);
 }
 
-/* "XF-2026-000001 #3 assign: accepted -> assigned" and the event's hash. */
-static char *commit_message(const json_t *ev, const char *hash)
+char *xfa_event_message(const json_t *ev, const char *hash)
 {
 	const char *from = xfa_json_str(ev, "from"), *to = xfa_json_str(ev, "to");
 	char *msg = malloc(1024);
@@ -209,7 +208,7 @@ int xfa_event_commit(xfa_oid *out_commit, xfa_txn *tx, const xfa_stream *s,
 	}
 	xfa_sha256(h, evbuf, evlen);
 	xfa_hex(hex, h, 32);
-	if (!(msg = commit_message(ev, hex))) {
+	if (!(msg = xfa_event_message(ev, hex))) {
 		err = xfa_error_set(XFA_ERROR, "out of memory");
 		goto done;
 	}

@@ -80,6 +80,14 @@ int xfa_event_commit(xfa_oid *out_commit, xfa_txn *tx, const xfa_stream *s,
 		     const json_t *ev, const json_t *newdoc,
 		     const xfa_staged *att, size_t natt, const xfa_signer *sg);
 
+/*
+ * The commit message of event `ev` whose file hashes to `hash` (hex):
+ * "XF-2026-000001 #3 assign: accepted -> assigned\n\nevent-sha256: ...\n"
+ * (no " from -> to" for an event that changes no state).  Malloc'd; NULL
+ * when out of memory.  verify requires exactly this message.
+ */
+char *xfa_event_message(const json_t *ev, const char *hash);
+
 /* Sign through xfa_sshsig_sign in namespace "git" (an xfa_sign_fn; payload is the xfa_key). */
 int xfa_event_sign_git(char **armor, const unsigned char *buf, size_t len,
 		       void *payload);

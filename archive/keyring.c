@@ -226,6 +226,22 @@ static int check_init(const json_t *ev, const json_t *after)
 	return 0;
 }
 
+int xfa_keyring_record_check(const char *fpr, const json_t *rec)
+{
+	const char *line = xfa_json_str(rec, "public_key");
+	char got[XFA_FPR_SIZE];
+	xfa_pubkey pk;
+
+	if (!line || xfa_pubkey_parse(&pk, NULL, line) < 0)
+		return xfa_error_set(XFA_EINVALID, "key %s: public_key is not an "
+				     "OpenSSH public key", fpr);
+	xfa_pubkey_fingerprint(got, &pk);
+	if (strcmp(got, fpr))
+		return xfa_error_set(XFA_EINVALID, "key %s: its public_key is "
+				     "another key (%s)", fpr, got);
+	return 0;
+}
+
 /* key-add: exactly one new key, valid from the event, added by the signer. */
 static int check_key_add(const json_t *before, const json_t *ev)
 {
@@ -246,6 +262,8 @@ static int check_key_add(const json_t *before, const json_t *ev)
 				"key %s: valid_from and added_by must be the event's time and signer", fpr);
 		if (json_object_get(rec, "revoked_at"))
 			return xfa_error_set(XFA_EINVALID, "a new key cannot be revoked already");
+		if (xfa_keyring_record_check(fpr, rec) < 0)
+			return XFA_EINVALID;
 	}
 	return 0;
 }

@@ -39,6 +39,12 @@ json_t *xfa_keyring_record(const xfa_pubkey *pk, const char *name,
 			   const char *email, const char *roles,
 			   const char *valid_from, const char *added_by);
 
+/*
+ * A key record's public_key is an OpenSSH public key whose fingerprint is
+ * `fpr` (the record's key in the keyring).  0, or XFA_EINVALID naming both.
+ */
+int xfa_keyring_record_check(const char *fpr, const json_t *rec);
+
 /* The git principal (author e-mail) of a key record; borrowed. */
 const char *xfa_keyring_principal(const json_t *rec);
 

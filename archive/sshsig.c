@@ -278,9 +278,10 @@ static int check_ns_hash(const struct sig_parts *sp, const char *ns,
 	if (memchr(sp->ns.p, '\0', sp->ns.len))
 		return xfa_error_set(XFA_EINVALID,
 			"signature namespace contains a NUL byte");
-	if (!is(&sp->hashalg, "sha512") && !is(&sp->hashalg, "sha256"))
+	/* ssh-keygen also accepts sha256; xfa signs and accepts sha512 only */
+	if (!is(&sp->hashalg, "sha512"))
 		return xfa_error_set(XFA_EINVALID,
-			"signature hash algorithm '%s' is not supported",
+			"signature hash algorithm '%s' is not sha512",
 			quotable(q, &sp->hashalg));
 	if (!is(&sp->ns, ns))
 		return xfa_error_set(XFA_EBADSIG,

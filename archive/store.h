@@ -237,6 +237,11 @@ int xfa_store_walk(xfa_store *st, const xfa_oid *from,
 		   int (*fn)(const xfa_oid *id, void *payload), void *payload);
 
 /* Is `ancestor` reachable from `descendant` (or equal)?  1, 0, or a code. */
+/* The same, leaving out the `nhide` commits `hide` and all they reach. */
+int xfa_store_walk_hiding(xfa_store *st, const xfa_oid *from, const xfa_oid *hide,
+			  size_t nhide, int (*fn)(const xfa_oid *id, void *payload),
+			  void *payload);
+
 int xfa_store_is_ancestor(xfa_store *st, const xfa_oid *ancestor,
 			  const xfa_oid *descendant);
 
@@ -245,6 +250,10 @@ int xfa_store_ref(xfa_oid *out, xfa_store *st, const char *name);
 
 /* The tree of commit `commit`.  XFA_ENOTFOUND if there is no such commit. */
 int xfa_store_commit_tree(xfa_oid *out, xfa_store *st, const xfa_oid *commit);
+
+/* The tree (may be NULL) and committer time (may be NULL) of `commit`. */
+int xfa_store_commit_tree_time(xfa_oid *out, int64_t *time, xfa_store *st,
+			       const xfa_oid *commit);
 
 /*
  * The id of the entry (blob or tree) at `path` in `commit`'s tree; the
@@ -277,9 +286,13 @@ void xfa_url_shown(char *out, size_t n, const char *url);
 int xfa_store_remote_url(char **out, xfa_store *st, const char *name);
 
 /*
- * Fetch the remote's refs/heads/main into ref `into` (forced) and return
- * the commit it names.  XFA_ENOTFOUND (no such remote, or it has no main),
- * XFA_EIO (transport failure).  Nothing else is written.
+ * Fetch the remote's refs/heads/main and return the commit it names; with
+ * `into`, also point that ref at it (forced).  Over the network the objects
+ * are downloaded and no ref moves otherwise (credentials, host keys and CAs:
+ * store_transport.c).  XFA_ENOTFOUND (no such remote or local path, or an
+ * empty repository), XFA_EINVALID (it holds refs but no main, or its main is
+ * not a commit), XFA_EAUTH (credentials refused, host key or certificate not
+ * trusted), XFA_EIO (unreachable, or another transport failure).
  */
 int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
 		    const char *into);
@@ -287,8 +300,10 @@ int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
 /*
  * Push local ref `src` to the remote's ref `dst` (explicit refspec, never
  * forced).  Returns 0, XFA_ECONFLICT when the push is not a fast-forward
- * (found locally, or the server's rejection reported through libgit2's
- * push_update_reference callback), XFA_ENOTFOUND, XFA_EIO.
+ * (found locally, or the server's rejection for a head that moved, reported
+ * through libgit2's push_update_reference callback), XFA_EIO when the
+ * server refuses it otherwise (a hook, a permission: its words in the
+ * message) or cannot be reached, XFA_EAUTH, XFA_ENOTFOUND.
  */
 int xfa_store_push(xfa_store *st, const char *remote, const char *src,
 		   const char *dst);

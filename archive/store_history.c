@@ -247,12 +247,23 @@ int xfa_store_tree_each(xfa_store *st, const xfa_oid *tree,
 int xfa_store_walk(xfa_store *st, const xfa_oid *from,
 		   int (*fn)(const xfa_oid *id, void *payload), void *payload)
 {
+	return xfa_store_walk_hiding(st, from, NULL, 0, fn, payload);
+}
+
+int xfa_store_walk_hiding(xfa_store *st, const xfa_oid *from, const xfa_oid *hide,
+			  size_t nhide, int (*fn)(const xfa_oid *id, void *payload),
+			  void *payload)
+{
 	git_revwalk *w = NULL;
 	git_oid id;
+	size_t i;
 	int err;
 
-	if ((err = git_revwalk_new(&w, st->repo)) < 0 ||
-	    (err = git_revwalk_push(w, (const git_oid *)from->id)) < 0) {
+	if ((err = git_revwalk_new(&w, st->repo)) == 0)
+		err = git_revwalk_push(w, (const git_oid *)from->id);
+	for (i = 0; err == 0 && i < nhide; i++)
+		err = git_revwalk_hide(w, (const git_oid *)hide[i].id);
+	if (err < 0) {
 		err = store_fail(err, "cannot walk the history");
 		goto done;
 	}
@@ -315,12 +326,21 @@ int xfa_oid_equal(const xfa_oid *a, const xfa_oid *b)
 
 int xfa_store_commit_tree(xfa_oid *out, xfa_store *st, const xfa_oid *commit)
 {
+	return xfa_store_commit_tree_time(out, NULL, st, commit);
+}
+
+int xfa_store_commit_tree_time(xfa_oid *out, int64_t *time, xfa_store *st,
+			       const xfa_oid *commit)
+{
 	git_commit *c = NULL;
 	int err;
 
 	if ((err = git_commit_lookup(&c, st->repo, (const git_oid *)commit->id)) < 0)
 		return store_fail(err, "cannot read commit");
-	memcpy(out->id, git_commit_tree_id(c)->id, XFA_OID_RAW);
+	if (out)
+		memcpy(out->id, git_commit_tree_id(c)->id, XFA_OID_RAW);
+	if (time)
+		*time = git_commit_committer(c)->when.time;
 	git_commit_free(c);
 	return 0;
 }

@@ -125,10 +125,34 @@ static int has_object(git_repository *r, const git_oid *id)
 	return yes;
 }
 
+/* A remote's main must name a commit it holds (never "up-to-date"). */
+static int main_is_commit(git_repository *src, const git_oid *want, const char *url)
+{
+	git_odb *odb = NULL;
+	git_object_t type = GIT_OBJECT_INVALID;
+	size_t len;
+	char hex[GIT_OID_HEXSZ + 1];
+	int err;
+
+	git_oid_tostr(hex, sizeof(hex), want);
+	if ((err = git_repository_odb(&odb, src)) == 0)
+		err = git_odb_read_header(&len, &type, odb, want);
+	git_odb_free(odb);
+	git_error_clear();
+	if (err < 0)
+		return xfa_error_set(XFA_EINVALID, "the main of '%s' names %s, an object "
+				     "it does not hold", url, hex);
+	if (type != GIT_OBJECT_COMMIT)
+		return xfa_error_set(XFA_EINVALID, "the main of '%s' names %s, a %s, "
+				     "not a commit", url, hex, git_object_type2string(type));
+	return 0;
+}
+
 /*
  * A fetch from a bare repository on a local path (or file://): its main's
  * objects that we lack come over as one pack (see send_pack), then ref
- * `into` is set.  1 if the remote is not such a repository, 0, or a code.
+ * `into` is set (unless NULL).  1 if the remote is not such a repository,
+ * 0, or a code.
  */
 static int fetch_local(xfa_oid *out, xfa_store *st, const char *url,
 		       const char *into)
@@ -158,6 +182,8 @@ static int fetch_local(xfa_oid *out, xfa_store *st, const char *url,
 			    xfa_error_set(XFA_ENOTFOUND, "'%s' has no history", url);
 		goto done;
 	}
+	if ((err = main_is_commit(src, &want, url)) < 0)
+		goto done;
 	if (!has_object(st->repo, &want)) {
 		if (git_reference_name_to_id(&mine, st->repo, XFA_MAIN_REF) == 0 &&
 		    has_object(src, &mine))

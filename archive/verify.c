@@ -60,6 +60,13 @@ const xfa_verify_reason xfa_verify_reasons[] = {
 	{ "bad-checkpoint", "a checkpoint is malformed or not signed by a keyring key" },
 	{ "rollback", "main went back behind a checkpoint" },
 	{ "history-rewritten", "a checkpointed head is no longer in main's history" },
+	{ "merge-diverged", "a merge of a record whose two sides diverged, without a resolution" },
+	{ "bad-resolution", "a resolution that does not match what diverged" },
+	{ "merge-not-allowed", "a merge signed by a key whose role may not integrate" },
+	{ "future-time", "a time later than the verifier's clock plus the skew" },
+	{ "time-before-parent", "an event earlier than its parent commit less the skew" },
+	{ "key-mismatch", "a key record whose public key is not the key its fingerprint names" },
+	{ "bad-mode", "a file of a record that is not a regular file (mode 100644)" },
 	{ NULL, NULL }
 };
 
@@ -271,23 +278,40 @@ static int check_trust(const char *fpr)
 
 static int open_run(struct vrun *r, const char *path)
 {
+	xfa_oid hide[2], tree;
+	size_t i;
 	int err;
 
 	if ((err = check_trust(r->o->trust)) < 0 ||
 	    (err = xfa_store_open(&r->st, path)) < 0)
 		return err;
-	if ((err = xfa_store_head(&r->head, r->st)) < 0)
+	if (r->o->head) {
+		if (xfa_oid_parse(&r->head, r->o->head) < 0 ||
+		    xfa_store_commit_tree(&tree, r->st, &r->head) < 0)
+			return xfa_error_set(XFA_EINVALID, "'%s' is not a commit of '%s'",
+					     r->o->head, path);
+	} else if ((err = xfa_store_head(&r->head, r->st)) < 0)
 		return xfa_error_set(XFA_EINVALID,
 			"'%s' is not an xfa archive (no history on main)", path);
+	if (r->o->nhide > 2)
+		return xfa_error_set(XFA_EINVALID, "at most two proven commits");
+	for (i = 0; i < r->o->nhide; i++)
+		if (xfa_oid_parse(&hide[i], r->o->hide[i]) < 0 ||
+		    xfa_store_commit_tree(&tree, r->st, &hide[i]) < 0)
+			return xfa_error_set(XFA_EINVALID, "'%s' is not a commit of '%s'",
+					     r->o->hide[i], path);
 	if ((err = xfa_meta_load(&r->meta, r->st, &r->head)) < 0)
 		return err;
 	r->has_meta = 1;
 	if ((err = select_cases(r)) < 0 ||
-	    (err = xfa_store_walk(r->st, &r->head, collect_id, r)) < 0)
+	    (err = xfa_store_walk_hiding(r->st, &r->head, hide, r->o->nhide,
+					 collect_id, r)) < 0)
 		return err;
 	r->sh.path = path;
 	r->sh.ids = r->ids;
 	r->sh.trust = r->o->trust;
+	r->sh.now = r->o->now ? (int64_t)r->o->now : (int64_t)time(NULL);
+	r->sh.skew = r->meta.skew;
 	return 0;
 }
 
@@ -649,7 +673,7 @@ int xfa_verify_run(json_t **report, const char *archive_path,
 	r.last_progress = r.t0;
 	if ((err = open_run(&r, archive_path)) == 0 &&
 	    (err = check_checkpoint(&r)) == 0 &&
-	    (err = start_threads(&r)) == 0 &&
+	    (err = start_threads(&r)) == 0 && !o->integrity_only &&
 	    (err = deadlines(&r)) < 0)
 		xfa_verify_fatal(&r.sh, err, xfa_error_last());
 	if (r.nth)

@@ -112,6 +112,15 @@ typedef struct xfa_verify_opts {
 	const char *checkpoint;    /* a checkpoint note's text, or NULL */
 	size_t checkpoint_len;
 	int threads;               /* worker threads; 0: online CPUs */
+	const char *head;          /* the commit (hex) whose history to check;
+				    * NULL: main */
+	const char *const *hide;   /* commits (hex) already proven: check only
+				    * the commits they do not reach (each against
+				    * its parent, so this is sound) */
+	size_t nhide;
+	int integrity_only;        /* no deadline pass */
+	long long now;             /* the verifier's clock (seconds since the
+				    * epoch) for future-time; 0: the system's */
 	size_t deadlines_listed;   /* deadline findings listed in full, the rest
 				    * counted; 0: 10,000 */
 	xfa_verify_progress_fn progress;  /* may be NULL */

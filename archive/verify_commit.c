@@ -53,7 +53,7 @@ struct vchange *xfa_verify_change(struct vc *c, const char *path)
 
 /* --- the changed paths and their streams ------------------------------ */
 
-static int on_change(const xfa_change *x, void *payload)
+int xfa_verify_on_change(const xfa_change *x, void *payload)
 {
 	struct vc *c = payload;
 	struct vchange *n;
@@ -128,7 +128,7 @@ static int is_event_file(const char *rel)
 }
 
 /* Give every change its stream, and every stream its added event. */
-static int group_streams(struct vc *c)
+int xfa_verify_group(struct vc *c)
 {
 	struct vstream s;
 	size_t i, j;
@@ -220,8 +220,27 @@ static const char *leftover_why(const struct vchange *x, const struct vc *c)
 	return "a file the event does not account for";
 }
 
+/* Every file a commit adds or changes is a regular file: bad-mode. */
+int xfa_verify_modes(struct vc *c)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < c->nch; i++) {
+		struct vchange *x = &c->ch[i];
+		if (x->status == 'D' || x->mode == MODE_BLOB)
+			continue;
+		if ((err = xfa_verify_find(c, R_BAD_MODE,
+				x->stream >= 0 ? c->streams[x->stream].id : NULL, 0,
+				x->path, "%s is stored with mode %06o, not as a regular "
+				"file (100644)", x->path, (unsigned)x->mode)) < 0)
+			return err;
+	}
+	return 0;
+}
+
 /* Every change nothing accounted for: unaccounted-file. */
-static int report_leftovers(struct vc *c)
+int xfa_verify_leftovers(struct vc *c)
 {
 	size_t i;
 	int err;
@@ -264,7 +283,7 @@ static int same(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
-static int check_signature(struct vc *c)
+int xfa_verify_signature(struct vc *c)
 {
 	const char *principal;
 	const json_t *rec;
@@ -298,7 +317,7 @@ static int check_signature(struct vc *c)
 	return 0;
 }
 
-/* --- root, merge and selection ----------------------------------------- */
+/* --- root and selection ----------------------------------------- */
 
 /* The root's keyring: the archive.json the root commit itself holds. */
 static int load_own(struct vc *c)
@@ -380,137 +399,6 @@ static int selected(struct vc *c)
 	return r != 0;   /* on a read error, check it and report */
 }
 
-/* The blob at `path` in commit `commit`, zero if there is none. */
-static int blob_at(xfa_oid *out, struct vc *c, const xfa_oid *commit,
-		   const char *path)
-{
-	int err = xfa_store_stat(out, NULL, c->t->st, commit, path);
-
-	if (err == XFA_ENOTFOUND) {
-		memset(out, 0, sizeof(*out));
-		return 0;
-	}
-	return err;
-}
-
-/*
- * A resolution (`xfa sync --resolve`, archive/sync.h): a merge whose
- * message begins "resolve <case> keep local|remote" may hold, in that
- * case's folder, one parent's folder exactly as it is instead of the
- * union (the other side's events stay in history, reachable through the
- * other parent).  *dir receives that folder, or "" when the merge is not
- * such a resolution; the rest of the tree must still be the union.
- */
-static void resolved_dir(char *dir, size_t n, struct vc *c)
-{
-	char id[XFA_CASE_ID_MAX + 1];
-	const char *s = c->ci.message;
-	xfa_oid m, p;
-	size_t len;
-	int i;
-
-	dir[0] = '\0';
-	if (!s || strncmp(s, "resolve ", 8))
-		return;
-	s += 8;
-	len = strcspn(s, " \n");
-	if (len > XFA_CASE_ID_MAX || (strncmp(s + len, " keep local", 11) &&
-				      strncmp(s + len, " keep remote", 12)))
-		return;
-	memcpy(id, s, len);
-	id[len] = '\0';
-	if (xfa_record_dir(dir, n, c->meta, id) == 0 &&
-	    xfa_store_entry_id(&m, c->t->st, &c->ci.id, dir) == 0)
-		for (i = 0; i < 2; i++)
-			if (xfa_store_entry_id(&p, c->t->st, &c->ci.parents[i], dir) == 0 &&
-			    xfa_oid_equal(&m, &p))
-				return;
-	xfa_error_clear();
-	dir[0] = '\0';
-}
-
-/*
- * A merge is the union of its parents when, against each parent, it only
- * adds files or takes the other parent's version of a document.
- */
-/* One merge side being checked, path by path, as the diff streams it. */
-struct vunion {
-	struct vc *c;
-	const xfa_oid *other;
-	const char *kept;        /* a resolution's kept folder, or "" */
-	size_t kl;
-	int err;                 /* a read failure */
-	char *bad;               /* the first path that breaks the union */
-};
-
-static int on_union(const xfa_change *x, void *payload)
-{
-	struct vunion *u = payload;
-	const char *base = strrchr(x->path, '/') ? strrchr(x->path, '/') + 1 : x->path;
-	int doc = !strcmp(base, XFA_CASE_DOC) || !strcmp(base, XFA_META_DOC);
-	xfa_oid there;
-
-	if (u->kl && !strncmp(x->path, u->kept, u->kl) && x->path[u->kl] == '/')
-		return 0;        /* a resolution keeps one side's folder */
-	if ((u->err = blob_at(&there, u->c, u->other, x->path)) < 0)
-		return 1;
-	if (x->status == 'D' || x->status == 'T' || (x->status != 'A' && !doc) ||
-	    !xfa_oid_equal(&there, &x->new_id)) {
-		u->bad = strdup(x->path);
-		return 1;
-	}
-	return 0;
-}
-
-/* Checked as the diff streams, so a merge of any size is checked in full. */
-static int check_union(struct vc *c, int side)
-{
-	struct vunion u;
-	xfa_oid ptree;
-	char kept[256];
-	int err;
-
-	resolved_dir(kept, sizeof(kept), c);
-	memset(&u, 0, sizeof(u));
-	u.c = c;
-	u.other = &c->ci.parents[1 - side];
-	u.kept = kept;
-	u.kl = strlen(kept);
-	if ((err = xfa_store_commit_tree(&ptree, c->t->st, &c->ci.parents[side])) < 0 ||
-	    ((err = xfa_store_diff(c->t->st, &ptree, &c->ci.tree, on_union, &u)) < 0 &&
-	     !u.err))
-		return xfa_verify_soft(c, err, NULL, NULL);
-	if (u.err < 0)
-		return xfa_verify_soft(c, u.err, NULL, NULL);
-	if (err > 0) {
-		err = xfa_verify_find(c, R_MERGE_COMMIT, NULL, 0, u.bad,
-			"merge %.12s is not the union of its parents: %s",
-			c->hex, u.bad ? u.bad : "?");
-		free(u.bad);
-		return err;
-	}
-	return 0;
-}
-
-static int check_merge(struct vc *c)
-{
-	int err;
-
-	c->parent = &c->ci.parents[0];
-	if ((err = xfa_verify_meta(&c->meta, c->t, c->parent)) < 0)
-		return err == XFA_ERROR ? err : 0;
-	c->keyring = c->meta->doc;
-	if ((err = check_signature(c)) < 0)
-		return err;
-	if (c->ci.nparents > 2)
-		return xfa_verify_find(c, R_MERGE_COMMIT, NULL, 0, NULL,
-			"commit %.12s merges %zu parents", c->hex, c->ci.nparents);
-	if ((err = check_union(c, 0)) < 0 || c->seen[R_MERGE_COMMIT] ||
-	    c->seen[R_UNREADABLE_OBJECT])
-		return err;
-	return check_union(c, 1);
-}
-
 /* --- one commit -------------------------------------------------------- */
 
 /* A commit with one parent, or the root. */
@@ -526,13 +414,13 @@ static int check_linear(struct vc *c)
 	else if ((err = load_own(c)) < 0)
 		return err;
 	if ((err = xfa_store_diff(c->t->st, c->parent ? &c->parent_tree : NULL,
-				  &c->ci.tree, on_change, c)) < 0)
+				  &c->ci.tree, xfa_verify_on_change, c)) < 0)
 		return xfa_verify_soft(c, err, NULL, NULL);
-	if ((err = group_streams(c)) < 0)
+	if ((err = xfa_verify_group(c)) < 0 || (err = xfa_verify_modes(c)) < 0)
 		return err;
 	main = primary(c);
 	c->cid = main ? main->id : NULL;
-	if ((err = check_signature(c)) < 0)
+	if ((err = xfa_verify_signature(c)) < 0)
 		return err;
 	if (!c->parent && (err = check_root(c, main)) < 0)
 		return err;
@@ -543,7 +431,7 @@ static int check_linear(struct vc *c)
 		return err;
 	if (main && main->event >= 0 && (err = xfa_verify_event(c, main)) < 0)
 		return err;
-	return report_leftovers(c);
+	return xfa_verify_leftovers(c);
 }
 
 int xfa_verify_commit(struct vthread *t, const xfa_oid *id, size_t order)
@@ -562,7 +450,8 @@ int xfa_verify_commit(struct vthread *t, const xfa_oid *id, size_t order)
 	}
 	if (c.ci.nparents == 1) {
 		c.parent = &c.ci.parents[0];
-		if ((err = xfa_store_commit_tree(&c.parent_tree, t->st, c.parent)) < 0) {
+		if ((err = xfa_store_commit_tree_time(&c.parent_tree, &c.parent_time,
+						      t->st, c.parent)) < 0) {
 			err = xfa_verify_soft(&c, err, NULL, NULL);
 			goto done;
 		}
@@ -570,7 +459,7 @@ int xfa_verify_commit(struct vthread *t, const xfa_oid *id, size_t order)
 	if (!selected(&c))
 		goto done;
 	t->commits++;
-	err = c.ci.nparents > 1 ? check_merge(&c) : check_linear(&c);
+	err = c.ci.nparents > 1 ? xfa_verify_merge(&c) : check_linear(&c);
 done:
 	for (i = 0; i < c.nch; i++)
 		free(c.ch[i].path);

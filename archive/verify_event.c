@@ -259,6 +259,34 @@ static int check_valid_from(struct vev *e)
 		    "valid only from %s", xfa_json_str(e->ev, "at"), from);
 }
 
+/*
+ * SPEC 7.8b: not before the parent commit less the skew (across the whole
+ * history, not only the case), not after the verifier's clock plus it.
+ */
+static int check_clock(struct vev *e, const char *at)
+{
+	const struct vc *c = e->c;
+	int64_t skew = c->meta ? c->meta->skew : XFA_SKEW_DEFAULT;
+	char when[XFA_STAMP_SIZE];
+	xfa_stamp s;
+
+	if (e->at.t > c->t->sh->now + skew) {
+		s.t = c->t->sh->now;
+		s.off = e->at.off;
+		xfa_stamp_format(when, &s);
+		return find(e, R_FUTURE_TIME, e->evc->path, "at %s is later than "
+			    "the verifier's clock (%s) plus the allowed skew", at, when);
+	}
+	if (c->parent && e->at.t < c->parent_time - skew) {
+		s.t = c->parent_time;
+		s.off = e->at.off;
+		xfa_stamp_format(when, &s);
+		return find(e, R_TIME_BEFORE_PARENT, e->evc->path, "at %s is earlier "
+			    "than its parent commit (%s) less the allowed skew", at, when);
+	}
+	return 0;
+}
+
 static int check_times(struct vev *e)
 {
 	const xfa_commit_info *ci = &e->c->ci;
@@ -282,6 +310,8 @@ static int check_times(struct vev *e)
 	if (!err && e->has_last_at && e->at.t < e->last_at.t)
 		err = find(e, R_TIME_REGRESSION, e->evc->path, "at %s is earlier "
 			   "than the previous event's (backdated)", at, NULL);
+	if (!err)
+		err = check_clock(e, at);
 	if (!err && e->c->keyring && e->c->signer[0])
 		err = check_valid_from(e);
 	return err;
@@ -436,9 +466,29 @@ done:
 }
 
 /* Events of the archive's own stream: the keyring's rules. */
+/* Every key record the event adds names the key its fingerprint is of. */
+static int check_key_records(struct vev *e)
+{
+	json_t *keys = json_object_get(json_object_get(e->ev, "patch"), "keys"), *rec;
+	const char *fpr;
+
+	json_object_foreach(keys, fpr, rec) {
+		if (!json_is_object(rec) || !json_object_get(rec, "public_key"))
+			continue;
+		if (xfa_keyring_record_check(fpr, rec) < 0)
+			return find(e, R_KEY_MISMATCH, e->evc->path, "%s",
+				    xfa_error_last(), NULL);
+	}
+	return 0;
+}
+
 static int check_keyring(struct vev *e)
 {
-	int err = xfa_keyring_check_event(e->last ? e->pdoc : NULL, e->ev, e->after);
+	int err = check_key_records(e);
+
+	if (err < 0 || e->c->seen[R_KEY_MISMATCH])
+		return err;
+	err = xfa_keyring_check_event(e->last ? e->pdoc : NULL, e->ev, e->after);
 
 	if (err == 0 || err == XFA_ERROR)
 		return err;
@@ -538,19 +588,27 @@ static int check_document(struct vev *e)
 	return err;
 }
 
-/* The message begins "<case> #<seq> <type>". */
+/* The message is exactly the one the writer makes (xfa_event_message). */
 static int check_message(struct vev *e)
 {
 	const char *msg = e->c->ci.message ? e->c->ci.message : "";
-	char want[128];
-	size_t n;
+	unsigned char h[32];
+	char hex[65], *want, first[160];
+	int err = 0;
 
-	n = (size_t)snprintf(want, sizeof(want), "%s #%ld %s", e->s->id, e->seq,
-			     xfa_json_str(e->ev, "type"));
-	if (!strncmp(msg, want, n) && strchr(":\n", msg[n]))
-		return 0;
-	return find(e, R_MESSAGE_MISMATCH, NULL, "the commit message does not "
-		    "begin '%s'", want, NULL);
+	if (e->c->ci.nparents > 1)
+		return 0;   /* a resolution merge: verify_merge.c checks it */
+	xfa_sha256(h, e->buf, e->len);
+	xfa_hex(hex, h, 32);
+	if (!(want = xfa_event_message(e->ev, hex)))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	if (strcmp(msg, want)) {
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(want, "\n"), want);
+		err = find(e, R_MESSAGE_MISMATCH, NULL, "the commit message is not "
+			   "the event's ('%s', event-sha256 %.12s...)", first, hex);
+	}
+	free(want);
+	return err;
 }
 
 /* After a change to .xfa/: the workflow and calendar it names must load. */

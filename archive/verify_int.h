@@ -22,6 +22,8 @@ enum vreason {
 	R_ILLEGAL_KEYRING_CHANGE, R_ATTACHMENT_MISMATCH, R_DOCUMENT_MISMATCH,
 	R_MALFORMED_DOCUMENT, R_UNREADABLE_OBJECT, R_BAD_ROOT, R_UNTRUSTED_ROOT,
 	R_BAD_CHECKPOINT, R_ROLLBACK, R_HISTORY_REWRITTEN,
+	R_MERGE_DIVERGED, R_BAD_RESOLUTION, R_MERGE_NOT_ALLOWED,
+	R_FUTURE_TIME, R_TIME_BEFORE_PARENT, R_KEY_MISMATCH, R_BAD_MODE,
 	R_COUNT
 };
 
@@ -55,6 +57,8 @@ struct vshared {
 	int fatal;                        /* a failure that is not a finding */
 	char fatal_msg[1024];
 	char root[XFA_FPR_SIZE];          /* the root key, from the root commit */
+	int64_t now;                      /* the verifier's clock (seconds) */
+	int64_t skew;                     /* the clock skew allowed (seconds) */
 };
 
 #define VMETA_SLOTS 4
@@ -103,6 +107,8 @@ struct vc {
 	char hex[XFA_OID_HEX];
 	const xfa_oid *parent;        /* NULL for a root commit */
 	xfa_oid parent_tree;
+	int64_t parent_time;          /* the parent's committer time (the
+				       * later parent's at a merge) */
 	const xfa_meta *meta;         /* at the parent; NULL at the root */
 	const json_t *keyring;        /* the archive document whose keys apply */
 	json_t *own;                  /* root: the commit's own archive.json */
@@ -153,6 +159,16 @@ void xfa_verify_fatal(struct vshared *sh, int code, const char *msg);
  */
 int xfa_verify_meta(const xfa_meta **out, struct vthread *t,
 		    const xfa_oid *commit);
+
+/* Pieces of verify_commit.c that verify_merge.c uses. */
+int xfa_verify_on_change(const xfa_change *x, void *payload);  /* to c->ch */
+int xfa_verify_group(struct vc *c);       /* streams of c->ch */
+int xfa_verify_modes(struct vc *c);       /* bad-mode of c->ch */
+int xfa_verify_leftovers(struct vc *c);   /* unaccounted-file of c->ch */
+int xfa_verify_signature(struct vc *c);   /* the commit's SSHSIG and author */
+
+/* A merge commit, judged per record (verify_merge.c). */
+int xfa_verify_merge(struct vc *c);
 
 /*
  * Check commit `id` (at place `order` of the walk) against its parent

@@ -2,8 +2,8 @@
 # two offices move the same item at once; the later sync reports the
 # conflict (exit 65, nothing merged, the remote kept under
 # refs/xfa/conflicts/), `sync --resolve FX-... --keep remote` and, on a
-# second conflict, `--keep local` record a signed resolution merge plus a
-# signed note listing the discarded events' SHA-256; verify, git
+# second conflict, `--keep local` record a signed resolution merge whose
+# resolution event lists the discarded events' SHA-256; verify, git
 # verify-commit and git fsck accept the result and every office converges.
 . "$E2E/lib.sh"
 
@@ -23,6 +23,11 @@ for o in A01 B02 C03; do expect 0 $XFA clone "$PWD/srv/county.git" "$o.xfa" --of
 status() { $XFA -C "$1.xfa" --json risk show "$R" | $PY -c 'import json,sys; print(json.load(sys.stdin)["risk"]["status"])'; }
 notes() { $XFA -C "$1.xfa" --json risk log "$R" | $PY -c '
 import json,sys; print("\n".join(e.get("note", "") for e in json.load(sys.stdin)))'; }
+# discards OFFICE: the SHA-256 of every event a resolution of $R discarded
+discards() { $XFA -C "$1.xfa" --json risk log "$R" | $PY -c '
+import json,sys
+print("\n".join(d["sha256"] for e in json.load(sys.stdin)
+                for d in (e.get("resolution") or {}).get("discarded", [])))'; }
 # conflict OFFICE: the JSON sync report of OFFICE's conflicting sync into conflict.json
 conflict() {
 	expect 65 $XFA -C "$1.xfa" --json sync --as keys/clerk.key
@@ -86,7 +91,7 @@ notes B02 > notes.txt
 grep -q "A01 列入三级" notes.txt || die "the remote's event is not in the log"
 ! grep -q "B02 列入二级" notes.txt || die "the discarded event is still in the log"
 grep -q "resolve: keep remote" notes.txt || die "no resolution note"
-grep -q "sha256:$discarded" notes.txt || { cat notes.txt; die "the note does not list the discarded event $discarded"; }
+discards B02 | grep -qx "$discarded" || { discards B02; die "the resolution does not list the discarded event $discarded"; }
 git --git-dir=B02.xfa cat-file -e "$bhead" || die "the discarded history is not reachable"
 expect 0 $XFA -C B02.xfa risk log "$R"
 out_has "备注"    # the resolution note is the ledger's note event, in its words
@@ -110,7 +115,7 @@ $PY -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["outcome"]=="r
 notes C03 > notes.txt
 grep -q "C03 降为二级" notes.txt && ! grep -q "A01 已化解" notes.txt || { cat notes.txt; die "keep local kept the wrong side"; }
 grep -q "resolve: keep local" notes.txt || die "no resolution note"
-grep -q "sha256:$discarded" notes.txt || { cat notes.txt; die "the note does not list the discarded event $discarded"; }
+discards C03 | grep -qx "$discarded" || { discards C03; die "the resolution does not list the discarded event $discarded"; }
 expect 0 $XFA -C C03.xfa verify
 merged C03
 

@@ -364,7 +364,7 @@ caught message-mismatch "$A"
 fresh merge-that-is-not-a-union
 tree_of "$HEAD"; printf 'smuggled\n' > s.pdf; put "$dB/attachments/s.pdf" s.pdf
 like "$HEAD"; as clerk clerk@bureau.example; commit keys/clerk.key "$HEAD" "$HEAD~1"
-caught merge-commit -
+caught merge-commit "$B"
 
 [ "$n" -ge 25 ] || die "only $n tamperings"
 

@@ -1,0 +1,42 @@
+/* sync_int.h - the inside of sync: the merge's signer and the signed
+ * resolution events a resolution merge carries (sync_resolve.c).  Not a
+ * public header. */
+#ifndef XFA_SYNC_INT_H
+#define XFA_SYNC_INT_H
+
+#include "archive.h"
+#include "merge.h"
+
+/* What a merge being written needs: its signer, its time, its metadata
+ * and the files its resolution events add. */
+struct sync_res {
+	xfa_meta meta;           /* the metadata the merge holds */
+	int has_meta;
+	xfa_stamp now;           /* the merge's and its events' time */
+	char fpr[XFA_FPR_SIZE];
+	const char *roles[16];
+	xfa_tree_up *u;          /* event, signature and document of each */
+	size_t n, cap;
+};
+
+/*
+ * The signer of a merge whose metadata is that of `meta_at`: *who from the
+ * keyring, the time now.  XFA_EAUTH when the key is not in the keyring or
+ * holds no role that may integrate (archive.json "integrators").
+ */
+int xfa_sync_signer(struct sync_res *rs, xfa_ident *who, xfa_store *st,
+		    const xfa_oid *meta_at, const xfa_key *key);
+
+/*
+ * The resolution of diverged record `r` of plan `mp`: a "note" event,
+ * chained on the kept side's last event (the remote's when keep_remote),
+ * whose "resolution" lists every discarded event of the other side; its
+ * files are added to rs->u.  Returns 0 or a code.
+ */
+int xfa_sync_resolution(struct sync_res *rs, xfa_archive *a, const xfa_key *key,
+			const xfa_merge_plan *mp, const xfa_merge_rec *r,
+			int keep_remote, const char *remote);
+
+void xfa_sync_res_release(struct sync_res *rs);
+
+#endif
