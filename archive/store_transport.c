@@ -327,45 +327,72 @@ static int knownhost_type(git_cert_ssh_raw_type_t t)
 	}
 }
 
+/* A known_hosts verdict of ours beside libssh2's LIBSSH2_KNOWNHOST_CHECK_*. */
+#define KNOWN_REVOKED (-100)
+
+/*
+ * Add the lines of known_hosts file `path` to `kh` one at a time, so that a
+ * line libssh2 cannot parse (@cert-authority, an unknown key type) costs
+ * only itself.  1 if an "@revoked" line holds key `b64`, else 0.
+ */
+static int read_known_hosts(LIBSSH2_KNOWNHOSTS *kh, const char *path,
+			    const char *b64)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int revoked = 0;
+
+	if (!f)
+		return 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (!strncmp(line, "@revoked", 8) && b64 && strstr(line, b64))
+			revoked = 1;
+		if (!n || line[0] == '#' || line[0] == '@')
+			continue;
+		(void)libssh2_knownhost_readline(kh, line, (size_t)n,
+						 LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+	}
+	free(line);
+	fclose(f);
+	return revoked;
+}
+
 /*
  * Look host key `hk` of `host`:`port` up in ~/.ssh/known_hosts and
  * /etc/ssh/ssh_known_hosts (plain or hashed entries, [host]:port for a port
- * other than 22), with libssh2's reader.  LIBSSH2_KNOWNHOST_CHECK_*.
+ * other than 22) with libssh2's matcher: LIBSSH2_KNOWNHOST_CHECK_MATCH,
+ * _MISMATCH (the host is known with another key), _NOTFOUND, or
+ * KNOWN_REVOKED (an @revoked line names this key).
  */
 static int known_host(const git_cert_hostkey *hk, const char *host, int port)
 {
 	LIBSSH2_SESSION *s = libssh2_session_init();
 	LIBSSH2_KNOWNHOSTS *kh = s ? libssh2_knownhost_init(s) : NULL;
 	struct libssh2_knownhost *found = NULL;
-	char path[4096];
-	int rc = LIBSSH2_KNOWNHOST_CHECK_FAILURE, mismatch = 0, i;
+	char path[4096], *b64 = xfa_base64_encode((const unsigned char *)hk->hostkey,
+						  hk->hostkey_len);
+	int rc = LIBSSH2_KNOWNHOST_CHECK_NOTFOUND, revoked;
 
-	for (i = 0; kh && i < 2; i++) {
-		libssh2_knownhost_free(kh);
-		if (!(kh = libssh2_knownhost_init(s)))
-			break;
-		if (i == 0)
-			home_file(path, sizeof(path), ".ssh/known_hosts");
-		else
-			snprintf(path, sizeof(path), "/etc/ssh/ssh_known_hosts");
-		if (access(path, R_OK) != 0 ||
-		    libssh2_knownhost_readfile(kh, path, LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0)
-			continue;
+	home_file(path, sizeof(path), ".ssh/known_hosts");
+	revoked = kh ? read_known_hosts(kh, path, b64) : 0;
+	revoked |= kh ? read_known_hosts(kh, "/etc/ssh/ssh_known_hosts", b64) : 0;
+	if (revoked)
+		rc = KNOWN_REVOKED;
+	else if (kh)
 		rc = libssh2_knownhost_checkp(kh, host, port == 22 ? -1 : port,
 			hk->hostkey, hk->hostkey_len,
 			LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
 			knownhost_type(hk->raw_type), &found);
-		if (rc == LIBSSH2_KNOWNHOST_CHECK_MATCH)
-			break;
-		if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
-			mismatch = 1;
-	}
+	free(b64);
 	if (kh)
 		libssh2_knownhost_free(kh);
 	if (s)
 		libssh2_session_free(s);
-	return rc == LIBSSH2_KNOWNHOST_CHECK_MATCH ? rc :
-	       mismatch ? LIBSSH2_KNOWNHOST_CHECK_MISMATCH : LIBSSH2_KNOWNHOST_CHECK_NOTFOUND;
+	return rc == LIBSSH2_KNOWNHOST_CHECK_FAILURE ? LIBSSH2_KNOWNHOST_CHECK_NOTFOUND : rc;
 }
 
 static int on_certificate(git_cert *cert, int valid, const char *host,
@@ -405,7 +432,11 @@ static int on_certificate(git_cert *cert, int valid, const char *host,
 	for (n = b64 ? strlen(b64) : 0; n && b64[n - 1] == '='; n--)
 		b64[n - 1] = '\0';
 	x->cert_failed = 1;
-	if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
+	if (rc == KNOWN_REVOKED)
+		snprintf(x->cert_msg, sizeof(x->cert_msg), "the host key of '%s' "
+			 "(SHA256:%s) is marked @revoked in known_hosts: refused", name,
+			 b64 ? b64 : "?");
+	else if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
 		snprintf(x->cert_msg, sizeof(x->cert_msg), "the host key of '%s' has "
 			 "CHANGED: the server shows SHA256:%s, which is not the key "
 			 "~/.ssh/known_hosts holds for it (someone may be impersonating "

@@ -152,6 +152,13 @@ expect 77 $XFA clone "$SSH/county.git" a.xfa --office A01
 err_has "CHANGED"; err_has "$host_fpr"
 [ ! -e a.xfa ] || die "a refused clone left a folder"
 
+say "ssh: a host key marked @revoked is refused"
+{ echo "@revoked [127.0.0.1]:$SPORT $(cut -d' ' -f1,2 run/hostkey.pub)"
+  echo "[127.0.0.1]:$SPORT $(cut -d' ' -f1,2 run/hostkey.pub)"; } > "$HOME/.ssh/known_hosts"
+expect 77 $XFA clone "$SSH/county.git" a.xfa --office A01
+err_has "revoked"
+[ ! -e a.xfa ] || die "a refused clone left a folder"
+
 say "ssh:// with the agent's key, known_hosts hashed"
 { echo "[127.0.0.1]:$SPORT $(cut -d' ' -f1,2 run/hostkey.pub)"
   echo "$A22 $(cut -d' ' -f1,2 run/hostkey.pub)"; } > "$HOME/.ssh/known_hosts"
