@@ -42,6 +42,7 @@ int store_url_parse(store_url *u, const char *url)
 		end = p + strcspn(p, "/");
 	} else {
 		snprintf(u->scheme, sizeof(u->scheme), "local");
+		u->local = 1;
 		return 0;
 	}
 	if (!strcmp(u->scheme, "file")) {
