@@ -291,6 +291,75 @@ static int check_key_revoke(const json_t *before, const json_t *ev, const json_t
 	return 0;
 }
 
+/*
+ * keyring-merge: the resolution of an archive stream that diverged between
+ * two offices (SPEC 7.8a; verify_merge.c checks that it carries exactly the
+ * other side's keys and revocations): only keys change, each either a
+ * whole new record or an earlier revoked_at for a key already there.
+ */
+static int check_keyring_merge(const json_t *before, const json_t *ev,
+			       const json_t *after)
+{
+	const json_t *patch = json_object_get(ev, "patch");
+	json_t *keys = json_object_get(patch, "keys"), *rec;
+	const char *fpr, *at = xfa_json_str(ev, "at"), *rev;
+	xfa_stamp t, r, o;
+
+	if (!json_is_object(keys) || json_object_size(patch) != 1 ||
+	    !json_object_get(ev, "resolution"))
+		return xfa_error_set(XFA_EINVALID, "a keyring-merge event changes only "
+				     "keys, and names what it resolves");
+	if (xfa_stamp_parse(&t, at) < 0)
+		return XFA_EINVALID;
+	json_object_foreach(keys, fpr, rec) {
+		const json_t *old = xfa_keyring_find(before, fpr);
+		if (!old) {
+			if (xfa_keyring_record_check(fpr, rec) < 0)
+				return XFA_EINVALID;
+			continue;
+		}
+		rev = xfa_json_str(rec, "revoked_at");
+		if (json_object_size(rec) != 1 || !rev || xfa_stamp_parse(&r, rev) < 0 ||
+		    r.t > t.t)
+			return xfa_error_set(XFA_EINVALID, "keyring-merge: key %s takes "
+				"only a revoked_at no later than the event", fpr);
+		if (xfa_json_str(old, "revoked_at") &&
+		    (xfa_stamp_parse(&o, xfa_json_str(old, "revoked_at")) < 0 || o.t <= r.t))
+			return xfa_error_set(XFA_EINVALID, "keyring-merge: key %s is "
+				"revoked already, no later", fpr);
+	}
+	if (count_admins(after) < 1)
+		return xfa_error_set(XFA_EINVALID, "the archive must keep at least one admin key");
+	return 0;
+}
+
+static int64_t stamp_or_max(const char *s)
+{
+	xfa_stamp t;
+
+	return s && xfa_stamp_parse(&t, s) == 0 ? t.t : INT64_MAX;
+}
+
+json_t *xfa_keyring_merge_patch(const json_t *kept, const json_t *other)
+{
+	json_t *keys = json_object(), *rec;
+	const char *fpr, *ra;
+
+	if (!keys)
+		return NULL;
+	json_object_foreach(json_object_get(other, "keys"), fpr, rec) {
+		const json_t *k = xfa_keyring_find(kept, fpr);
+		if (!k) {
+			json_object_set(keys, fpr, rec);
+			continue;
+		}
+		ra = xfa_json_str(rec, "revoked_at");
+		if (ra && stamp_or_max(xfa_json_str(k, "revoked_at")) > stamp_or_max(ra))
+			json_object_set_new(keys, fpr, json_pack("{s:s}", "revoked_at", ra));
+	}
+	return json_pack("{s:o}", "keys", keys);
+}
+
 /* The risk ledger added to an archive made without one (xfa_ledger_enable):
  * once, with its own prefix and workflow, and nothing else changed. */
 static int check_ledger_enable(const json_t *before, const json_t *ev)
@@ -336,6 +405,8 @@ int xfa_keyring_check_event(const json_t *before, const json_t *ev,
 		return check_key_revoke(before, ev, after);
 	if (!strcmp(type, "ledger-enable"))
 		return check_ledger_enable(before, ev);
+	if (!strcmp(type, "keyring-merge"))
+		return check_keyring_merge(before, ev, after);
 	if (!strcmp(type, "config")) {
 		json_object_foreach(json_object_get(ev, "patch"), key, v)
 			if (!in_list(config_fields, key))

@@ -50,12 +50,21 @@ const char *xfa_keyring_principal(const json_t *rec);
 
 /*
  * Check an event on the archive's own stream ("init", "key-add",
- * "key-revoke", "config", "ledger-enable") given the document before (NULL
+ * "key-revoke", "config", "ledger-enable", "keyring-merge") given the document before (NULL
  * for init) and after it.  Returns 0, XFA_EINVALID or XFA_EAUTH with the
  * rule broken.
  */
 int xfa_keyring_check_event(const json_t *before, const json_t *ev,
 			    const json_t *after);
+
+/*
+ * The patch of the keyring-merge event that joins archive document `kept`
+ * with `other` (two sides of a diverged .xfa stream): every key `other`
+ * holds that `kept` lacks, whole, and every revocation of `other` that
+ * `kept` lacks or has later, as {"revoked_at": ...}.  {"keys": {...}}, a
+ * new reference; NULL when out of memory.
+ */
+json_t *xfa_keyring_merge_patch(const json_t *kept, const json_t *other);
 
 /*
  * git's allowed-signers file for the keyring: one line per key with its

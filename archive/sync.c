@@ -34,7 +34,25 @@ static void plan_release(struct plan *p)
 /* Is record r in conflict: diverged, or held in no mergeable way? */
 static int in_conflict(const xfa_merge_rec *r)
 {
-	return r->verdict == XFA_MERGE_DIVERGED || r->verdict == XFA_MERGE_BAD;
+	return (r->verdict == XFA_MERGE_DIVERGED && !r->seen) ||
+	       r->verdict == XFA_MERGE_BAD;
+}
+
+/*
+ * A .xfa stream both sides extended is joined by a keyring-merge when the
+ * remote's new events are key changes only (marked seen: no conflict).
+ */
+static int plan_meta(struct plan *p)
+{
+	xfa_merge_rec *x = xfa_merge_plan_find(&p->mp, XFA_META_DIR);
+	int ok;
+
+	if (!x || x->verdict != XFA_MERGE_DIVERGED)
+		return 0;
+	if ((ok = xfa_sync_meta_mergeable(p->st, &p->mp, x)) < 0)
+		return ok;
+	x->seen = ok;
+	return 0;
 }
 
 /*
@@ -55,7 +73,9 @@ static int plan_make(struct plan *p, xfa_store *st, const xfa_oid *local,
 	if ((err = xfa_store_merge_base(&base, st, local, remote)) < 0)
 		return err == XFA_ENOTFOUND ? xfa_error_set(XFA_EINVALID,
 			"the remote holds another archive (no common history)") : err;
-	return xfa_merge_plan_make(&p->mp, st, local, remote);
+	if ((err = xfa_merge_plan_make(&p->mp, st, local, remote)) < 0)
+		return err;
+	return plan_meta(p);
 }
 
 /* --- describing a conflict ------------------------------------------- */
@@ -293,10 +313,21 @@ static int write_merge(xfa_oid *out, const struct plan *p, xfa_archive *a,
 	if ((err = xfa_sync_signer(&rs, &who, p->st, meta_at, key)) < 0 ||
 	    (err = union_tree(&tree, p, keep_remote)) < 0)
 		goto done;
-	for (i = 0; i < p->mp.n && !err; i++)
-		if (p->mp.r[i].verdict == XFA_MERGE_DIVERGED)
-			err = xfa_sync_resolution(&rs, a, key, &p->mp, &p->mp.r[i],
-						  keep_remote, remote);
+	for (i = 0; i < p->mp.n && !err; i++) {
+		const xfa_merge_rec *r = &p->mp.r[i];
+		if (r->verdict != XFA_MERGE_DIVERGED)
+			continue;
+		if (r->seen) {                   /* the .xfa stream */
+			xfa_meta rm;
+			if ((err = xfa_meta_load(&rm, p->st, &p->remote)) < 0)
+				break;
+			err = xfa_sync_keyring_merge(&rs, a, key, &p->mp, r, rm.doc, remote);
+			xfa_meta_release(&rm);
+		} else {
+			err = xfa_sync_resolution(&rs, a, key, &p->mp, r, keep_remote,
+						  remote);
+		}
+	}
 	if (!err && rs.n)
 		err = xfa_store_tree_update(&tree, p->st, &tree, rs.u, rs.n);
 	if (!err)

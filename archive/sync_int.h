@@ -37,6 +37,24 @@ int xfa_sync_resolution(struct sync_res *rs, xfa_archive *a, const xfa_key *key,
 			const xfa_merge_plan *mp, const xfa_merge_rec *r,
 			int keep_remote, const char *remote);
 
+/*
+ * May a diverged .xfa stream `r` be joined by a keyring-merge (keeping the
+ * local side): are the remote's events after the common prefix key-add
+ * and key-revoke only?  1 or 0, or a code.
+ */
+int xfa_sync_meta_mergeable(xfa_store *st, const xfa_merge_plan *mp,
+			    const xfa_merge_rec *r);
+
+/*
+ * The keyring-merge event joining diverged .xfa record `r`: local's stream
+ * plus an admin-signed event carrying the remote's keys and revocations
+ * (remote_doc: the remote's archive.json) and listing the remote's events
+ * after the common prefix.  XFA_EAUTH unless the signer is an admin.
+ */
+int xfa_sync_keyring_merge(struct sync_res *rs, xfa_archive *a, const xfa_key *key,
+			   const xfa_merge_plan *mp, const xfa_merge_rec *r,
+			   const json_t *remote_doc, const char *remote);
+
 void xfa_sync_res_release(struct sync_res *rs);
 
 #endif

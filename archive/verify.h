@@ -13,13 +13,16 @@
  *   unknown-key            the commit's key is not in the keyring at its parent
  *   key-revoked            the key was revoked in the keyring at the parent
  *                          (later commits may not use it, whatever time
- *                          they claim)
+ *                          they claim); at a merge, the other parent's
+ *                          keyring revoked the merge's key, or a key that
+ *                          signed an event the merge carries in, before it
  *   key-not-yet-valid      the event's time precedes the key's valid_from
  *   author-mismatch        author/committer name or e-mail is not the key's
  *                          holder and principal, or their time/offset is
  *                          not the event's "at"
- *   message-mismatch       the commit message does not begin
- *                          "<case> #<seq> <type>" of its event
+ *   message-mismatch       the commit message is not exactly the one the
+ *                          writer makes for its event (xfa_event_message);
+ *                          a merge's does not begin "merge " or "resolve "
  *   missing-event          a (non-merge) commit that records no event and
  *                          changes nothing
  *   unaccounted-file       a path changed that the event does not account
@@ -29,8 +32,11 @@
  *                          calendar) changed without an admin event
  *                          listing it, any change outside a stream
  *   mixed-commit           one commit changes more than one case (stream)
- *   merge-commit           a merge whose tree is not the union of its
- *                          parents' trees (or has more than two parents)
+ *   merge-commit           a merge whose tree is not what the per-record
+ *                          rule gives (SPEC 7.8a, archive/merge.h): for each
+ *                          record (case, risk item, .xfa) one parent holds a
+ *                          prefix of, the longer side's folder exactly;
+ *                          nothing else changed (or more than two parents)
  *   malformed-event        the event file is not strict JSON, breaks
  *                          schemas/event.schema.json, is not in canonical
  *                          form, or its file name is not its seq
@@ -75,6 +81,28 @@
  *                          went back)
  *   history-rewritten      the checkpointed head is missing from main's
  *                          history (rewritten and force-updated)
+ *   merge-diverged         a record both parents extended past a common
+ *                          prefix (neither stream a prefix of the other),
+ *                          merged without a resolution event
+ *   bad-resolution         a resolution event that does not match what
+ *                          diverged: not a note (a keyring-merge for .xfa)
+ *                          on the kept side's last event, a "resolution"
+ *                          that does not name the kept side or list every
+ *                          discarded event with its sha256, a keyring-merge
+ *                          that does not carry exactly the other side's keys
+ *                          and revocations, or a resolution of a record that
+ *                          did not diverge
+ *   merge-not-allowed      a merge signed by a key none of whose roles is in
+ *                          archive.json "integrators" (default admin, clerk)
+ *   future-time            an event (or a merge) dated after the verifier's
+ *                          clock plus the skew (clock_skew_minutes, 10)
+ *   time-before-parent     an event (or a merge) dated before its parent
+ *                          commit (the later parent) less the skew
+ *   key-mismatch           a key record whose public_key is not the key its
+ *                          fingerprint names
+ *   bad-mode               a file a commit adds or changes that is not a
+ *                          regular file (mode 100644: a symlink, an
+ *                          executable, a submodule)
  *
  * severity "deadline" (listed apart; exit 1 only with --strict):
  *   late-<rule>            deadline rule <rule> of the workflow was missed

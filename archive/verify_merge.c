@@ -205,6 +205,31 @@ static void reset_changes(struct vc *c)
 	c->nch = c->more = c->nstreams = 0;
 }
 
+/* Is this discarded archive event a key-add or key-revoke? */
+static int keyring_only(const char *buf, size_t len)
+{
+	json_t *ev = json_loadb(buf, len, 0, NULL);
+	const char *t = xfa_json_str(ev, "type");
+	int ok = t && (!strcmp(t, "key-add") || !strcmp(t, "key-revoke"));
+
+	json_decref(ev);
+	return ok;
+}
+
+/* A keyring-merge carries exactly the other side's keys and revocations:
+ * 1 if not, 0 if it does, or a code. */
+static int keyring_decision(struct vm *m, const json_t *ev, int keep)
+{
+	json_t *want = xfa_keyring_merge_patch(m->meta[keep]->doc, m->meta[1 - keep]->doc);
+	int same;
+
+	if (!want)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	same = json_equal(want, json_object_get(ev, "patch"));
+	json_decref(want);
+	return !same;
+}
+
 /* The resolution event's "resolution" names side `keep` and discards
  * exactly the other side's events after the common prefix. */
 static int check_decision(struct vm *m, const xfa_merge_rec *r, int keep,
@@ -215,8 +240,8 @@ static int check_decision(struct vm *m, const xfa_merge_rec *r, int keep,
 	unsigned char h[32];
 	json_t *ev = NULL;
 	unsigned seq, other = r->n[1 - keep];
+	int meta = !strcmp(r->id, XFA_META_NAME), err;
 	size_t len, i;
-	int err;
 
 	xfa_event_path(path, sizeof(path), r->dir, r->n[keep] + 1, "json");
 	if ((err = xfa_store_read(&buf, &len, m->c->t->st, merge, path)) < 0)
@@ -227,8 +252,13 @@ static int check_decision(struct vm *m, const xfa_merge_rec *r, int keep,
 		return err == XFA_ERROR ? err : 0;   /* malformed-event, reported */
 	res = json_object_get(ev, "resolution");
 	d = json_object_get(res, "discarded");
-	err = 0;
-	if (!res || strcmp(xfa_json_str(ev, "type") ? xfa_json_str(ev, "type") : "", "note") ||
+	err = meta ? keyring_decision(m, ev, keep) : 0;
+	if (err < 0) {
+		json_decref(ev);
+		return err;
+	}
+	if (err || !res || strcmp(xfa_json_str(ev, "type") ? xfa_json_str(ev, "type") : "",
+			   meta ? "keyring-merge" : "note") ||
 	    strcmp(xfa_json_str(res, "keep") ? xfa_json_str(res, "keep") : "",
 		   keep ? "remote" : "local") ||
 	    json_array_size(d) != other - r->common)
@@ -241,6 +271,8 @@ static int check_decision(struct vm *m, const xfa_merge_rec *r, int keep,
 			return xfa_verify_soft(m->c, err, r->id, path);
 		}
 		xfa_sha256(h, buf, len);
+		if (meta && !keyring_only(buf, len))
+			err = 1;         /* a configuration change cannot be merged */
 		free(buf);
 		xfa_hex(hex, h, 32);
 		want = json_array_get(d, i);
@@ -251,10 +283,12 @@ static int check_decision(struct vm *m, const xfa_merge_rec *r, int keep,
 	if (!err)
 		return 0;
 	return xfa_verify_find(m->c, R_BAD_RESOLUTION, r->id, (long)r->n[keep] + 1, NULL,
-		"the resolution of %s must be a note keeping %s and listing the "
-		"%u discarded events #%u-#%u of the %s side with their sha256",
-		r->id, keep ? "remote" : "local", other - r->common, r->common + 1,
-		other, keep ? "local" : "remote");
+		"the resolution of %s must be a %s keeping %s and listing the "
+		"%u discarded events #%u-#%u of the %s side with their sha256%s",
+		r->id, meta ? "keyring-merge" : "note", keep ? "remote" : "local",
+		other - r->common, r->common + 1, other, keep ? "local" : "remote",
+		meta ? " (key events only), carrying exactly the other side's keys "
+		"and revocations" : "");
 }
 
 /* The merge holds side `keep`'s folder plus one event: check that event
@@ -295,7 +329,7 @@ static int check_diverged(struct vm *m, const xfa_merge_rec *r, const xfa_oid *m
 	unsigned n;
 	int err, keep;
 
-	if (!strcmp(r->id, XFA_META_NAME) || xfa_oid_is_zero(mt) ||
+	if (xfa_oid_is_zero(mt) ||
 	    xfa_oid_equal(mt, &r->tree[0]) || xfa_oid_equal(mt, &r->tree[1]))
 		return xfa_verify_find(m->c, R_MERGE_DIVERGED, r->id, 0, r->dir,
 			"merge %.12s: %s diverged after event #%u (first parent %u "
@@ -377,6 +411,23 @@ static int check_record(struct vm *m, xfa_merge_rec *r)
 	return carried(m, r, take, r->common + 1, r->n[take]);
 }
 
+/* Which side a merge keeps of diverged record x (its next event is that
+ * side's); the first when neither (reported when the record is checked). */
+static int kept_side(int *keep, struct vm *m, const xfa_merge_rec *x)
+{
+	xfa_oid e, s1;
+	int err;
+
+	*keep = 0;
+	if ((err = xfa_merge_event_id(&e, m->c->t->st, &m->c->ci.id, x->dir,
+				      x->common + 1)) < 0 ||
+	    (err = xfa_merge_event_id(&s1, m->c->t->st, &m->plan.c[1], x->dir,
+				      x->common + 1)) < 0)
+		return xfa_verify_soft(m->c, err, x->id, x->dir);
+	*keep = !xfa_oid_is_zero(&e) && xfa_oid_equal(&e, &s1);
+	return 0;
+}
+
 static int load_sides(struct vm *m)
 {
 	struct vc *c = m->c;
@@ -395,6 +446,9 @@ static int load_sides(struct vm *m)
 		return xfa_verify_soft(c, err, NULL, NULL);
 	x = xfa_merge_plan_find(&m->plan, XFA_META_DIR);
 	m->keep_meta = x && x->verdict == XFA_MERGE_TAKE1;
+	if (x && x->verdict == XFA_MERGE_DIVERGED &&
+	    (err = kept_side(&m->keep_meta, m, x)) < 0)
+		return err;
 	for (i = 0; i < 2; i++)
 		m->revokes[i] = revokes_more(m->meta[i]->doc, m->meta[1 - i]->doc);
 	c->meta = m->meta[m->keep_meta];

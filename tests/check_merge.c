@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin.h"
 #include "case.h"
+#include "json.h"
+#include "keyring.h"
 #include "check_fixture.h"
 #include "error.h"
 #include "merge.h"
@@ -249,6 +252,65 @@ START_TEST(criss_cross)
 }
 END_TEST
 
+/* A revocation on each side: the .xfa streams diverge; the admin's sync
+ * joins them with a keyring-merge holding both revocations, which verify
+ * accepts; a clerk's sync may not. */
+START_TEST(keyring_merged_from_both_sides)
+{
+	xfa_key *k1 = NULL, *k2 = NULL;
+	char f1[XFA_FPR_SIZE], f2[XFA_FPR_SIZE];
+	const xfa_meta *m;
+	xfa_sync_result r;
+	xfa_merge_plan p;
+	xfa_oid ha, hb;
+
+	ck_assert_int_eq(xfa_key_generate(&k1), 0);
+	ck_assert_int_eq(xfa_key_generate(&k2), 0);
+	xfa_pubkey_fingerprint(f1, xfa_key_public(k1));
+	xfa_pubkey_fingerprint(f2, xfa_key_public(k2));
+	ck_assert_int_eq(xfa_admin_key_add(fx.a, fx.admin, xfa_key_public(k1), "k1",
+					   NULL, "clerk"), 0);
+	ck_assert_int_eq(xfa_admin_key_add(fx.a, fx.admin, xfa_key_public(k2), "k2",
+					   NULL, "clerk"), 0);
+	xfa_archive_free(a);
+	xfa_archive_free(b);
+	fx_rmrf(pa);
+	fx_rmrf(pb);
+	ck_assert_int_eq(xfa_sync_clone(NULL, fx.path, pa, "A01"), 0);
+	ck_assert_int_eq(xfa_sync_clone(NULL, fx.path, pb, "B02"), 0);
+	ck_assert_int_eq(xfa_archive_open(&a, pa), 0);
+	ck_assert_int_eq(xfa_archive_open(&b, pb), 0);
+	ck_assert_int_eq(xfa_admin_key_revoke(a, fx.admin, f1), 0);
+	ck_assert_int_eq(xfa_admin_key_revoke(b, fx.admin, f2), 0);
+	ha = head(a);
+	hb = head(b);
+	fetch(b, pa, "a");
+	ck_assert_int_eq(xfa_merge_plan_make(&p, xfa_archive_store(b), &hb, &ha), 0);
+	ck_assert_int_eq(rec(&p, "archive")->verdict, XFA_MERGE_DIVERGED);
+	xfa_merge_plan_release(&p);
+	/* a clerk may merge cases, not two keyrings */
+	ck_assert_int_eq(xfa_sync_run(&r, b, "a", fx.clerk, 0), XFA_EAUTH);
+	xfa_sync_result_release(&r);
+	ck_assert_msg(xfa_sync_run(&r, b, "a", fx.admin, 0) == 0, "%s", xfa_error_last());
+	ck_assert_int_eq(r.outcome, XFA_SYNC_MERGED);
+	xfa_sync_result_release(&r);
+	verifies(pb);
+	xfa_archive_free(b);
+	ck_assert_int_eq(xfa_archive_open(&b, pb), 0);
+	ck_assert_int_eq(xfa_archive_meta(&m, b), 0);
+	ck_assert_ptr_nonnull(xfa_json_str(xfa_keyring_find(m->doc, f1), "revoked_at"));
+	ck_assert_ptr_nonnull(xfa_json_str(xfa_keyring_find(m->doc, f2), "revoked_at"));
+	/* and back: a fast-forwards to the joined keyring */
+	ck_assert_int_eq(xfa_store_remote_add(xfa_archive_store(a), "b", pb), 0);
+	ck_assert_int_eq(xfa_sync_run(&r, a, "b", fx.clerk, 0), 0);
+	ck_assert_int_eq(r.outcome, XFA_SYNC_FASTFORWARD);
+	xfa_sync_result_release(&r);
+	verifies(pa);
+	xfa_key_free(k1);
+	xfa_key_free(k2);
+}
+END_TEST
+
 Suite *merge_suite(void); /* found by the runner: see the Makefile */
 Suite *merge_suite(void)
 {
@@ -261,6 +323,7 @@ Suite *merge_suite(void)
 	tcase_add_test(t, one_side_changed);
 	tcase_add_test(t, both_changed_and_ancestor);
 	tcase_add_test(t, criss_cross);
+	tcase_add_test(t, keyring_merged_from_both_sides);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -27,7 +27,7 @@ exec(sys.argv[1])
 sys.stdout.write(json.dumps(d, indent=2, ensure_ascii=False, sort_keys=True) + "\n")' "$@"; }
 recommit() {   # recommit KEY [PARENT]: the index's tree with the head's author (or AN, AE), time, message
 	an=${AN:-$(G log -1 --format=%an main)}; ae=${AE:-$(G log -1 --format=%ae main)}
-	ad=$(G log -1 --format=%ad --date=raw main); msg=$(G log -1 --format=%B main)
+	ad=$(G log -1 --format=%ad --date=raw main); msg=${MSG:-$(G log -1 --format=%B main)}
 	tree=$(G write-tree); key=$1; shift
 	ps=""; for p in "$@"; do ps="$ps -p $p"; done
 	c=$(GIT_AUTHOR_NAME="$an" GIT_AUTHOR_EMAIL="$ae" GIT_AUTHOR_DATE="$ad" \
@@ -66,7 +66,9 @@ old_archive() {
 	put .xfa/archive.json doc.json
 	esign ev1.json keys/admin.key
 	put .xfa/events/000001.json ev1.json; put .xfa/events/000001.sig ev1.json.sig
-	recommit keys/admin.key
+	# the writer's message names the event's hash (verify requires it whole)
+	MSG=$(printf 'archive #1 init\n\nevent-sha256: %s' "$(sha256sum ev1.json | cut -d' ' -f1)") \
+		recommit keys/admin.key
 	unset GIT_INDEX_FILE
 }
 
@@ -163,6 +165,7 @@ G read-tree main
 canon 'd["by"] = sys.argv[2]' "$clerk" < ev.json > evc.json
 esign evc.json keys/clerk.key
 put "$ev" evc.json; put "${ev%.json}.sig" evc.json.sig
+MSG=$(G log -1 --format=%s main; printf '\nevent-sha256: %s' "$(sha256sum evc.json | cut -d' ' -f1)") \
 AN=clerk AE=clerk@bureau.example recommit keys/clerk.key "$(G rev-parse main^)"
 unset GIT_INDEX_FILE
 set +e; XFA_ARCHIVE=$T $XFA --json verify > report.json 2> report.err; st=$?; set -e
