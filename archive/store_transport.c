@@ -9,6 +9,8 @@
 #include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "key.h"
@@ -255,6 +257,26 @@ static int give_up(store_xfer *x, const char *user, const char *tried)
 	return GIT_EAUTH;
 }
 
+/* Does an ssh-agent answer at SSH_AUTH_SOCK?  (libgit2 gives up on a stale
+ * socket instead of going on to the key files.) */
+static int agent_alive(void)
+{
+	const char *path = getenv("SSH_AUTH_SOCK");
+	struct sockaddr_un sa;
+	int fd, ok;
+
+	if (!path || !*path || strlen(path) >= sizeof(sa.sun_path))
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return 0;
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
 /* An ssh key: the agent's keys first, then ~/.ssh's key files, each once. */
 static int ssh_key(git_credential **out, store_xfer *x, const char *user)
 {
@@ -264,7 +286,7 @@ static int ssh_key(git_credential **out, store_xfer *x, const char *user)
 
 	if (x->ssh_step == 0) {
 		x->ssh_step = 1;
-		if (getenv("SSH_AUTH_SOCK") && *getenv("SSH_AUTH_SOCK")) {
+		if (agent_alive()) {
 			snprintf(x->tried_buf, sizeof(x->tried_buf), "the ssh-agent's keys");
 			return git_credential_ssh_key_from_agent(out, user);
 		}

@@ -169,9 +169,10 @@ a1=$(XFA_ARCHIVE=$PWD/A01.xfa new_case "$F/12-social-security.json")
 expect 0 $LKS $XFA -C A01.xfa sync --as keys/clerk.key
 out_has "pushed"
 
-say "ssh with ~/.ssh/id_ed25519 (no agent); an agent key the server refuses first"
+say "ssh with ~/.ssh/id_ed25519 (a stale agent socket); an agent key the server refuses first"
 cp run/filekey "$HOME/.ssh/id_ed25519"; cp run/filekey.pub "$HOME/.ssh/id_ed25519.pub"
-expect 0 env -u SSH_AUTH_SOCK $XFA clone "$SSH/county.git" B02.xfa --office B02
+: > run/stale.sock
+expect 0 env SSH_AUTH_SOCK="$PWD/run/stale.sock" $XFA clone "$SSH/county.git" B02.xfa --office B02
 ssh-add -q -D 2> /dev/null; ssh-add -q run/stranger 2> /dev/null
 b1=$(XFA_ARCHIVE=$PWD/B02.xfa new_case "$F/07-other.json")
 expect 0 $XFA -C B02.xfa sync --as keys/clerk.key
