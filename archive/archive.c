@@ -242,13 +242,23 @@ int xfa_append_stream(xfa_append_ctx *c, const char *name, const char *dir,
 	json_object_set_new(c->ev, "prev", c->stream.seq ? json_string(c->stream.prev)
 							 : json_null());
 	if (c->stream.last) {
+		int64_t skew = c->meta ? c->meta->skew : XFA_SKEW_DEFAULT;
+		char at[XFA_STAMP_SIZE];
 		xfa_stamp last;
-		if (xfa_stamp_parse(&last, xfa_json_str(c->stream.last, "at")) == 0 &&
-		    last.t > c->now.t)
+		if (xfa_stamp_parse(&last, xfa_json_str(c->stream.last, "at")) < 0 ||
+		    last.t <= c->now.t)
+			return 0;
+		if (last.t - c->now.t > skew)
 			return xfa_error_set(XFA_EINVALID,
-				"the clock (%s) is behind the last event of %s (%s)",
+				"the clock (%s) is behind the last event of %s (%s) by "
+				"more than the allowed %lld minutes: set the clock right",
 				xfa_json_str(c->ev, "at"), name,
-				xfa_json_str(c->stream.last, "at"));
+				xfa_json_str(c->stream.last, "at"), (long long)(skew / 60));
+		/* another office's clock is a little ahead (SPEC 7.8b): record
+		 * this event at that time, so each stream stays in order */
+		c->now.t = last.t;
+		xfa_stamp_format(at, &c->now);
+		json_object_set_new(c->ev, "at", json_string(at));
 	}
 	return 0;
 }
@@ -340,7 +350,7 @@ static int append_on(xfa_oid *out_commit, unsigned *out_seq, xfa_archive *a,
 		goto done;
 	}
 	if (!json_object_get(c.ev, "effective"))
-		json_object_set_new(c.ev, "effective", json_string(now));
+		json_object_set(c.ev, "effective", json_object_get(c.ev, "at"));
 	if (!(newdoc = xfa_event_replay(c.stream.doc, c.ev))) {
 		err = xfa_error_set(XFA_ERROR, "out of memory");
 		goto done;

@@ -313,6 +313,11 @@ static int write_merge(xfa_oid *out, const struct plan *p, xfa_archive *a,
 	if ((err = xfa_sync_signer(&rs, &who, p->st, meta_at, key)) < 0 ||
 	    (err = union_tree(&tree, p, keep_remote)) < 0)
 		goto done;
+	for (i = 0; i < p->mp.n && !err; i++)
+		if (p->mp.r[i].verdict == XFA_MERGE_DIVERGED)
+			err = xfa_sync_resolution_time(&rs, p->st, &p->mp, &p->mp.r[i],
+						       p->mp.r[i].seen ? 0 : keep_remote);
+	who.when = rs.now.t;
 	for (i = 0; i < p->mp.n && !err; i++) {
 		const xfa_merge_rec *r = &p->mp.r[i];
 		if (r->verdict != XFA_MERGE_DIVERGED)

@@ -13,6 +13,7 @@ struct sync_res {
 	xfa_meta meta;           /* the metadata the merge holds */
 	int has_meta;
 	xfa_stamp now;           /* the merge's and its events' time */
+	int64_t clock;           /* this machine's clock */
 	char fpr[XFA_FPR_SIZE];
 	const char *roles[16];
 	xfa_tree_up *u;          /* event, signature and document of each */
@@ -54,6 +55,16 @@ int xfa_sync_meta_mergeable(xfa_store *st, const xfa_merge_plan *mp,
 int xfa_sync_keyring_merge(struct sync_res *rs, xfa_archive *a, const xfa_key *key,
 			   const xfa_merge_plan *mp, const xfa_merge_rec *r,
 			   const json_t *remote_doc, const char *remote);
+
+/*
+ * Move rs->now up to the time of the last event of side `keep` of record
+ * r when another office's clock put it ahead of ours (within the skew, so
+ * each stream stays in order and every event of the merge has the merge's
+ * time); XFA_EINVALID beyond the skew.
+ */
+int xfa_sync_resolution_time(struct sync_res *rs, xfa_store *st,
+			     const xfa_merge_plan *mp, const xfa_merge_rec *r,
+			     int keep);
 
 void xfa_sync_res_release(struct sync_res *rs);
 

@@ -23,8 +23,10 @@ int xfa_sync_signer(struct sync_res *rs, xfa_ident *who, xfa_store *st,
 		return err;
 	rs->has_meta = 1;
 	xfa_pubkey_fingerprint(rs->fpr, xfa_key_public(key));
-	if ((err = xfa_stamp_now(&rs->now, rs->meta.off)) < 0 ||
-	    (err = xfa_keyring_roles(rs->roles, 16, rs->meta.doc, rs->fpr,
+	if ((err = xfa_stamp_now(&rs->now, rs->meta.off)) < 0)
+		return err;
+	rs->clock = rs->now.t;
+	if ((err = xfa_keyring_roles(rs->roles, 16, rs->meta.doc, rs->fpr,
 				     rs->now.t)) < 0)
 		return err;
 	if (!xfa_meta_may_integrate(rs->meta.doc, rs->roles))
@@ -93,6 +95,37 @@ static int decision(json_t **out, xfa_store *st, const xfa_merge_plan *mp,
 	*out = json_pack("{s:s, s:o}", "keep", keep ? "remote" : "local",
 			 "discarded", list);
 	return *out ? 0 : xfa_error_set(XFA_ERROR, "out of memory");
+}
+
+int xfa_sync_resolution_time(struct sync_res *rs, xfa_store *st,
+			     const xfa_merge_plan *mp, const xfa_merge_rec *r,
+			     int keep)
+{
+	char path[320], *buf = NULL;
+	json_t *ev = NULL;
+	xfa_stamp last;
+	size_t len;
+	int err;
+
+	if (!r->n[keep])
+		return 0;
+	xfa_event_path(path, sizeof(path), r->dir, r->n[keep], "json");
+	if ((err = xfa_store_read(&buf, &len, st, &mp->c[keep], path)) < 0)
+		return err;
+	err = xfa_json_parse(&ev, buf, len, path);
+	free(buf);
+	if (err < 0)
+		return err;
+	err = xfa_stamp_parse(&last, xfa_json_str(ev, "at"));
+	json_decref(ev);
+	if (err < 0 || last.t <= rs->now.t)
+		return 0;
+	if (last.t - rs->clock > rs->meta.skew)
+		return xfa_error_set(XFA_EINVALID, "the clock is behind the last event "
+			"of %s by more than the allowed %lld minutes: set the clock right",
+			r->id, (long long)(rs->meta.skew / 60));
+	rs->now.t = last.t;
+	return 0;
 }
 
 /* A fresh append context for an event built on side `keep` of the plan. */
