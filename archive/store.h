@@ -237,6 +237,14 @@ int xfa_store_walk(xfa_store *st, const xfa_oid *from,
 		   int (*fn)(const xfa_oid *id, void *payload), void *payload);
 
 /*
+ * Every commit reachable from `from`, each once, depth first along first
+ * parents (not in date order), in memory of about 40 bytes a commit
+ * (libgit2's revwalk keeps some 130): for whole-history verification.  Stops and returns fn's value if non-zero.
+ */
+int xfa_store_walk_lean(xfa_store *st, const xfa_oid *from,
+			int (*fn)(const xfa_oid *id, void *payload), void *payload);
+
+/*
  * The same walk with the history of `hide` (may be NULL) left out, as
  * `git rev-list from ^hide`: the commits after it.  `topo` orders parents
  * after all their children (and the walk reads every commit first).
