@@ -13,7 +13,7 @@
 
 static const char usage[] =
 	"xfa verify-export FILE.tar|FILE.zip [--trust FPR] [--max-bytes N] [--max-entry-bytes N]\n"
-	"                  [--max-entries N]";
+	"                  [--max-entries N] [--max-kept-bytes N]";
 
 static int parse_limit(uint64_t *out, const char *opt, const char *s)
 {
@@ -29,6 +29,7 @@ static int parse_limit(uint64_t *out, const char *opt, const char *s)
 static void print_report(const json_t *r)
 {
 	const json_t *f, *sg = json_object_get(r, "signer");
+	const json_t *root = json_object_get(r, "root");
 	size_t i;
 
 	json_array_foreach(json_object_get(r, "findings"), i, f)
@@ -38,6 +39,10 @@ static void print_report(const json_t *r)
 		return;
 	long long n;
 
+	if (xfa_json_str(root, "statement"))
+		printf("root: %s\n", xfa_json_str(root, "statement"));
+	json_array_foreach(json_object_get(r, "unproven"), i, f)
+		printf("not re-proved: %s\n", json_string_value(f));
 	printf("%s: %s", xfa_json_str(r, "package"),
 	       json_is_true(json_object_get(r, "ok")) ? "OK" : "FAILED");
 	n = xfa_json_int(r, "cases", 0);
@@ -60,6 +65,7 @@ int cmd_verify_export(int argc, char **argv)
 		{ "max-bytes", required_argument, 0, 'b' },
 		{ "max-entry-bytes", required_argument, 0, 'e' },
 		{ "max-entries", required_argument, 0, 'n' },
+		{ "max-kept-bytes", required_argument, 0, 'k' },
 		{ "trust", required_argument, 0, 't' },
 		{ 0, 0, 0, 0 }
 	};
@@ -80,6 +86,7 @@ int cmd_verify_export(int argc, char **argv)
 		st = c == 'b' ? parse_limit(&lim.total, "--max-bytes", optarg) :
 		     c == 'e' ? parse_limit(&lim.entry, "--max-entry-bytes", optarg) :
 		     c == 'n' ? parse_limit(&lim.entries, "--max-entries", optarg) :
+		     c == 'k' ? parse_limit(&lim.kept, "--max-kept-bytes", optarg) :
 		     cli_usage(usage, NULL);
 		if (st)
 			return st;
