@@ -388,6 +388,36 @@ else
 	grep -q "key-revoked\|revoked" sync.err || miss "the refusal does not say why: $(head -c 300 sync.err)"
 fi
 
+# --- 3b. a keyring changed in two offices, joined --------------------------------
+
+LABEL="control: each office revokes a key; the clerk may not join the keyrings, the admin does"
+say "$LABEL"
+sfp=$(fpr sshk/sshclerk.pub); afp=$(fpr keys/auditor.pub)
+rm -rf k1.xfa k2.xfa; cp -a base.xfa k1.xfa; cp -a base.xfa k2.xfa
+$XFA -C k1.xfa keyring revoke "$sfp" --as keys/admin.key > /dev/null
+$XFA -C k2.xfa keyring revoke "$afp" --as keys/admin.key > /dev/null
+$XFA -C k1.xfa remote add k2 "$PWD/k2.xfa" > /dev/null
+before=$(head_of k1.xfa)
+want 77 $XFA -C k1.xfa sync k2 --no-push --as keys/clerk.key
+[ "$(head_of k1.xfa)" = "$before" ] || miss "a refused keyring join moved main"
+want 0 $XFA -C k1.xfa sync k2 --no-push --as keys/admin.key
+want 0 $XFA -C k1.xfa verify
+want 0 $XFA -C k1.xfa --json keyring list
+$PY - .out "$sfp" "$afp" <<'EOF' || miss "the joined keyring lacks a revocation"
+import json, sys
+keys = json.load(open(sys.argv[1]))
+assert keys[sys.argv[2]].get("revoked_at") and keys[sys.argv[3]].get("revoked_at"), keys
+EOF
+JOIN=$(head_of k1.xfa)
+
+fresh "a keyring-merge that leaves out the other office's revocation" k1.xfa
+redo "$JOIN" "d['patch']['keys'] = {}" "del d['keys']['$afp']['revoked_at']"
+caught bad-resolution archive
+
+fresh "a keyring-merge that also lifts this office's revocation" k1.xfa
+redo "$JOIN" "d['patch']['keys']['$sfp'] = {'revoked_at': None}" "del d['keys']['$sfp']['revoked_at']"
+caught "bad-resolution|illegal-keyring-change" archive
+
 # --- 4. time ------------------------------------------------------------------
 
 fresh "an event dated 2099"
