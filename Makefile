@@ -92,12 +92,17 @@ check: deps
 check-unit: $(BUILD)/check_xfa $(BUILD)/xfa
 	XFA_SCHEMA_SUITE=/usr/share/json-schema-test-suite/tests/draft7 $(BUILD)/check_xfa
 
-check-e2e: $(BUILD)/xfa $(BUILD)/sshsign
+check-e2e: $(BUILD)/xfa $(BUILD)/sshsign $(BUILD)/sktool
 	sh tests/e2e/run.sh $(BUILD)/xfa
 
 # Test tool: signs like `ssh-keygen -Y sign` with xfa key files (tamper tests).
 $(BUILD)/sshsign: $(BUILD)/tests/e2e/sshsign.o $(BUILD)/libxfa.a
 	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(BUILD)/libxfa.a $(LIBS)
+
+# Test tool: a software FIDO2 key (sk-ssh-ed25519) signing as PROTOCOL.u2f
+# says, as ssh-keygen -Y sign and as an ssh-agent (t_agent).
+$(BUILD)/sktool: $(BUILD)/tests/e2e/sktool.o
+	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(LIBS)
 
 # Benchmark of xfa export and verify-export (tests/bench/export.c).
 $(BUILD)/bench_export: $(BUILD)/tests/bench/export.o $(BUILD)/libxfa.a

@@ -41,7 +41,16 @@ static int note_text_ok(const char *s, size_t n)
 	return 1;
 }
 
-int xfa_checkpoint_origin(char *out, size_t n, const json_t *archive_doc)
+/* An office code: 1 to 8 of A-Z and 0-9 (as xfa_sync_office_check). */
+static int office_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= 8 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == n;
+}
+
+int xfa_checkpoint_origin(char *out, size_t n, const json_t *archive_doc,
+			  const char *office)
 {
 	const char *fonds = xfa_json_str(archive_doc, "fonds");
 	const char *name = xfa_json_str(archive_doc, "name");
@@ -49,11 +58,38 @@ int xfa_checkpoint_origin(char *out, size_t n, const json_t *archive_doc)
 
 	if (!fonds || !name)
 		return xfa_error_set(XFA_EINVALID, "archive.json lacks fonds or name");
-	len = snprintf(out, n, XFA_CHECKPOINT_ORIGIN "/%s/%s", fonds, name);
+	if (office && *office && !office_ok(office))
+		return xfa_error_set(XFA_EINVALID, "office code '%s' is not 1 to 8 "
+				     "of A-Z and 0-9", office);
+	len = snprintf(out, n, XFA_CHECKPOINT_ORIGIN "/%s/%s%s%s", fonds, name,
+		       office && *office ? "/" : "", office ? office : "");
 	if (len < 0 || (size_t)len >= n || !note_text_ok(out, (size_t)len) ||
-	    strchr(out, '\n'))
+	    strchr(out, '\n') || strchr(fonds, '/') || strchr(name, '/'))
 		return xfa_error_set(XFA_EINVALID,
 			"the archive's name cannot stand in a checkpoint origin");
+	return 0;
+}
+
+int xfa_checkpoint_office(char *out, size_t n, xfa_store *st)
+{
+	char *v = NULL;
+	int err = xfa_store_config_get(&v, st, "xfa.office");
+
+	out[0] = '\0';
+	if (err == XFA_ENOTFOUND) {
+		xfa_error_clear();
+		return 0;
+	}
+	if (err < 0)
+		return err;
+	if (!office_ok(v) || strlen(v) >= n) {
+		err = xfa_error_set(XFA_EINVALID, "git config xfa.office '%s' is "
+				    "not an office code", v);
+		free(v);
+		return err;
+	}
+	snprintf(out, n, "%s", v);
+	free(v);
 	return 0;
 }
 
@@ -92,9 +128,13 @@ static int sign_line(char **out, const char *name, const xfa_key *k,
 	unsigned char blob[68];
 	char *b64, *line;
 	size_t n;
+	int err;
 
+	*out = NULL;
 	key_id(blob, name, xfa_key_public(k));
-	xfa_key_sign(blob + 4, k, (const unsigned char *)text, len);
+	if ((err = xfa_key_sign(blob + 4, k, (const unsigned char *)text,
+				len)) < 0)
+		return err;
 	if (!(b64 = xfa_base64_encode(blob, sizeof(blob))))
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	n = DASH_LEN + strlen(name) + 1 + strlen(b64) + 2;
@@ -109,7 +149,7 @@ int xfa_checkpoint_make(char **out, xfa_store *st, const json_t *archive_doc,
 			const xfa_key *k)
 {
 	char fpr[XFA_FPR_SIZE], origin[640], hex[XFA_OID_HEX], now[XFA_STAMP_SIZE];
-	char *text = NULL, *sig = NULL;
+	char *text = NULL, *sig = NULL, office[16];
 	const char *roles[16], *name;
 	const json_t *rec;
 	xfa_stamp t;
@@ -125,7 +165,9 @@ int xfa_checkpoint_make(char **out, xfa_store *st, const json_t *archive_doc,
 		return err;
 	rec = xfa_keyring_find(archive_doc, fpr);
 	if ((err = key_name(&name, rec, fpr)) < 0 ||
-	    (err = xfa_checkpoint_origin(origin, sizeof(origin), archive_doc)) < 0 ||
+	    (err = xfa_checkpoint_office(office, sizeof(office), st)) < 0 ||
+	    (err = xfa_checkpoint_origin(origin, sizeof(origin), archive_doc,
+					 office)) < 0 ||
 	    (err = xfa_store_head(&head, st)) < 0 ||
 	    (err = xfa_checkpoint_count(&count, st, &head)) < 0)
 		return err;
@@ -257,10 +299,10 @@ static int check_sigs(xfa_checkpoint *cp, const char *sigs, const char *end,
 int xfa_checkpoint_read(xfa_checkpoint *out, const char *text, size_t len,
 			const json_t *archive_doc)
 {
-	char origin[640], prefix[700];
+	char origin[640];
 	const char *roles[16], *sep = NULL;
 	xfa_stamp t;
-	size_t i, tlen;
+	size_t i, tlen, n;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -275,13 +317,18 @@ int xfa_checkpoint_read(xfa_checkpoint *out, const char *text, size_t len,
 		return err;
 	if (xfa_stamp_parse(&t, out->time) < 0)
 		return xfa_error_set(XFA_EINVALID, "checkpoint: bad time '%s'", out->time);
-	if ((err = xfa_checkpoint_origin(origin, sizeof(origin), archive_doc)) < 0)
+	if ((err = xfa_checkpoint_origin(origin, sizeof(origin), archive_doc,
+					 NULL)) < 0)
 		return err;
-	snprintf(prefix, sizeof(prefix), XFA_CHECKPOINT_ORIGIN "/%s/",
-		 xfa_json_str(archive_doc, "fonds"));
-	if (strncmp(out->origin, prefix, strlen(prefix)))
+	n = strlen(origin);
+	if (strncmp(out->origin, origin, n) ||
+	    (out->origin[n] && (out->origin[n] != '/' ||
+				!office_ok(out->origin + n + 1))))
 		return xfa_error_set(XFA_EINVALID,
-			"checkpoint of '%s', not of this archive ('%s')", out->origin, origin);
+			"checkpoint of '%s', not of this archive ('%s' or "
+			"'%s/<office>')", out->origin, origin, origin);
+	if (out->origin[n])
+		snprintf(out->office, sizeof(out->office), "%s", out->origin + n + 1);
 	if ((err = check_sigs(out, sep + 2, text + len, text, tlen, archive_doc)) < 0)
 		return err;
 	if (xfa_keyring_roles(roles, 16, archive_doc, out->signer, t.t) < 0)

@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "agent.h"
 #include "error.h"
 #include "file.h"
 
@@ -46,9 +47,12 @@ _Static_assert(crypto_sign_PUBLICKEYBYTES == 32 &&
 #define KF_FILE_MAX 16384
 #define ARMOR_WIDTH 70
 
+/* In guarded memory; `agent` is NULL for a key file's secret, else the
+ * connection to the agent that holds it (and `sk` is unused, zero). */
 struct xfa_key {
 	unsigned char sk[crypto_sign_SECRETKEYBYTES]; /* seed || pk */
 	xfa_pubkey pub;
+	xfa_agent *agent;
 };
 
 int xfa_key_global_init(void)
@@ -67,6 +71,8 @@ static xfa_key *key_alloc(void)
 
 	if (!k)
 		xfa_error_set(XFA_ERROR, "out of memory for a secret key");
+	else
+		memset(k, 0, sizeof(*k));
 	return k;
 }
 
@@ -99,26 +105,144 @@ const xfa_pubkey *xfa_key_public(const xfa_key *k)
 	return &k->pub;
 }
 
-void xfa_key_sign(unsigned char sig[64], const xfa_key *k,
-		  const unsigned char *m, size_t m_len)
+int xfa_key_in_agent(const xfa_key *k)
 {
-	crypto_sign_detached(sig, NULL, m, m_len, k->sk);
+	return k->agent != NULL;
+}
+
+/* Does the agent hold `pk`?  EAUTH naming the key if not. */
+static int agent_holds(xfa_agent *a, const xfa_pubkey *pk)
+{
+	unsigned char blob[XFA_PUBKEY_BLOB_MAX];
+	size_t blen = xfa_pubkey_blob(blob, pk), n = 0, i;
+	char fpr[XFA_FPR_SIZE];
+	xfa_agent_id *ids = NULL;
+	int err, found = 0;
+
+	if ((err = xfa_agent_list(&ids, &n, a)) < 0)
+		return err;
+	for (i = 0; i < n && !found; i++)
+		found = ids[i].blob_len == blen &&
+			memcmp(ids[i].blob, blob, blen) == 0;
+	xfa_agent_ids_free(ids, n);
+	if (found)
+		return 0;
+	xfa_pubkey_fingerprint(fpr, pk);
+	return xfa_error_set(XFA_EAUTH, "ssh-agent '%s' does not hold key %s "
+			     "(add it with 'xfa key agent-add' or ssh-add)",
+			     xfa_agent_name(a), fpr);
+}
+
+int xfa_key_from_agent(xfa_key **out, const xfa_pubkey *pk, const char *sock)
+{
+	xfa_agent *a = NULL;
+	xfa_key *k;
+	int err;
+
+	*out = NULL;
+	if ((err = xfa_agent_open(&a, sock)) < 0)
+		return err;
+	if ((err = agent_holds(a, pk)) < 0) {
+		xfa_agent_close(a);
+		return err;
+	}
+	if (!(k = key_alloc())) {
+		xfa_agent_close(a);
+		return XFA_ERROR;
+	}
+	k->pub = *pk;
+	k->agent = a;
+	*out = k;
+	return 0;
+}
+
+int xfa_key_sign_ssh(unsigned char **out, size_t *out_len, const xfa_key *k,
+		     const unsigned char *m, size_t m_len)
+{
+	unsigned char blob[XFA_PUBKEY_BLOB_MAX], sig[64], *s = NULL;
+	size_t slen = 0;
+	char fpr[XFA_FPR_SIZE];
+	unsigned flags = 0;
+	int err;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!k->agent) {
+		crypto_sign_detached(sig, NULL, m, m_len, k->sk);
+		if (!(s = malloc(XFA_ED25519_SIGBLOB_SIZE)))
+			return xfa_error_set(XFA_ERROR, "out of memory");
+		*out_len = xfa_sigblob_ed25519(s, sig);
+		*out = s;
+		return 0;
+	}
+	if ((err = xfa_agent_sign(&s, &slen, k->agent, blob,
+				  xfa_pubkey_blob(blob, &k->pub), m, m_len)) < 0)
+		return err;
+	if ((err = xfa_pubkey_verify_ssh(&flags, &k->pub, s, slen, m,
+					 m_len)) < 0) {
+		xfa_pubkey_fingerprint(fpr, &k->pub);
+		err = xfa_error_wrap(err == XFA_EINVALID ? XFA_EIO : XFA_EAUTH,
+			"ssh-agent '%s' returned a bad signature for %s",
+			xfa_agent_name(k->agent), fpr);
+		free(s);
+		return err;
+	}
+	/* never write what verify refuses (sshsig.c): the touch is required */
+	if (k->pub.sk && !(flags & XFA_SK_USER_PRESENT)) {
+		xfa_pubkey_fingerprint(fpr, &k->pub);
+		free(s);
+		return xfa_error_set(XFA_EAUTH, "the security key %s signed "
+			"without the user's touch (flags 0x%02x)", fpr, flags);
+	}
+	*out = s;
+	*out_len = slen;
+	return 0;
+}
+
+int xfa_key_sign(unsigned char sig[64], const xfa_key *k,
+		 const unsigned char *m, size_t m_len)
+{
+	unsigned char *blob = NULL;
+	size_t len = 0;
+	int err;
+
+	if (!k->agent) {
+		crypto_sign_detached(sig, NULL, m, m_len, k->sk);
+		return 0;
+	}
+	if (k->pub.sk)
+		return xfa_error_set(XFA_EAUTH, "a security key (%s) cannot make "
+				     "a plain Ed25519 signature",
+				     xfa_pubkey_type(&k->pub));
+	if ((err = xfa_key_sign_ssh(&blob, &len, k, m, m_len)) < 0)
+		return err;
+	/* checked by xfa_key_sign_ssh: string "ssh-ed25519" || string sig */
+	memcpy(sig, blob + len - 64, 64);
+	free(blob);
+	return 0;
+}
+
+int xfa_key_agent_add(const xfa_key *k, const char *sock, const char *comment,
+		      unsigned lifetime)
+{
+	xfa_agent *a = NULL;
+	int err;
+
+	if (k->agent)
+		return xfa_error_set(XFA_EINVALID, "the key is already in an "
+				     "ssh-agent");
+	if ((err = xfa_agent_open(&a, sock)) < 0)
+		return err;
+	err = xfa_agent_add_ed25519(a, k->sk, comment, lifetime);
+	xfa_agent_close(a);
+	return err;
 }
 
 void xfa_key_free(xfa_key *k)
 {
+	if (k)
+		xfa_agent_close(k->agent);
 	sodium_free(k); /* NULL-safe; wipes before unmapping */
-}
-
-/* ---- public keys ---- */
-
-int xfa_pubkey_verify(const xfa_pubkey *pk, const unsigned char sig[64],
-		      const unsigned char *m, size_t m_len)
-{
-	if (crypto_sign_verify_detached(sig, m, m_len, pk->pk) != 0)
-		return xfa_error_set(XFA_EBADSIG,
-				     "ed25519 signature does not verify");
-	return 0;
 }
 
 static void put_u32be(unsigned char *p, uint32_t v)
@@ -135,156 +259,9 @@ static uint32_t get_u32be(const unsigned char *p)
 	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
-/* Untrusted bytes made safe to quote in a message: printable ASCII only,
- * at most 40 characters. */
-static const char *quotable(char buf[48], const unsigned char *s, size_t n)
-{
-	size_t i, lim = n > 40 ? 40 : n;
-
-	for (i = 0; i < lim; i++)
-		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
-	if (n > lim) {
-		memcpy(buf + i, "...", 3);
-		i += 3;
-	}
-	buf[i] = '\0';
-	return buf;
-}
-
-void xfa_pubkey_blob(unsigned char out[XFA_PUBKEY_BLOB_SIZE],
-		     const xfa_pubkey *pk)
-{
-	put_u32be(out, KEY_TYPE_LEN);
-	memcpy(out + 4, KEY_TYPE, KEY_TYPE_LEN);
-	put_u32be(out + 4 + KEY_TYPE_LEN, 32);
-	memcpy(out + 8 + KEY_TYPE_LEN, pk->pk, 32);
-}
-
-int xfa_pubkey_from_blob(xfa_pubkey *out, const unsigned char *blob,
-			 size_t len)
-{
-	char q[48];
-	uint32_t tlen;
-
-	if (len < 4 || (tlen = get_u32be(blob)) > len - 4)
-		return xfa_error_set(XFA_EINVALID, "public key blob is truncated");
-	if (tlen != KEY_TYPE_LEN || memcmp(blob + 4, KEY_TYPE, KEY_TYPE_LEN) != 0)
-		return xfa_error_set(XFA_EINVALID,
-			"public key type '%s' is not supported",
-			quotable(q, blob + 4, tlen));
-	if (len < XFA_PUBKEY_BLOB_SIZE)
-		return xfa_error_set(XFA_EINVALID, "public key blob is truncated");
-	if (get_u32be(blob + 4 + KEY_TYPE_LEN) != 32)
-		return xfa_error_set(XFA_EINVALID,
-			"ed25519 public key is %lu bytes, expected 32",
-			(unsigned long)get_u32be(blob + 4 + KEY_TYPE_LEN));
-	if (len > XFA_PUBKEY_BLOB_SIZE)
-		return xfa_error_set(XFA_EINVALID,
-			"trailing bytes after the public key blob");
-	memcpy(out->pk, blob + 8 + KEY_TYPE_LEN, 32);
-	return 0;
-}
-
-void xfa_pubkey_fingerprint(char out[XFA_FPR_SIZE], const xfa_pubkey *pk)
-{
-	unsigned char blob[XFA_PUBKEY_BLOB_SIZE], h[32];
-	char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
-
-	xfa_pubkey_blob(blob, pk);
-	crypto_hash_sha256(h, blob, sizeof(blob));
-	sodium_bin2base64(b64, sizeof(b64), h, sizeof(h),
-			  sodium_base64_VARIANT_ORIGINAL);
-	/* 43 characters and one '=' of padding, which ssh-keygen drops */
-	snprintf(out, XFA_FPR_SIZE, "SHA256:%.43s", b64);
-}
-
 static int is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static size_t span_word(const char *p)
-{
-	size_t n = 0;
-
-	while (p[n] && !is_blank(p[n]))
-		n++;
-	return n;
-}
-
-/* The comment after the key: trimmed, NULL if empty, one line only. */
-static int parse_comment(char **comment, const char *p)
-{
-	size_t n;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	n = strlen(p);
-	while (n > 0 && is_blank(p[n - 1]))
-		n--;
-	if (memchr(p, '\n', n) || memchr(p, '\r', n))
-		return xfa_error_set(XFA_EINVALID,
-			"public key line has more than one line");
-	if (!comment || n == 0)
-		return 0;
-	if (!(*comment = strndup(p, n)))
-		return xfa_error_set(XFA_ERROR, "out of memory");
-	return 0;
-}
-
-int xfa_pubkey_parse(xfa_pubkey *out, char **comment, const char *line)
-{
-	unsigned char *blob = NULL;
-	size_t tlen, blen, blob_len = 0;
-	const char *p = line;
-	char q[48];
-	int err;
-
-	if (comment)
-		*comment = NULL;
-	while (is_blank(*p))
-		p++;
-	if ((tlen = span_word(p)) == 0)
-		return xfa_error_set(XFA_EINVALID, "public key line is empty");
-	if (tlen != KEY_TYPE_LEN || memcmp(p, KEY_TYPE, KEY_TYPE_LEN) != 0)
-		return xfa_error_set(XFA_EINVALID,
-			"public key type '%s' is not supported",
-			quotable(q, (const unsigned char *)p, tlen));
-	p += tlen;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if ((blen = span_word(p)) == 0)
-		return xfa_error_set(XFA_EINVALID,
-				     "public key line has no key data");
-	if ((err = xfa_base64_decode(&blob, &blob_len, p, blen)) < 0) {
-		xfa_error_wrap(err, "public key");
-		goto done;
-	}
-	if ((err = xfa_pubkey_from_blob(out, blob, blob_len)) < 0)
-		goto done;
-	err = parse_comment(comment, p + blen);
-done:
-	free(blob);
-	return err;
-}
-
-char *xfa_pubkey_format(const xfa_pubkey *pk, const char *comment)
-{
-	unsigned char blob[XFA_PUBKEY_BLOB_SIZE];
-	char *b64, *line = NULL;
-	size_t n;
-
-	xfa_pubkey_blob(blob, pk);
-	if (!(b64 = xfa_base64_encode(blob, sizeof(blob))))
-		return NULL;
-	n = KEY_TYPE_LEN + 1 + strlen(b64) + 1;
-	if (comment)
-		n += 1 + strlen(comment);
-	if ((line = malloc(n)))
-		snprintf(line, n, "%s %s%s%s", KEY_TYPE, b64, comment ? " " : "",
-			 comment ? comment : "");
-	free(b64);
-	return line;
 }
 
 /* ---- base64 and armor ---- */
@@ -580,6 +557,32 @@ done:
 	return err;
 }
 
+int xfa_key_file_check(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return xfa_error_set(XFA_ENOTFOUND, "'%s': no such file",
+					     path);
+		return xfa_error_set(XFA_EIO, "cannot read '%s': %s", path,
+				     strerror(errno));
+	}
+	if (S_ISLNK(st.st_mode))
+		return xfa_error_set(XFA_EINVALID, "key file '%s' is a symbolic "
+				     "link", path);
+	if (!S_ISREG(st.st_mode))
+		return xfa_error_set(XFA_EINVALID, "key file '%s' is not a "
+				     "regular file", path);
+	/* as ssh refuses a private key that others could read */
+	if (st.st_mode & 077)
+		return xfa_error_set(XFA_EAUTH, "key file '%s' has mode %04o: "
+			"its group or others may read it, so it is refused "
+			"(chmod 600 '%s')", path, (unsigned)(st.st_mode & 07777),
+			path);
+	return 0;
+}
+
 int xfa_key_load(xfa_key **out, const char *path, const char *pass,
 		 size_t pass_len)
 {
@@ -589,6 +592,8 @@ int xfa_key_load(xfa_key **out, const char *path, const char *pass,
 	int err;
 
 	*out = NULL;
+	if ((err = xfa_key_file_check(path)) < 0)
+		return err;
 	if ((err = xfa_file_read(&text, &text_len, path, KF_FILE_MAX)) < 0)
 		goto done;
 	if ((err = xfa_armor_decode(&blob, &blob_len, KF_LABEL, text,

@@ -1,6 +1,7 @@
-/* key.h - Ed25519 keys: generation, passphrase-encrypted key files, OpenSSH
- * public-key text, fingerprints.  The only users of sodium.h are key.c and
- * sshsig.c. */
+/* key.h - Ed25519 keys: generation, passphrase-encrypted key files, keys
+ * held by an ssh-agent, OpenSSH public-key text (ssh-ed25519 and FIDO2
+ * sk-ssh-ed25519@openssh.com), fingerprints, SSH signature blobs.  The
+ * users of sodium.h are key.c, pubkey.c and agent.c. */
 #ifndef XFA_KEY_H
 #define XFA_KEY_H
 
@@ -10,12 +11,34 @@
 #define XFA_FPR_SIZE 51
 /* The SSH wire form of an Ed25519 public key: string "ssh-ed25519" || string pk. */
 #define XFA_PUBKEY_BLOB_SIZE 51
+/* The longest FIDO2 application string xfa accepts ("ssh:" by default). */
+#define XFA_SK_APP_MAX 64
+/* The longest wire form: string "sk-ssh-ed25519@openssh.com" || string pk ||
+ * string application. */
+#define XFA_PUBKEY_BLOB_MAX (4 + 26 + 4 + 32 + 4 + XFA_SK_APP_MAX)
+/* string "ssh-ed25519" || string sig[64] */
+#define XFA_ED25519_SIGBLOB_SIZE 83
+/* The user-presence bit of a security key signature's flags (PROTOCOL.u2f). */
+#define XFA_SK_USER_PRESENT 0x01
 
+/*
+ * An Ed25519 public key: plain (ssh-ed25519), or held by a FIDO2 security
+ * key (sk = 1, sk-ssh-ed25519@openssh.com) bound to an application string.
+ * Zero-initialise one built by hand.
+ */
 typedef struct xfa_pubkey {
 	unsigned char pk[32];
+	unsigned char sk;
+	unsigned char app_len;
+	char app[XFA_SK_APP_MAX];
 } xfa_pubkey;
 
-/* A secret key, held in guarded memory (sodium_malloc); opaque. */
+/*
+ * A key that signs: a secret held in guarded memory (sodium_malloc), or a
+ * public key whose secret half an ssh-agent holds (each signature is then
+ * a request to the agent over one connection, so such a key signs from one
+ * thread at a time).  Opaque.
+ */
 typedef struct xfa_key xfa_key;
 
 /* Initialise libsodium once; called by xfa_init().  Returns 0 or XFA_ERROR. */
@@ -47,45 +70,118 @@ int xfa_key_save(const xfa_key *k, const char *path, const char *pass,
  * Read and decrypt a key file.  Returns 0, XFA_ENOTFOUND, XFA_EINVALID (not
  * an xfa key file: bad header, truncated, bad base64, unknown version, a
  * symbolic link, Argon2 limits beyond libsodium's moderate ones, a secret
- * that does not match the recorded public key), XFA_EAUTH (wrong passphrase
- * or tampered file), XFA_EIO.
+ * that does not match the recorded public key), XFA_EAUTH (wrong passphrase,
+ * tampered file, or a file that its group or others may read or write:
+ * refused as ssh refuses such a private key, before any passphrase is
+ * asked), XFA_EIO.
  */
 int xfa_key_load(xfa_key **out, const char *path, const char *pass,
 		 size_t pass_len);
 
+/*
+ * What xfa_key_load checks before it decrypts: `path` is a regular file (not
+ * a symbolic link) that neither its group nor others may read or write.
+ * Lets a caller refuse a bad file before it asks for a passphrase.  Returns
+ * 0, XFA_ENOTFOUND, XFA_EINVALID (not a regular file), XFA_EAUTH (the mode)
+ * or XFA_EIO.
+ */
+int xfa_key_file_check(const char *path);
+
 /* The key's public half; borrowed, valid while `k` lives. */
 const xfa_pubkey *xfa_key_public(const xfa_key *k);
 
-/* Ed25519 signature over `m`. */
-void xfa_key_sign(unsigned char sig[64], const xfa_key *k,
-		  const unsigned char *m, size_t m_len);
+/*
+ * The key `pk` whose secret half the ssh-agent at `sock` (NULL: at
+ * $SSH_AUTH_SOCK) holds.  Connects once, asks the agent for its identities
+ * and keeps the connection for the signatures to come.  *out is the
+ * caller's (xfa_key_free).  Returns 0, XFA_EAUTH (no SSH_AUTH_SOCK, the
+ * agent refuses, or it does not hold `pk`) or XFA_EIO (the socket cannot be
+ * reached or does not speak the agent protocol).
+ */
+int xfa_key_from_agent(xfa_key **out, const xfa_pubkey *pk, const char *sock);
 
-/* NULL-safe; wipes the secret. */
+/* 1 if `k` signs through an ssh-agent, else 0. */
+int xfa_key_in_agent(const xfa_key *k);
+
+/*
+ * A plain Ed25519 signature over `m` (checkpoint lines).  A key in an agent
+ * asks it; a security key cannot make one (XFA_EAUTH).  Returns 0 or the
+ * codes of xfa_key_sign_ssh.
+ */
+int xfa_key_sign(unsigned char sig[64], const xfa_key *k,
+		 const unsigned char *m, size_t m_len);
+
+/*
+ * The SSH signature blob (string type || string sig [|| byte flags ||
+ * uint32 counter for security keys]) of `m`: made here for a key file,
+ * asked of the agent otherwise, and then checked against the public key, so
+ * that a faulty agent cannot make xfa write a bad signature.  *out is
+ * malloc'd.  Returns 0, XFA_EAUTH (the agent refused or no longer holds the
+ * key), XFA_EIO (the agent is gone or not an agent), XFA_EBADSIG (the
+ * agent's signature does not verify) or XFA_ERROR.
+ */
+int xfa_key_sign_ssh(unsigned char **out, size_t *out_len, const xfa_key *k,
+		     const unsigned char *m, size_t m_len);
+
+/*
+ * Add the secret key `k` (not an agent key) to the ssh-agent at `sock`
+ * (NULL: $SSH_AUTH_SOCK) under `comment`, for `lifetime` seconds (0: until
+ * the agent ends).  Returns 0, XFA_EINVALID (`k` is itself an agent key),
+ * or the codes of xfa_agent_open and xfa_agent_add_ed25519.
+ */
+int xfa_key_agent_add(const xfa_key *k, const char *sock, const char *comment,
+		      unsigned lifetime);
+
+/* NULL-safe; wipes the secret or closes the agent connection. */
 void xfa_key_free(xfa_key *k);
 
 /* 0 if `sig` is pk's signature over `m`, else XFA_EBADSIG. */
 int xfa_pubkey_verify(const xfa_pubkey *pk, const unsigned char sig[64],
 		      const unsigned char *m, size_t m_len);
 
-/* The SSH wire blob of `pk` (XFA_PUBKEY_BLOB_SIZE bytes). */
-void xfa_pubkey_blob(unsigned char out[XFA_PUBKEY_BLOB_SIZE],
-		     const xfa_pubkey *pk);
+/* The SSH wire blob of `pk`; returns its length (51 for ssh-ed25519). */
+size_t xfa_pubkey_blob(unsigned char out[XFA_PUBKEY_BLOB_MAX],
+		       const xfa_pubkey *pk);
 
-/* Parse a wire blob; returns 0 or XFA_EINVALID (wrong length or key type). */
+/* Parse a wire blob; returns 0 or XFA_EINVALID (wrong length or key type;
+ * `*out` is left as it was). */
 int xfa_pubkey_from_blob(xfa_pubkey *out, const unsigned char *blob,
 			 size_t len);
+
+/* "ssh-ed25519" or "sk-ssh-ed25519@openssh.com"; static. */
+const char *xfa_pubkey_type(const xfa_pubkey *pk);
+
+/*
+ * Check the SSH signature blob `blob` over `m` by `pk`: for ssh-ed25519,
+ * string "ssh-ed25519" || string sig[64]; for a security key, string
+ * "sk-ssh-ed25519@openssh.com" || string sig[64] || byte flags || uint32
+ * counter, the signature being over SHA256(application) || flags ||
+ * counter || SHA256(m) (PROTOCOL.u2f).  `*flags` (if not NULL) receives the
+ * flags (0 for ssh-ed25519); policy on them is the caller's.  Returns 0,
+ * XFA_EINVALID (malformed) or XFA_EBADSIG.
+ */
+int xfa_pubkey_verify_ssh(unsigned *flags, const xfa_pubkey *pk,
+			  const unsigned char *blob, size_t len,
+			  const unsigned char *m, size_t m_len);
+
+/* string "ssh-ed25519" || string sig: the blob of a plain signature;
+ * returns XFA_ED25519_SIGBLOB_SIZE. */
+size_t xfa_sigblob_ed25519(unsigned char out[XFA_ED25519_SIGBLOB_SIZE],
+			   const unsigned char sig[64]);
 
 /* "SHA256:<base64 of sha256(blob), unpadded>" exactly as ssh-keygen -l. */
 void xfa_pubkey_fingerprint(char out[XFA_FPR_SIZE], const xfa_pubkey *pk);
 
 /*
- * Parse one OpenSSH public-key line "ssh-ed25519 AAAA... [comment]".
- * If `comment` is not NULL it receives a malloc'd copy of the comment (or
- * NULL).  Returns 0 or XFA_EINVALID (other key types are refused by name).
+ * Parse one OpenSSH public-key line "ssh-ed25519 AAAA... [comment]" (or
+ * "sk-ssh-ed25519@openssh.com AAAA... [comment]"; the word must match the
+ * blob's type).  If `comment` is not NULL it receives a malloc'd copy of
+ * the comment (or NULL).  Returns 0 or XFA_EINVALID (other key types are
+ * refused by name).
  */
 int xfa_pubkey_parse(xfa_pubkey *out, char **comment, const char *line);
 
-/* "ssh-ed25519 AAAA... comment" (no newline), malloc'd.  `comment` may be NULL. */
+/* "TYPE AAAA... comment" (no newline), malloc'd.  `comment` may be NULL. */
 char *xfa_pubkey_format(const xfa_pubkey *pk, const char *comment);
 
 /* Guarded memory for passphrases (sodium_malloc/sodium_free with wiping). */

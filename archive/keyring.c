@@ -445,16 +445,20 @@ char *xfa_keyring_allowed_signers(const json_t *archive_doc)
 	json_object_foreach(json_object_get(archive_doc, "keys"), fpr, rec) {
 		char after[16], before[16] = "", line[1024];
 		const char *pub = xfa_json_str(rec, "public_key"), *rev;
+		size_t klen;
 		int n;
 		if (!pub || ssh_time(after, xfa_json_str(rec, "valid_from")) < 0)
 			continue;
 		if ((rev = xfa_json_str(rec, "revoked_at")) && ssh_time(before, rev) < 0)
 			continue;
+		/* "TYPE BASE64" without the comment, whatever the type */
+		klen = strcspn(pub, " ");
+		klen += pub[klen] ? 1 + strcspn(pub + klen + 1, " ") : 0;
 		n = snprintf(line, sizeof(line),
 			"%s namespaces=\"git,xfa-event,xfa-export,xfa-checkpoint\","
 			"valid-after=\"%s\"%s%s%s %.*s\n", xfa_keyring_principal(rec), after,
 			*before ? ",valid-before=\"" : "", before, *before ? "\"" : "",
-			(int)strcspn(pub + 12, " ") + 12, pub);
+			(int)klen, pub);
 		if (n < 0 || (size_t)n >= sizeof(line))
 			continue;
 		if (len + (size_t)n + 1 > cap) {

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,15 +52,23 @@ int schema_rx_match(struct vctx *c, const char *pattern, const char *s)
 
 /* ---- the embedded files ------------------------------------------------- */
 
+/* Each embedded file is parsed (and a schema linted) the first time it is
+ * needed, not all at start-up: a write uses a few of them, `xfa help` none.
+ * `state` 0: not yet; 1: parsed, being linted by the thread holding
+ * load_lock (its own $refs back into it may use it); 2: done. */
 struct loaded {
 	json_t *doc;
 	int code;   /* 0, or why the file cannot be used */
 	char *msg;
+	atomic_int state;
 };
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t load_lock;
 static struct loaded *loaded;
 static size_t nloaded;
+
+static void ensure_loaded(size_t i);
 
 const struct xfa_embedded *xfa_embedded_find(const char *name)
 {
@@ -71,15 +80,17 @@ const struct xfa_embedded *xfa_embedded_find(const char *name)
 	return NULL;
 }
 
-/* Index of embedded file `name` in `loaded`, or -1 (no locking: call after
+/* Index of embedded file `name` in `loaded`, loaded, or -1 (call after
  * load_once has run). */
 static long find_loaded(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < nloaded; i++)
-		if (!strcmp(xfa_embedded_files[i].name, name))
+		if (!strcmp(xfa_embedded_files[i].name, name)) {
+			ensure_loaded(i);
 			return (long)i;
+		}
 	return -1;
 }
 
@@ -407,30 +418,47 @@ static void lint_file(size_t i)
 	free(c);
 }
 
-/* Parse every embedded file, then check every *.schema.json (whose $refs
- * may point into the others). */
+/* The table of embedded files, nothing parsed yet. */
 static void load_all(void)
 {
-	char what[300];
-	size_t i, n = 0;
+	pthread_mutexattr_t attr;
+	size_t n = 0;
 
 	while (xfa_embedded_files[n].name)
 		n++;
+	/* recursive: linting a schema resolves $refs, which load other files */
+	if (pthread_mutexattr_init(&attr) != 0 ||
+	    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE) != 0 ||
+	    pthread_mutex_init(&load_lock, &attr) != 0)
+		return;
+	pthread_mutexattr_destroy(&attr);
 	if (!(loaded = calloc(n ? n : 1, sizeof(*loaded))))
 		return;
 	nloaded = n;
-	for (i = 0; i < n; i++) {
-		const struct xfa_embedded *e = &xfa_embedded_files[i];
+	atexit(unload_all);
+}
+
+/* Parse embedded file `i`; if it is a *.schema.json, check it (its $refs
+ * may load others). */
+static void ensure_loaded(size_t i)
+{
+	const struct xfa_embedded *e = &xfa_embedded_files[i];
+	char what[300];
+
+	if (atomic_load_explicit(&loaded[i].state, memory_order_acquire) == 2)
+		return;
+	pthread_mutex_lock(&load_lock);
+	if (atomic_load_explicit(&loaded[i].state, memory_order_relaxed) == 0) {
 		snprintf(what, sizeof(what), "schemas/%s", e->name);
 		if (xfa_json_parse(&loaded[i].doc, (const char *)e->data, e->len,
 				   what) < 0)
 			load_failed(&loaded[i], xfa_error_code(), xfa_error_last());
-	}
-	for (i = 0; i < n; i++)
-		if (loaded[i].doc && is_schema_name(xfa_embedded_files[i].name))
+		atomic_store_explicit(&loaded[i].state, 1, memory_order_relaxed);
+		if (loaded[i].doc && is_schema_name(e->name))
 			lint_file(i);
-	xfa_error_clear();
-	atexit(unload_all);
+		atomic_store_explicit(&loaded[i].state, 2, memory_order_release);
+	}
+	pthread_mutex_unlock(&load_lock);
 }
 
 /* The parsed file `name` and its index; sets the message on failure. */

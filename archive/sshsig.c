@@ -1,6 +1,8 @@
-/* sshsig.c - SSH signatures (OpenSSH PROTOCOL.sshsig) with Ed25519 keys: the
- * signed data, the blob and its armor, and the checks ssh-keygen -Y verify
- * makes.  Crypto comes from key.c, so this file needs no sodium.h. */
+/* sshsig.c - SSH signatures (OpenSSH PROTOCOL.sshsig) with Ed25519 keys,
+ * plain or FIDO2 (sk-ssh-ed25519@openssh.com): the signed data, the blob and
+ * its armor, and the checks ssh-keygen -Y verify makes.  The key signs (a
+ * key file here, or an ssh-agent) and checks signature blobs (key.c,
+ * pubkey.c), so this file needs no sodium.h. */
 #include "sshsig.h"
 
 #include <stdint.h>
@@ -14,9 +16,7 @@
 #define SIG_MAGIC_LEN 6
 #define SIG_VERSION 1
 #define KEY_TYPE "ssh-ed25519"
-#define KEY_TYPE_LEN 11
-/* string "ssh-ed25519" || string sig[64] */
-#define ED25519_SIG_BLOB_LEN (4 + KEY_TYPE_LEN + 4 + 64)
+#define SK_KEY_TYPE "sk-ssh-ed25519@openssh.com"
 /* Longer namespaces are refused rather than sized for. */
 #define NS_MAX 1024
 
@@ -156,37 +156,37 @@ static int check_ns_arg(const char *ns, size_t *ns_len, const char *what)
 int xfa_sshsig_sign(char **out, const xfa_key *k, const char *ns,
 		    const unsigned char *msg, size_t msg_len)
 {
-	unsigned char *sd = NULL, *blob = NULL, sig[64],
-		      pk[XFA_PUBKEY_BLOB_SIZE], sigblob[ED25519_SIG_BLOB_LEN];
-	struct wbuf sw = { sigblob, 0 }, w = { NULL, 0 };
-	size_t ns_len, sd_len = 0;
+	unsigned char *sd = NULL, *blob = NULL, *sigblob = NULL,
+		      pk[XFA_PUBKEY_BLOB_MAX];
+	struct wbuf w = { NULL, 0 };
+	size_t ns_len, sd_len = 0, sig_len = 0, pk_len;
 	int err;
 
 	*out = NULL;
 	if ((err = check_ns_arg(ns, &ns_len, "")) < 0)
 		return err;
 	if ((err = signed_data(&sd, &sd_len, ns, ns_len, "sha512", msg,
-			       msg_len)) < 0)
+			       msg_len)) < 0 ||
+	    (err = xfa_key_sign_ssh(&sigblob, &sig_len, k, sd, sd_len)) < 0)
 		goto done;
-	xfa_key_sign(sig, k, sd, sd_len);
-	put_string(&sw, KEY_TYPE, KEY_TYPE_LEN);
-	put_string(&sw, sig, sizeof(sig));
-	xfa_pubkey_blob(pk, xfa_key_public(k));
-	if (!(w.p = blob = malloc(170 + ns_len))) {
+	pk_len = xfa_pubkey_blob(pk, xfa_key_public(k));
+	if (!(w.p = blob = malloc(SIG_MAGIC_LEN + 4 + 4 + pk_len + 4 + ns_len +
+				  4 + 4 + 6 + 4 + sig_len))) {
 		err = xfa_error_set(XFA_ERROR, "out of memory");
 		goto done;
 	}
 	put_raw(&w, SIG_MAGIC, SIG_MAGIC_LEN);
 	put_u32(&w, SIG_VERSION);
-	put_string(&w, pk, sizeof(pk));
+	put_string(&w, pk, pk_len);
 	put_string(&w, ns, ns_len);
 	put_string(&w, "", 0);
 	put_string(&w, "sha512", 6);
-	put_string(&w, sigblob, sizeof(sigblob));
+	put_string(&w, sigblob, sig_len);
 	if (!(*out = xfa_armor_encode(SIG_LABEL, blob, w.len)))
 		err = xfa_error_set(XFA_ERROR, "out of memory");
 done:
 	free(sd);
+	free(sigblob);
 	free(blob);
 	return err;
 }
@@ -222,7 +222,8 @@ static int parse_blob(struct sig_parts *sp, const unsigned char *blob,
 	return 0;
 }
 
-/* The signer's key: only ssh-ed25519, named otherwise. */
+/* The signer's key: ssh-ed25519 or sk-ssh-ed25519@openssh.com, named
+ * otherwise. */
 static int parse_pubkey(xfa_pubkey *pk, const struct rbuf *blob)
 {
 	struct rbuf r = *blob, type;
@@ -231,37 +232,12 @@ static int parse_pubkey(xfa_pubkey *pk, const struct rbuf *blob)
 
 	if ((err = get_string(&r, &type, "public key type")) < 0)
 		return err;
-	if (!is(&type, KEY_TYPE))
+	if (!is(&type, KEY_TYPE) && !is(&type, SK_KEY_TYPE))
 		return xfa_error_set(XFA_EINVALID,
 			"signature key type '%s' is not supported",
 			quotable(q, &type));
 	if ((err = xfa_pubkey_from_blob(pk, blob->p, blob->len)) < 0)
 		return xfa_error_wrap(err, "signature");
-	return 0;
-}
-
-/* string "ssh-ed25519" || string sig[64], and nothing after. */
-static int parse_ed25519_sig(unsigned char sig[64], const struct rbuf *blob)
-{
-	struct rbuf r = *blob, type, s;
-	char q[48];
-	int err;
-
-	if ((err = get_string(&r, &type, "signature type")) < 0)
-		return err;
-	if (!is(&type, KEY_TYPE))
-		return xfa_error_set(XFA_EINVALID,
-			"signature type '%s' does not match key type '%s'",
-			quotable(q, &type), KEY_TYPE);
-	if ((err = get_string(&r, &s, "ed25519 signature")) < 0)
-		return err;
-	if (s.len != 64)
-		return xfa_error_set(XFA_EINVALID,
-			"ed25519 signature is %zu bytes, expected 64", s.len);
-	if (r.len != 0)
-		return xfa_error_set(XFA_EINVALID,
-			"trailing bytes inside the signature string");
-	memcpy(sig, s.p, 64);
 	return 0;
 }
 
@@ -293,10 +269,11 @@ static int check_ns_hash(const struct sig_parts *sp, const char *ns,
 int xfa_sshsig_verify(xfa_pubkey *out_pk, const char *armor, size_t armor_len,
 		      const char *ns, const unsigned char *msg, size_t msg_len)
 {
-	unsigned char *blob = NULL, *sd = NULL, sig[64];
+	unsigned char *blob = NULL, *sd = NULL;
 	size_t blob_len = 0, ns_len, sd_len = 0;
 	char fpr[XFA_FPR_SIZE];
 	struct sig_parts sp;
+	unsigned flags = 0;
 	xfa_pubkey pk;
 	int err;
 
@@ -309,17 +286,26 @@ int xfa_sshsig_verify(xfa_pubkey *out_pk, const char *armor, size_t armor_len,
 	}
 	if ((err = parse_blob(&sp, blob, blob_len)) < 0 ||
 	    (err = parse_pubkey(&pk, &sp.pubkey)) < 0 ||
-	    (err = parse_ed25519_sig(sig, &sp.sig)) < 0 ||
 	    (err = check_ns_hash(&sp, ns, ns_len)) < 0)
 		goto done;
 	if ((err = signed_data(&sd, &sd_len, ns, ns_len,
 			       is(&sp.hashalg, "sha512") ? "sha512" : "sha256",
 			       msg, msg_len)) < 0)
 		goto done;
-	if ((err = xfa_pubkey_verify(&pk, sig, sd, sd_len)) < 0) {
-		xfa_pubkey_fingerprint(fpr, &pk);
+	xfa_pubkey_fingerprint(fpr, &pk);
+	if ((err = xfa_pubkey_verify_ssh(&flags, &pk, sp.sig.p, sp.sig.len, sd,
+					 sd_len)) == XFA_EBADSIG) {
 		err = xfa_error_set(XFA_EBADSIG,
 			"signature by %s does not verify", fpr);
+		goto done;
+	}
+	if (err < 0)
+		goto done;
+	/* ssh-keygen's default: a security key must attest the user's touch */
+	if (pk.sk && !(flags & XFA_SK_USER_PRESENT)) {
+		err = xfa_error_set(XFA_EBADSIG, "signature by %s lacks the "
+			"security key's user-presence flag (flags 0x%02x)", fpr,
+			flags);
 		goto done;
 	}
 	if (out_pk)

@@ -236,6 +236,16 @@ int xfa_store_tree_each(xfa_store *st, const xfa_oid *tree,
 int xfa_store_walk(xfa_store *st, const xfa_oid *from,
 		   int (*fn)(const xfa_oid *id, void *payload), void *payload);
 
+/*
+ * The same walk with the history of `hide` (may be NULL) left out, as
+ * `git rev-list from ^hide`: the commits after it.  `topo` orders parents
+ * after all their children (and the walk reads every commit first).
+ */
+int xfa_store_walk_hide(xfa_store *st, const xfa_oid *from,
+			const xfa_oid *hide, int topo,
+			int (*fn)(const xfa_oid *id, void *payload),
+			void *payload);
+
 /* Is `ancestor` reachable from `descendant` (or equal)?  1, 0, or a code. */
 /* The same, leaving out the `nhide` commits `hide` and all they reach. */
 int xfa_store_walk_hiding(xfa_store *st, const xfa_oid *from, const xfa_oid *hide,

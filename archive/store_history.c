@@ -250,16 +250,37 @@ int xfa_store_walk(xfa_store *st, const xfa_oid *from,
 	return xfa_store_walk_hiding(st, from, NULL, 0, fn, payload);
 }
 
+static int walk(xfa_store *st, const xfa_oid *from, const xfa_oid *hide,
+		size_t nhide, int topo, int (*fn)(const xfa_oid *id, void *payload),
+		void *payload);
+
 int xfa_store_walk_hiding(xfa_store *st, const xfa_oid *from, const xfa_oid *hide,
 			  size_t nhide, int (*fn)(const xfa_oid *id, void *payload),
 			  void *payload)
+{
+	return walk(st, from, hide, nhide, 0, fn, payload);
+}
+
+int xfa_store_walk_hide(xfa_store *st, const xfa_oid *from,
+			const xfa_oid *hide, int topo,
+			int (*fn)(const xfa_oid *id, void *payload),
+			void *payload)
+{
+	return walk(st, from, hide, hide ? 1 : 0, topo, fn, payload);
+}
+
+static int walk(xfa_store *st, const xfa_oid *from, const xfa_oid *hide,
+		size_t nhide, int topo, int (*fn)(const xfa_oid *id, void *payload),
+		void *payload)
 {
 	git_revwalk *w = NULL;
 	git_oid id;
 	size_t i;
 	int err;
 
-	if ((err = git_revwalk_new(&w, st->repo)) == 0)
+	if ((err = git_revwalk_new(&w, st->repo)) == 0 && topo)
+		err = git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL);
+	if (err == 0)
 		err = git_revwalk_push(w, (const git_oid *)from->id);
 	for (i = 0; err == 0 && i < nhide; i++)
 		err = git_revwalk_hide(w, (const git_oid *)hide[i].id);

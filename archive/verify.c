@@ -14,6 +14,7 @@
 #include "checkpoint.h"
 #include "error.h"
 #include "json.h"
+#include "keyring.h"
 #include "verify_int.h"
 
 #define THREADS_MAX 64
@@ -67,6 +68,7 @@ const xfa_verify_reason xfa_verify_reasons[] = {
 	{ "time-before-parent", "an event earlier than its parent commit less the skew" },
 	{ "key-mismatch", "a key record whose public key is not the key its fingerprint names" },
 	{ "bad-mode", "a file of a record that is not a regular file (mode 100644)" },
+	{ "checkpoint-equivocation", "two checkpoints of one origin disagree (a split view)" },
 	{ NULL, NULL }
 };
 
@@ -189,23 +191,6 @@ int xfa_verify_meta(const xfa_meta **out, struct vthread *t,
 
 /* --- the run ----------------------------------------------------------- */
 
-struct vrun {
-	const xfa_verify_opts *o;
-	xfa_store *st;
-	xfa_meta meta;
-	int has_meta;
-	xfa_oid head;
-	xfa_oid *ids;
-	size_t cap;
-	struct vshared sh;
-	struct vthread *th;
-	int nth;
-	size_t cases;
-	size_t dl_listed;         /* deadline findings kept for the report */
-	size_t dl_omitted;        /* and those only counted */
-	json_t *cp;               /* the checkpoint part of the report */
-	struct timespec t0, last_progress;
-};
 
 static double since(const struct timespec *t0)
 {
@@ -224,10 +209,8 @@ static void progress(struct vrun *r, int force)
 	r->o->progress(atomic_load(&r->sh.done), r->sh.nids, r->o->payload);
 }
 
-static int collect_id(const xfa_oid *id, void *payload)
+int xfa_verify_push_id(struct vrun *r, const xfa_oid *id)
 {
-	struct vrun *r = payload;
-
 	if (r->sh.nids == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 1024;
 		xfa_oid *n = realloc(r->ids, cap * sizeof(*n));
@@ -235,9 +218,15 @@ static int collect_id(const xfa_oid *id, void *payload)
 			return xfa_error_set(XFA_ERROR, "out of memory");
 		r->ids = n;
 		r->cap = cap;
+		r->sh.ids = n;
 	}
 	r->ids[r->sh.nids++] = *id;
 	return 0;
+}
+
+static int collect_id(const xfa_oid *id, void *payload)
+{
+	return xfa_verify_push_id(payload, id);
 }
 
 /* The folders of the selected cases; each must exist at the head. */
@@ -250,8 +239,9 @@ static int select_cases(struct vrun *r)
 
 	if (!r->o->cases || !r->o->ncases)
 		return 0;
-	if (!(r->sh.dirs = calloc(r->o->ncases, sizeof(char *))))
+	if (!(r->dirs = calloc(r->o->ncases, sizeof(char *))))
 		return xfa_error_set(XFA_ERROR, "out of memory");
+	r->dir_ids = r->o->cases;
 	for (i = 0; i < r->o->ncases; i++) {
 		if ((err = xfa_record_dir(dir, sizeof(dir), &r->meta, r->o->cases[i])) < 0)
 			return err;
@@ -259,11 +249,48 @@ static int select_cases(struct vrun *r)
 		if ((err = xfa_store_stat(&blob, NULL, r->st, &r->head, path)) < 0)
 			return err == XFA_ENOTFOUND ? xfa_error_set(XFA_ENOTFOUND,
 				"no case '%s'", r->o->cases[i]) : err;
-		if (!(r->sh.dirs[i] = strdup(dir)))
+		if (!(r->dirs[i] = strdup(dir)))
 			return xfa_error_set(XFA_ERROR, "out of memory");
-		r->sh.ndirs++;
+		r->ndirs++;
 	}
 	return 0;
+}
+
+/*
+ * --since: the commits after the checkpointed head, or none when the
+ * checkpoint failed (its finding says why; never a silent full run).
+ * The root is not among them: the head's archive.json names it.
+ */
+static int select_since(struct vrun *r)
+{
+	const struct vcp *c = &r->cps[0];
+	const char *root = xfa_json_str(r->meta.doc, "root");
+	char hex[XFA_OID_HEX], msg[600];
+	int err;
+
+	r->sh.touched = 1;
+	if (r->since_ok &&
+	    (err = xfa_store_walk_hide(r->st, &r->head, &r->since_head, 0,
+				       collect_id, r)) < 0)
+		return err;
+	if (r->o->trust && root && strcmp(r->o->trust, root)) {
+		snprintf(msg, sizeof(msg), "the archive's root key is %s, not the "
+			 "trusted %s", root, r->o->trust);
+		if ((err = xfa_verify_add_run(r, R_UNTRUSTED_ROOT, NULL, msg)) < 0)
+			return err;
+	}
+	if (!r->since_ok) {
+		r->coverage = json_pack("{s:s, s:n, s:i, s:s}", "mode", "since",
+			"from", "commits", 0, "refused", c->status);
+		return r->coverage ? 0 : xfa_error_set(XFA_ERROR, "out of memory");
+	}
+	xfa_oid_fmt(hex, &r->since_head);
+	r->coverage = json_pack("{s:s, s:s, s:I, s:I, s:{s:s, s:s?, s:s, s:s}}",
+		"mode", "since", "from", hex, "from_count", (json_int_t)c->cp.count,
+		"commits", (json_int_t)r->sh.nids, "rests_on", "signer", c->cp.signer,
+		"name", xfa_json_str(xfa_keyring_find(r->meta.doc, c->cp.signer), "name"),
+		"time", c->cp.time, "file", c->name ? c->name : "checkpoint");
+	return r->coverage ? 0 : xfa_error_set(XFA_ERROR, "out of memory");
 }
 
 static int check_trust(const char *fpr)
@@ -304,12 +331,7 @@ static int open_run(struct vrun *r, const char *path)
 	if ((err = xfa_meta_load(&r->meta, r->st, &r->head)) < 0)
 		return err;
 	r->has_meta = 1;
-	if ((err = select_cases(r)) < 0 ||
-	    (err = xfa_store_walk_hiding(r->st, &r->head, hide, r->o->nhide,
-					 collect_id, r)) < 0)
-		return err;
 	r->sh.path = path;
-	r->sh.ids = r->ids;
 	r->sh.trust = r->o->trust;
 	if (r->o->now)
 		r->sh.now = (int64_t)r->o->now;
@@ -318,7 +340,21 @@ static int open_run(struct vrun *r, const char *path)
 	else
 		r->sh.now = now.t;
 	r->sh.skew = r->meta.skew;
-	return 0;
+	if (!(r->notes = json_array()))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	if ((err = xfa_verify_checkpoints(r)) < 0 || (err = select_cases(r)) < 0)
+		return err;
+	if (r->dirs)
+		err = xfa_verify_select(r);
+	else if (r->o->since)
+		err = select_since(r);
+	else if ((err = xfa_store_walk_hiding(r->st, &r->head, hide, r->o->nhide,
+					      collect_id, r)) == 0 &&
+		 !(r->coverage = json_pack("{s:s, s:I}", "mode", "all", "commits",
+					   (json_int_t)r->sh.nids)))
+		err = xfa_error_set(XFA_ERROR, "out of memory");
+	r->sh.ids = r->ids;
+	return err;
 }
 
 static void *worker(void *arg)
@@ -390,75 +426,13 @@ static void join_threads(struct vrun *r)
 	progress(r, 1);
 }
 
-/* --- checkpoint -------------------------------------------------------- */
+/* --- run findings ----------------------------------------------------- */
 
-/* A finding of the run as a whole (no case), sorted after the commits'. */
-static int add_run(struct vrun *r, int reason, const xfa_oid *commit,
-		   const char *msg)
+int xfa_verify_add_run(struct vrun *r, int reason, const xfa_oid *commit,
+		       const char *msg)
 {
 	return xfa_verify_add(&r->sh, reason, NULL, 0, commit, NULL, (size_t)-1,
 			      r->sh.n, msg);
-}
-
-/* Does the history extend the checkpointed head? */
-static int checkpoint_relation(struct vrun *r, const xfa_checkpoint *cp,
-			       const char **status)
-{
-	char msg[512], hex[XFA_OID_HEX];
-	size_t n;
-	int err;
-
-	xfa_oid_fmt(hex, &cp->head);
-	if (xfa_store_is_ancestor(r->st, &cp->head, &r->head) == 1) {
-		if ((err = xfa_checkpoint_count(&n, r->st, &cp->head)) < 0)
-			return err;
-		if (n == cp->count)
-			return 0;
-		*status = "bad-checkpoint";
-		snprintf(msg, sizeof(msg), "the checkpoint of %s counts %zu commits "
-			 "up to %.12s, main has %zu", cp->time, cp->count, hex, n);
-		return add_run(r, R_BAD_CHECKPOINT, &cp->head, msg);
-	}
-	xfa_error_clear();
-	if (xfa_store_is_ancestor(r->st, &r->head, &cp->head) == 1) {
-		*status = "rollback";
-		snprintf(msg, sizeof(msg), "main (%zu commits) is behind the "
-			 "checkpoint of %s (%zu commits, head %.12s): history went "
-			 "back", r->sh.nids, cp->time, cp->count, hex);
-		return add_run(r, R_ROLLBACK, &cp->head, msg);
-	}
-	xfa_error_clear();
-	*status = "history-rewritten";
-	snprintf(msg, sizeof(msg), "the head %.12s of the checkpoint of %s "
-		 "(%zu commits) is not in main's history: history was rewritten",
-		 hex, cp->time, cp->count);
-	return add_run(r, R_HISTORY_REWRITTEN, &cp->head, msg);
-}
-
-static int check_checkpoint(struct vrun *r)
-{
-	const char *status = "ok";
-	char hex[XFA_OID_HEX];
-	xfa_checkpoint cp;
-	int err;
-
-	if (!r->o->checkpoint)
-		return 0;
-	err = xfa_checkpoint_read(&cp, r->o->checkpoint, r->o->checkpoint_len,
-				  r->meta.doc);
-	if (err == XFA_ERROR)
-		return err;
-	if (err < 0) {
-		r->cp = json_pack("{s:s}", "status", "bad-checkpoint");
-		return add_run(r, R_BAD_CHECKPOINT, NULL, xfa_error_last());
-	}
-	if ((err = checkpoint_relation(r, &cp, &status)) < 0)
-		return err;
-	xfa_oid_fmt(hex, &cp.head);
-	r->cp = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "status", status,
-			  "origin", cp.origin, "count", (json_int_t)cp.count,
-			  "head", hex, "time", cp.time, "signer", cp.signer);
-	return r->cp ? 0 : xfa_error_set(XFA_ERROR, "out of memory");
 }
 
 /* --- deadlines at the head --------------------------------------------- */
@@ -539,23 +513,87 @@ static int deadline_case(const char *id, const char *dir, void *payload)
 	return err;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * --since: the cases the verified commits changed (their deadlines are
+ * the ones that can have changed), from the workers' lists; into
+ * r->dirs / r->dir_idv.  *all is set when a merge was among them: then
+ * every case's deadlines are computed.
+ */
+static int touched_cases(struct vrun *r, int *all)
+{
+	size_t n = 0, i, k, out;
+	char **v, dir[200];
+	int t;
+
+	*all = 0;
+	for (t = 0; t < r->nth; t++) {
+		n += r->th[t].ntouched;
+		*all |= r->th[t].merges > 0;
+	}
+	if (*all || !n)
+		return 0;
+	if (!(v = calloc(n, sizeof(*v))))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	for (t = 0, k = 0; t < r->nth; t++)
+		for (i = 0; i < r->th[t].ntouched; i++) {
+			v[k++] = r->th[t].touched[i];
+			r->th[t].touched[i] = NULL;
+		}
+	qsort(v, n, sizeof(*v), cmp_str);
+	for (i = out = 0; i < n; i++) {
+		if (out && !strcmp(v[out - 1], v[i])) {
+			free(v[i]);
+			continue;
+		}
+		v[out++] = v[i];
+	}
+	r->dir_idv = v;
+	r->nidv = out;
+	r->dirs = calloc(out ? out : 1, sizeof(char *));
+	if (!r->dirs)
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	r->dir_ids = (const char *const *)v;
+	for (i = 0; i < out; i++) {
+		if (xfa_record_dir(dir, sizeof(dir), &r->meta, v[i]) < 0) {
+			xfa_error_clear();
+			snprintf(dir, sizeof(dir), "-");
+		}
+		if (!(r->dirs[i] = strdup(dir)))
+			return xfa_error_set(XFA_ERROR, "out of memory");
+		r->ndirs++;
+	}
+	return 0;
+}
+
 /* Deadline findings of every case (or the selected ones) at the head. */
-static int deadlines(struct vrun *r)
+static int deadlines(struct vrun *r, int after)
 {
 	struct dl d;
 	xfa_stamp now;
 	size_t i;
-	int err;
+	int err, all = 1;
 
 	memset(&d, 0, sizeof(d));
 	d.r = r;
+	if (after != (r->o->since != NULL && !r->o->ncases))
+		return 0;    /* --since: once the workers said what they touched */
+	if (after && (err = touched_cases(r, &all)) < 0)
+		return err;
+	if (after && !all && !r->dirs)
+		return 0;    /* no case changed */
 	if ((err = xfa_stamp_now(&now, r->meta.off)) < 0)
 		return err;
 	d.today = xfa_stamp_day(&now);
-	if (!r->sh.dirs)
+	if (!r->dirs)
 		return xfa_case_each(r->st, &r->head, deadline_case, &d);
-	for (i = 0; i < r->sh.ndirs; i++)
-		if ((err = deadline_case(r->o->cases[i], r->sh.dirs[i], &d)) < 0)
+	for (i = 0; i < r->ndirs; i++)
+		if (strcmp(r->dirs[i], "-") &&
+		    (err = deadline_case(r->dir_ids[i], r->dirs[i], &d)) < 0)
 			return err;
 	return 0;
 }
@@ -612,7 +650,7 @@ static json_t *scope_json(const struct vrun *r)
 	json_t *s;
 	size_t i;
 
-	if (!r->sh.dirs)
+	if (!r->o->cases || !r->o->ncases)
 		return json_string("all");
 	s = json_array();
 	for (i = 0; s && i < r->o->ncases; i++)
@@ -633,10 +671,14 @@ static int build_report(json_t **out, struct vrun *r, const char *path)
 		json_array_append_new(r->sh.f[i].reason >= 0 ? errs : dls,
 				      finding_json(&r->sh.f[i]));
 	xfa_oid_fmt(hex, &r->head);
-	*out = json_pack("{s:i, s:s, s:s, s:s?, s:s, s:o, s:O*, s:b, s:o, s:o, s:o}",
+	*out = json_pack("{s:i, s:s, s:s, s:s?, s:s, s:o, s:O?, s:O*, s:O*, s:O*, "
+		"s:b, s:o, s:o, s:o}",
 		"format", 1, "archive", path, "head", hex, "root", root,
 		"trust", r->o->trust ? "given" : "archive", "scope", scope_json(r),
-		"checkpoint", r->cp, "ok", errs && json_array_size(errs) == 0,
+		"coverage", r->coverage,
+		"checkpoint", r->cp ? json_array_get(r->cp, 0) : NULL,
+		"checkpoints", r->cp, "notes", json_array_size(r->notes) ? r->notes : NULL,
+		"ok", errs && json_array_size(errs) == 0,
 		"totals", totals_json(r), "findings", errs, "deadlines", dls);
 	if (*out && r->dl_omitted &&
 	    json_object_set_new(*out, "deadlines_omitted",
@@ -648,16 +690,28 @@ static int build_report(json_t **out, struct vrun *r, const char *path)
 static void free_run(struct vrun *r)
 {
 	size_t i;
+	int t;
 
 	for (i = 0; i < r->sh.n; i++)
 		finding_release(&r->sh.f[i]);
 	free(r->sh.f);
-	for (i = 0; i < r->sh.ndirs; i++)
-		free(r->sh.dirs[i]);
-	free(r->sh.dirs);
+	for (i = 0; i < r->ndirs; i++)
+		free(r->dirs[i]);
+	free(r->dirs);
+	for (i = 0; i < r->nidv; i++)
+		free(r->dir_idv[i]);
+	free(r->dir_idv);
+	for (t = 0; t < r->nth; t++) {
+		for (i = 0; i < r->th[t].ntouched; i++)
+			free(r->th[t].touched[i]);
+		free(r->th[t].touched);
+	}
 	free(r->ids);
 	free(r->th);
+	free(r->cps);
 	json_decref(r->cp);
+	json_decref(r->notes);
+	json_decref(r->coverage);
 	if (r->has_meta)
 		xfa_meta_release(&r->meta);
 	xfa_store_free(r->st);
@@ -678,13 +732,15 @@ int xfa_verify_run(json_t **report, const char *archive_path,
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
 	r.last_progress = r.t0;
 	if ((err = open_run(&r, archive_path)) == 0 &&
-	    (err = check_checkpoint(&r)) == 0 &&
 	    (err = start_threads(&r)) == 0 && !o->integrity_only &&
-	    (err = deadlines(&r)) < 0)
+	    (err = deadlines(&r, 0)) < 0)
 		xfa_verify_fatal(&r.sh, err, xfa_error_last());
 	if (r.nth)
 		join_threads(&r);
-	if (!err && r.sh.fatal)
+	if (!err && !r.sh.fatal && !o->integrity_only &&
+	    (err = deadlines(&r, 1)) < 0)
+		xfa_verify_fatal(&r.sh, err, xfa_error_last());
+	if (r.sh.fatal)
 		err = xfa_error_set(r.sh.fatal, "%s", r.sh.fatal_msg);
 	if (!err)
 		err = build_report(report, &r, archive_path);

@@ -103,6 +103,11 @@
  *   bad-mode               a file a commit adds or changes that is not a
  *                          regular file (mode 100644: a symlink, an
  *                          executable, a submodule)
+ *   checkpoint-equivocation two checkpoints of one origin disagree: two
+ *                          heads at one commit count, or a larger count
+ *                          whose head does not descend from the smaller
+ *                          one's (a split view); names both heads and
+ *                          both signers
  *
  * severity "deadline" (listed apart; exit 1 only with --strict):
  *   late-<rule>            deadline rule <rule> of the workflow was missed
@@ -130,15 +135,31 @@ extern const xfa_verify_reason xfa_verify_reasons[];
 typedef void (*xfa_verify_progress_fn)(size_t done, size_t total,
 				       void *payload);
 
+/* One checkpoint given to a run: its note's text and where it came from. */
+typedef struct xfa_verify_note {
+	const char *name;          /* the file, for messages; may be NULL */
+	const char *text;
+	size_t len;
+} xfa_verify_note;
+
 /* What to verify and how. */
 typedef struct xfa_verify_opts {
-	const char *const *cases;  /* check only commits touching these cases
-				    * (and the keyring); NULL or ncases 0: all */
+	const char *const *cases;  /* prove only these cases (and the
+				    * archive's own stream): their events'
+				    * commits, found through a derived list
+				    * (xfa-evmap) and checked against it;
+				    * NULL or ncases 0: all */
 	size_t ncases;
 	const char *trust;         /* the root fingerprint the auditor trusts,
 				    * or NULL: the archive's own root */
 	const char *checkpoint;    /* a checkpoint note's text, or NULL */
 	size_t checkpoint_len;
+	const xfa_verify_note *notes;  /* more checkpoints (--checkpoint given
+				    * several times, or a folder) */
+	size_t nnotes;
+	const xfa_verify_note *since;  /* verify only the commits after this
+				    * checkpoint's head (it is checked as
+				    * the others are); NULL: all history */
 	int threads;               /* worker threads; 0: online CPUs */
 	const char *head;          /* the commit (hex) whose history to check;
 				    * NULL: main */
@@ -159,7 +180,11 @@ typedef struct xfa_verify_opts {
  * Verify the archive at `archive_path` and build the report (a new
  * reference in *report, see schemas/verify-report.schema.json):
  *   {"archive", "head", "root", "trust": "archive"|"given", "scope":
- *    "all"|[ids], "checkpoint": {...} (with one), "ok": no error finding,
+ *    "all"|[ids], "coverage": {"mode": "all"|"since"|"cases", "commits",
+ *    ...what the run proved and what it rests on}, "checkpoint": {...}
+ *    (the first), "checkpoints": [...] (every one given), "notes":
+ *    [strings] (another office's head not yet integrated...), "ok": no
+ *    error finding,
  *    "totals": {commits, events, cases, signatures, attachments, seconds},
  *    "findings": [errors], "deadlines": [deadline findings],
  *    "deadlines_omitted": N (only when there are more deadline findings than

@@ -434,6 +434,31 @@ static int check_linear(struct vc *c)
 	return xfa_verify_leftovers(c);
 }
 
+/* --since: remember the cases this commit changed, for their deadlines. */
+static int note_touched(struct vthread *t, const struct vc *c)
+{
+	size_t i;
+
+	if (c->ci.nparents > 1)
+		t->merges++;
+	for (i = 0; i < c->nstreams; i++) {
+		if (!strcmp(c->streams[i].id, XFA_META_NAME))
+			continue;
+		if (t->ntouched == t->captouched) {
+			size_t cap = t->captouched ? t->captouched * 2 : 64;
+			char **n = realloc(t->touched, cap * sizeof(*n));
+			if (!n)
+				return xfa_error_set(XFA_ERROR, "out of memory");
+			t->touched = n;
+			t->captouched = cap;
+		}
+		if (!(t->touched[t->ntouched] = strdup(c->streams[i].id)))
+			return xfa_error_set(XFA_ERROR, "out of memory");
+		t->ntouched++;
+	}
+	return 0;
+}
+
 int xfa_verify_commit(struct vthread *t, const xfa_oid *id, size_t order)
 {
 	struct vc c;
@@ -460,6 +485,8 @@ int xfa_verify_commit(struct vthread *t, const xfa_oid *id, size_t order)
 		goto done;
 	t->commits++;
 	err = c.ci.nparents > 1 ? xfa_verify_merge(&c) : check_linear(&c);
+	if (!err && t->sh->touched)
+		err = note_touched(t, &c);
 done:
 	for (i = 0; i < c.nch; i++)
 		free(c.ch[i].path);

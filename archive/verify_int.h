@@ -6,8 +6,10 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #include "archive.h"
+#include "checkpoint.h"
 #include "verify.h"
 
 /* Indexes into xfa_verify_reasons[], in its order. */
@@ -24,6 +26,7 @@ enum vreason {
 	R_BAD_CHECKPOINT, R_ROLLBACK, R_HISTORY_REWRITTEN,
 	R_MERGE_DIVERGED, R_BAD_RESOLUTION, R_MERGE_NOT_ALLOWED,
 	R_FUTURE_TIME, R_TIME_BEFORE_PARENT, R_KEY_MISMATCH, R_BAD_MODE,
+	R_CHECKPOINT_EQUIVOCATION,
 	R_COUNT
 };
 
@@ -59,6 +62,7 @@ struct vshared {
 	char root[XFA_FPR_SIZE];          /* the root key, from the root commit */
 	int64_t now;                      /* the verifier's clock (seconds) */
 	int64_t skew;                     /* the clock skew allowed (seconds) */
+	int touched;                      /* collect the streams commits touch */
 };
 
 #define VMETA_SLOTS 4
@@ -75,6 +79,10 @@ struct vthread {
 	} meta[VMETA_SLOTS];
 	unsigned long tick;
 	size_t commits, events, sigs, atts;
+	char **touched;                   /* stream folders its commits changed
+					   * (with sh->touched), malloc'd */
+	size_t ntouched, captouched;
+	size_t merges;                    /* merge commits checked */
 	pthread_t tid;
 };
 
@@ -121,6 +129,72 @@ struct vc {
 				       * in commit-level findings; may be NULL */
 	unsigned char seen[R_COUNT];  /* reasons reported for this commit */
 };
+
+/* One checkpoint given to the run, as read. */
+struct vcp {
+	const char *name;             /* its file, or "checkpoint" */
+	int ok;                       /* read and its signature verified */
+	int since;                    /* the --since one */
+	int counted;                  /* its commit count was re-counted */
+	xfa_checkpoint cp;
+	const char *status;
+};
+
+/* A verification run (verify.c), shared with the checkpoint and the
+ * case-selection parts (verify_checkpoint.c, verify_cases.c). */
+struct vrun {
+	const xfa_verify_opts *o;
+	xfa_store *st;
+	xfa_meta meta;
+	int has_meta;
+	xfa_oid head;
+	xfa_oid *ids;
+	size_t cap;
+	struct vshared sh;
+	struct vthread *th;
+	int nth;
+	size_t cases;
+	size_t dl_listed;         /* deadline findings kept for the report */
+	size_t dl_omitted;        /* and those only counted */
+	json_t *cp;               /* the checkpoints part of the report */
+	json_t *notes;            /* notes of the report (array) */
+	json_t *coverage;         /* what the run covered */
+	char office[16];          /* this replica's office; "" the bureau's */
+	int64_t skew;             /* clock skew allowed, seconds */
+	struct vcp *cps;
+	size_t ncps;
+	int since_ok;             /* 1: only commits after since_head */
+	xfa_oid since_head;
+	char **dirs;              /* folders whose deadlines are computed
+				   * (since and cases modes); NULL: all */
+	size_t ndirs;
+	const char *const *dir_ids;   /* their case ids */
+	char **dir_idv;           /* ... when the run owns them */
+	size_t nidv;
+	struct timespec t0, last_progress;
+};
+
+/* Grow the run's commit list by `id`.  0 or XFA_ERROR. */
+int xfa_verify_push_id(struct vrun *r, const xfa_oid *id);
+
+/* A finding of the run as a whole (no case), sorted after the commits'. */
+int xfa_verify_add_run(struct vrun *r, int reason, const xfa_oid *commit,
+		       const char *msg);
+
+/*
+ * Read and check every checkpoint given (verify_checkpoint.c): signature,
+ * time, the history's relation to each head, equivocation between two of
+ * one origin; fills r->cp, r->notes and, for --since, r->since_head.
+ * Returns 0 or XFA_ERROR.
+ */
+int xfa_verify_checkpoints(struct vrun *r);
+
+/*
+ * The commits that prove the selected cases (verify_cases.c): their
+ * events' commits found through the derived list, the chain checked
+ * against the history; into r->ids.  Returns 0 or a code.
+ */
+int xfa_verify_select(struct vrun *r);
 
 /* Record finding `reason` for commit `c`; returns 0 or XFA_ERROR. */
 int xfa_verify_find(struct vc *c, int reason, const char *case_id, long seq,

@@ -175,17 +175,50 @@ void cli_passphrase_free(char *p)
 	xfa_secret_free(p);
 }
 
+int cli_is_pubfile(const char *path)
+{
+	char head[80] = "", *sp;
+	size_t n;
+	FILE *f;
+
+	if (!(f = fopen(path, "r")))
+		return 0;
+	n = fread(head, 1, sizeof(head) - 1, f);
+	fclose(f);
+	head[n] = '\0';
+	/* "TYPE AAAA...": ssh-ed25519, sk-ssh-ed25519@openssh.com, but also
+	 * the types refused later by name (ssh-rsa, ecdsa-sha2-..., sk-ecdsa-...) */
+	if (strncmp(head, "ssh-", 4) && strncmp(head, "ecdsa-", 6) &&
+	    strncmp(head, "sk-", 3))
+		return 0;
+	return (sp = strchr(head, ' ')) && !strncmp(sp + 1, "AAAA", 4);
+}
+
 int cli_signing_key(xfa_key **out)
 {
-	char *pass = NULL;
+	char *pass = NULL, *name = NULL, *email = NULL;
+	xfa_pubkey pk;
 	size_t len = 0;
-	int err;
+	int err, st;
 
 	*out = NULL;
 	if (!cli.key || !*cli.key) {
 		fprintf(stderr, "xfa: this command signs: name a key with --as KEYFILE or XFA_KEY\n");
 		return EXIT_USAGE;
 	}
+	if (cli_is_pubfile(cli.key)) {
+		/* a public key: its secret half is in the ssh-agent */
+		if ((st = cli_read_pub(&pk, &name, &email, cli.key)))
+			return st;
+		free(name);
+		free(email);
+		if ((err = xfa_key_from_agent(out, &pk, NULL)) < 0)
+			return cli_fail(err, "cannot sign as '%s'", cli.key);
+		return 0;
+	}
+	/* refuse a world-readable or odd file before asking for a passphrase */
+	if ((err = xfa_key_file_check(cli.key)) < 0)
+		return cli_fail(err, "cannot use key '%s'", cli.key);
 	if ((err = cli_passphrase(&pass, &len, "passphrase: ", 0)) < 0)
 		return cli_fail(err, "cannot unlock '%s'", cli.key);
 	err = xfa_key_load(out, cli.key, pass, len);

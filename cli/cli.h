@@ -44,8 +44,16 @@ int cli_open(xfa_archive **out);
 int cli_passphrase(char **out, size_t *out_len, const char *prompt, int confirm);
 void cli_passphrase_free(char *p);
 
-/* Load and unlock the key named by --as / XFA_KEY; 0 or an exit status. */
+/*
+ * The key named by --as / XFA_KEY: a key file, checked (mode 0600 or
+ * stricter) and unlocked with the passphrase; or an OpenSSH public key
+ * (ssh-ed25519 or sk-ssh-ed25519@openssh.com) whose secret half the
+ * ssh-agent at $SSH_AUTH_SOCK holds.  0 or an exit status (message printed).
+ */
 int cli_signing_key(xfa_key **out);
+
+/* 1 if the file at `path` starts like an OpenSSH public key line. */
+int cli_is_pubfile(const char *path);
 
 /* Print `v` as one JSON document on stdout. */
 void cli_json(const json_t *v);

@@ -1,5 +1,6 @@
 /* cmd_key.c - xfa key new: an Ed25519 key, encrypted under a passphrase,
- * and its public half in OpenSSH form. */
+ * and its public half in OpenSSH form; xfa key fingerprint; the ssh-agent
+ * subcommands are in cmd_key_agent.c. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,9 @@
 
 static const char usage[] =
 	"xfa key new --name NAME [--email EMAIL] --out PATH\n"
-	"       xfa key fingerprint PUBFILE";
+	"       xfa key fingerprint PUBFILE\n"
+	"       xfa key agent-add KEYFILE [--lifetime 8h]\n"
+	"       xfa key agent-list";
 
 static int key_new(int argc, char **argv)
 {
@@ -125,5 +128,9 @@ int cmd_key(int argc, char **argv)
 		return key_new(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "fingerprint"))
 		return key_fingerprint(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "agent-add"))
+		return key_agent_add(argc - 1, argv + 1, usage);
+	if (argc >= 2 && !strcmp(argv[1], "agent-list"))
+		return key_agent_list(argc - 1, argv + 1, usage);
 	return cli_usage(usage, NULL);
 }

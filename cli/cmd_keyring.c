@@ -17,6 +17,27 @@ static const char usage[] =
 	"       xfa keyring list\n"
 	"       xfa keyring allowed-signers";
 
+/*
+ * A .pub's comment is anything its maker typed ("user@host", a path, text
+ * in any encoding): it names the holder only if it would pass as a name
+ * (1..100 bytes of UTF-8, no control characters or angle brackets), and
+ * its "<email>" only if it looks like one.  Otherwise it is dropped and
+ * --name / --email say who holds the key.
+ */
+static int usable(const char *s, size_t max, int email)
+{
+	const char *c, *at;
+
+	if (!s || !*s || strlen(s) > max || !xfa_utf8_valid(s, strlen(s)))
+		return 0;
+	for (c = s; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == '<' ||
+		    *c == '>' || (email && strchr(" ,\"", *c)))
+			return 0;
+	return !email || ((at = strchr(s, '@')) && at > s && at[1] &&
+			  !strchr(at + 1, '@'));
+}
+
 static int keyring_add(xfa_archive *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -42,6 +63,14 @@ static int keyring_add(xfa_archive *a, int argc, char **argv)
 		return cli_usage(usage, "keyring add needs PUBFILE and --role");
 	if ((status = cli_read_pub(&pk, &pname, &pemail, argv[optind])))
 		return status;
+	if (!usable(pname, 100, 0)) {
+		free(pname);
+		pname = NULL;
+	}
+	if (!usable(pemail, 254, 1)) {
+		free(pemail);
+		pemail = NULL;
+	}
 	if ((status = cli_signing_key(&k)))
 		goto done;
 	xfa_pubkey_fingerprint(fpr, &pk);

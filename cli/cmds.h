@@ -19,4 +19,8 @@ int cmd_remote(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
+/* xfa key agent-add / agent-list (cmd_key_agent.c); argv[0] is the subcommand. */
+int key_agent_add(int argc, char **argv, const char *usage);
+int key_agent_list(int argc, char **argv, const char *usage);
+
 #endif

@@ -114,16 +114,20 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(argc, argv);
+	for (c = commands; c->name; c++)
+		if (!strcmp(c->name, argv[1]))
+			break;
+	if (!c->name)
+		return cli_usage(usage, "'%s' is not a command ('xfa help' lists them)", argv[1]);
+	/* help reads nothing: no library to start (libgit2's start-up alone
+	 * parses the system's CA certificates) */
+	if (c->fn == cmd_help)
+		return cmd_help(argc - 1, argv + 1);
 	if (xfa_init() < 0) {
 		fprintf(stderr, "xfa: cannot initialise: %s\n", xfa_error_last());
 		return EXIT_IOERR;
 	}
-	for (c = commands; c->name; c++)
-		if (!strcmp(c->name, argv[1])) {
-			err = c->fn(argc - 1, argv + 1);
-			xfa_shutdown();
-			return err;
-		}
+	err = c->fn(argc - 1, argv + 1);
 	xfa_shutdown();
-	return cli_usage(usage, "'%s' is not a command ('xfa help' lists them)", argv[1]);
+	return err;
 }

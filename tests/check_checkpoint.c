@@ -65,7 +65,7 @@ START_TEST(test_make_and_read)
 	ck_assert_uint_eq(n, 2);        /* init and the clerk's key */
 	ck_assert_uint_eq(cp.count, 2);
 	ck_assert_str_eq(cp.signer, fx.clerk_fpr);
-	ck_assert_int_eq(xfa_checkpoint_origin(origin, sizeof(origin), meta->doc), 0);
+	ck_assert_int_eq(xfa_checkpoint_origin(origin, sizeof(origin), meta->doc, NULL), 0);
 	ck_assert_str_eq(cp.origin, origin);
 	ck_assert_str_eq(origin, "xfa-checkpoint/J001/测试县信访局");
 	/* the layout: four text lines, a blank line, one em-dash signature line */
@@ -145,11 +145,11 @@ START_TEST(test_bad_origin_name)
 	char origin[16];
 	json_t *doc = json_pack("{s:s, s:s}", "fonds", "J001", "name", "a\nb");
 
-	ck_assert_int_eq(xfa_checkpoint_origin(origin, sizeof(origin), doc), XFA_EINVALID);
+	ck_assert_int_eq(xfa_checkpoint_origin(origin, sizeof(origin), doc, NULL), XFA_EINVALID);
 	json_object_set_new(doc, "name", json_string("a very long bureau name indeed"));
-	ck_assert_int_eq(xfa_checkpoint_origin(origin, sizeof(origin), doc), XFA_EINVALID);
+	ck_assert_int_eq(xfa_checkpoint_origin(origin, sizeof(origin), doc, NULL), XFA_EINVALID);
 	json_object_del(doc, "fonds");
-	ck_assert_int_eq(xfa_checkpoint_origin(origin, sizeof(origin), doc), XFA_EINVALID);
+	ck_assert_int_eq(xfa_checkpoint_origin(origin, sizeof(origin), doc, NULL), XFA_EINVALID);
 	json_decref(doc);
 }
 END_TEST

@@ -71,6 +71,20 @@ static void spit(const char *path, const void *data, size_t len)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
 	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, 0600), 0); /* a key file's mode */
+}
+
+/* A fixture copied into tmpdir at mode 0600 (the checkout's mode is the
+ * umask's); returns the copy's path in `p`. */
+static const char *private_copy(char p[256], const char *fixture)
+{
+	size_t n = 0;
+	char *s = slurp(fixture, &n);
+
+	snprintf(p, 256, "%s/%s", tmpdir, strrchr(fixture, '/') + 1);
+	spit(p, s, n);
+	free(s);
+	return p;
 }
 
 static int have_ssh_keygen(void)
@@ -296,6 +310,35 @@ START_TEST(test_keyfile_mode_and_exists)
 }
 END_TEST
 
+/* A key file its group or others may read or write is refused before it
+ * is read (as ssh refuses one); 0600 and 0400 are fine. */
+START_TEST(test_keyfile_private_mode)
+{
+	static const mode_t refused[] = { 0644, 0640, 0604, 0620, 0602, 0660 };
+	char p[256], q[256], mode[8];
+	xfa_key *k = NULL;
+	size_t i;
+
+	tpath(p, "saved.key");
+	ck_assert_int_eq(xfa_key_file_check(p), 0);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		ck_assert_int_eq(chmod(p, refused[i]), 0);
+		snprintf(mode, sizeof(mode), "%04o", (unsigned)refused[i]);
+		assert_error(xfa_key_file_check(p), XFA_EAUTH, mode);
+		assert_error(xfa_key_load(&k, p, PASS, strlen(PASS)), XFA_EAUTH,
+			     "chmod 600");
+		ck_assert_ptr_null(k);
+	}
+	ck_assert_int_eq(chmod(p, 0400), 0);
+	ck_assert_int_eq(xfa_key_load(&k, p, PASS, strlen(PASS)), 0);
+	xfa_key_free(k);
+	ck_assert_int_eq(chmod(p, 0600), 0);
+	assert_error(xfa_key_file_check(tmpdir), XFA_EINVALID, "not a regular file");
+	tpath(q, "nothing.key");
+	assert_error(xfa_key_file_check(q), XFA_ENOTFOUND, "no such file");
+}
+END_TEST
+
 START_TEST(test_keyfile_symlinks)
 {
 	char p[256], link[256], target[256];
@@ -460,9 +503,10 @@ START_TEST(test_keyfile_fixtures)
 	char *line;
 	size_t n;
 	xfa_key *k = NULL, *s = NULL;
+	char p[256];
 
 	/* written by an independent implementation of the layout */
-	ck_assert_int_eq(xfa_key_load(&k, FIXTURES "xfa.key",
+	ck_assert_int_eq(xfa_key_load(&k, private_copy(p, FIXTURES "xfa.key"),
 		"fixture passphrase", 18), 0);
 	line = slurp(FIXTURES "xfa.pub", &n);
 	ck_assert_int_eq(xfa_pubkey_parse(&pub, NULL, line), 0);
@@ -474,7 +518,7 @@ START_TEST(test_keyfile_fixtures)
 	xfa_key_free(k);
 	xfa_key_free(s);
 	k = NULL;
-	assert_error(xfa_key_load(&k, FIXTURES "mismatch.key",
+	assert_error(xfa_key_load(&k, private_copy(p, FIXTURES "mismatch.key"),
 		"fixture passphrase", 18), XFA_EINVALID,
 		"secret key does not match the public key");
 	ck_assert_ptr_null(k);
@@ -488,9 +532,10 @@ END_TEST
 
 START_TEST(test_pubkey_blob)
 {
-	unsigned char blob[XFA_PUBKEY_BLOB_SIZE + 1], rsa[51];
+	unsigned char blob[XFA_PUBKEY_BLOB_MAX], rsa[51];
 	xfa_pubkey pk, back;
 
+	memset(&pk, 0, sizeof(pk));
 	memset(pk.pk, 0xab, 32);
 	xfa_pubkey_blob(blob, &pk);
 	ck_assert_mem_eq(blob, "\0\0\0\x0bssh-ed25519\0\0\0\x20", 19);
@@ -552,7 +597,7 @@ END_TEST
 
 START_TEST(test_pubkey_parse_refused)
 {
-	unsigned char blob[52];
+	unsigned char blob[XFA_PUBKEY_BLOB_MAX];
 	char line[200], *b64, *text, *comment = NULL;
 	xfa_pubkey pk;
 	size_t n;
@@ -801,6 +846,7 @@ Suite *key_suite(void)
 	tcase_add_test(tc, test_keyfile_wrong_passphrase);
 	tcase_add_test(tc, test_keyfile_empty_passphrase);
 	tcase_add_test(tc, test_keyfile_mode_and_exists);
+	tcase_add_test(tc, test_keyfile_private_mode);
 	tcase_add_test(tc, test_keyfile_symlinks);
 	tcase_add_test(tc, test_keyfile_missing);
 	tcase_add_test(tc, test_keyfile_truncated);

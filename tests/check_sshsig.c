@@ -536,9 +536,12 @@ START_TEST(test_blob_refused)
 	s = good_spec(), s.pubkey_type = "ssh-rsa";
 	assert_error(verify_spec(&s), XFA_EINVALID,
 		     "signature key type 'ssh-rsa' is not supported");
-	s = good_spec(), s.pubkey_type = "sk-ssh-ed25519@openssh.com";
+	s = good_spec(), s.pubkey_type = "sk-ecdsa-sha2-nistp256@openssh.com";
 	assert_error(verify_spec(&s), XFA_EINVALID,
-		     "'sk-ssh-ed25519@openssh.com' is not supported");
+		     "'sk-ecdsa-sha2-nistp256@openssh.com' is not supported");
+	/* an sk key type over an ed25519 body: no application string */
+	s = good_spec(), s.pubkey_type = "sk-ssh-ed25519@openssh.com";
+	assert_error(verify_spec(&s), XFA_EINVALID, "application");
 	s = good_spec(), s.pubkey_len = 31;
 	assert_error(verify_spec(&s), XFA_EINVALID, "public key");
 	s = good_spec(), s.sig_type = "rsa-sha2-512";

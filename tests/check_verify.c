@@ -303,7 +303,7 @@ START_TEST(test_reason_table)
 				 xfa_verify_reasons[i].code);
 	}
 	ck_assert_uint_eq(i, json_array_size(en));
-	ck_assert_uint_eq(i, 41);
+	ck_assert_uint_eq(i, 42);
 }
 END_TEST
 

@@ -1,7 +1,7 @@
 /* verify.c - benchmark of whole-archive verification (xfa_verify_run).
  *
  *   verify --cases N [--events-per-case E] [--threads T] [--dir DIR]
- *          [--archive PATH] [--chunk C] [--keep]
+ *          [--archive PATH] [--chunk C] [--keep] [--modes]
  *
  * Builds an archive of N cases with E events each (register, accept,
  * assign, sign-in, then notes; E from 1 to 10) in-process, in signed
@@ -13,7 +13,14 @@
  * commit's).  Prints one JSON line: events verified per second, the Ed25519
  * rate, the signature-bound event rate (Ed25519 rate / 2), their ratio, and
  * the peak RSS of the verification; and the same per CPU-second, which
- * a loaded machine does not skew.  Not a test: figures only. */
+ * a loaded machine does not skew.
+ *
+ * With --modes (a built archive only: its keys are needed), then, side by
+ * side on the same archive: `git verify-commit` of 20 commits (per commit);
+ * `xfa verify ID` of a 5-event case (the derived event list built, then
+ * current); a checkpoint, 1,000 new events (200 new cases of 5), and
+ * `verify --since` that checkpoint, and `verify ID` again (list updated).
+ * One JSON line each.  Not a test: figures only. */
 #define _XOPEN_SOURCE 700
 #include <pthread.h>
 #include <stdio.h>
@@ -26,6 +33,8 @@
 #include "admin.h"
 #include "bench.h"
 #include "case.h"
+#include "checkpoint.h"
+#include "keyring.h"
 #include "error.h"
 #include "file.h"
 #include "json.h"
@@ -40,7 +49,7 @@ static void die(const char *what)
 
 struct opts {
 	size_t cases, per_case, chunk;
-	int threads, keep;
+	int threads, keep, modes;
 	const char *dir, *archive;
 };
 
@@ -64,6 +73,10 @@ static void parse(struct opts *o, int argc, char **argv)
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--keep")) {
 			o->keep = 1;
+			continue;
+		}
+		if (!strcmp(a, "--modes")) {
+			o->modes = 1;
 			continue;
 		}
 		if (!v)
@@ -261,17 +274,14 @@ struct vresult {
 	long long commits, events, signatures, findings;
 };
 
-static void verify_child(const char *path, int threads, int fd)
+static void verify_child(const char *path, const xfa_verify_opts *o, int fd)
 {
 	struct vresult r;
-	xfa_verify_opts o;
 	json_t *rep = NULL;
 	double t0;
 
-	memset(&o, 0, sizeof(o));
-	o.threads = threads;
 	t0 = bench_now_ms();
-	if (xfa_verify_run(&rep, path, &o) < 0)
+	if (xfa_verify_run(&rep, path, o) < 0)
 		die("verify");
 	r.seconds = (bench_now_ms() - t0) / 1e3;
 	r.commits = xfa_json_int(json_object_get(rep, "totals"), "commits", 0);
@@ -284,8 +294,8 @@ static void verify_child(const char *path, int threads, int fd)
 	_exit(0);
 }
 
-static void verify_measured(struct vresult *r, long *rss_kb, const char *path,
-			    int threads)
+static void run_measured(struct vresult *r, long *rss_kb, const char *path,
+			 const xfa_verify_opts *o)
 {
 	struct rusage ru;
 	int fds[2], status;
@@ -298,7 +308,7 @@ static void verify_measured(struct vresult *r, long *rss_kb, const char *path,
 		die("fork");
 	if (pid == 0) {
 		close(fds[0]);
-		verify_child(path, threads, fds[1]);
+		verify_child(path, o, fds[1]);
 	}
 	close(fds[1]);
 	if (read(fds[0], r, sizeof(*r)) != (ssize_t)sizeof(*r))
@@ -309,6 +319,122 @@ static void verify_measured(struct vresult *r, long *rss_kb, const char *path,
 	*rss_kb = ru.ru_maxrss;
 	r->cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
 		 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void verify_measured(struct vresult *r, long *rss_kb, const char *path,
+			    int threads)
+{
+	xfa_verify_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.threads = threads;
+	run_measured(r, rss_kb, path, &o);
+}
+
+/* --- the other modes ---------------------------------------------------- */
+
+static void print_mode(const char *step, const struct opts *o,
+		       const struct vresult *r, long rss, const char *extra)
+{
+	printf("{\"step\":\"%s\",\"cases\":%zu,\"events_per_case\":%zu,"
+	       "\"archive_events\":%zu,\"commits\":%lld,\"events\":%lld,"
+	       "\"findings\":%lld,\"seconds\":%.4f,\"cpu_seconds\":%.4f,"
+	       "\"maxrss_kb\":%ld%s}\n", step, o->cases, o->per_case,
+	       o->cases * o->per_case, r->commits, r->events, r->findings, r->seconds,
+	       r->cpu, rss, extra);
+	fflush(stdout);
+}
+
+/* `git verify-commit` of the newest `n` commits, per commit (ms). */
+static double git_verify_commit(const char *path, int n)
+{
+	char cmd[1200], allowed[400];
+	xfa_archive *a = NULL;
+	const xfa_meta *m;
+	char *as;
+	double t0;
+	int i;
+
+	if (xfa_archive_open(&a, path) < 0 || xfa_archive_meta(&m, a) < 0 ||
+	    !(as = xfa_keyring_allowed_signers(m->doc)))
+		die("allowed signers");
+	snprintf(allowed, sizeof(allowed), "%s.allowed", path);
+	if (xfa_file_write_atomic(allowed, as, strlen(as), 0644, 0) < 0)
+		die(allowed);
+	free(as);
+	xfa_archive_free(a);
+	t0 = bench_now_ms();
+	for (i = 0; i < n; i++) {
+		snprintf(cmd, sizeof(cmd), "git --git-dir='%s' -c gpg.format=ssh "
+			 "-c gpg.ssh.allowedSignersFile='%s' verify-commit "
+			 "main~%d > /dev/null 2>&1", path, allowed, i);
+		if (system(cmd) != 0)
+			die("git verify-commit");
+	}
+	return (bench_now_ms() - t0) / n;
+}
+
+static void modes(const struct opts *o, const char *path, const struct keys *k,
+		  double full_s, long long full_commits)
+{
+	const char *ids[1] = { NULL };
+	char id[64], *note = NULL, extra[200];
+	xfa_verify_note since;
+	xfa_verify_opts vo;
+	struct vresult r;
+	xfa_archive *a = NULL;
+	const xfa_meta *m;
+	json_t *input = case_input();
+	double git_ms;
+	long rss;
+	int i;
+
+	git_ms = git_verify_commit(path, 20);
+	snprintf(extra, sizeof(extra), ",\"git_verify_commit_ms\":%.2f,"
+		 "\"xfa_full_ms_per_commit\":%.4f,\"ratio\":%.1f", git_ms,
+		 full_s * 1e3 / (double)full_commits,
+		 git_ms / (full_s * 1e3 / (double)full_commits));
+	memset(&r, 0, sizeof(r));
+	r.seconds = full_s;
+	r.commits = full_commits;
+	print_mode("per_commit_vs_git", o, &r, 0, extra);
+	/* verify ID of a case of 5 events (the archive's fifth case) */
+	snprintf(id, sizeof(id), "XF-2026-%06d", 5);
+	ids[0] = id;
+	memset(&vo, 0, sizeof(vo));
+	vo.threads = o->threads;
+	vo.cases = ids;
+	vo.ncases = 1;
+	run_measured(&r, &rss, path, &vo);
+	print_mode("verify_id_list_built", o, &r, rss, "");
+	for (i = 0; i < 3; i++) {
+		run_measured(&r, &rss, path, &vo);
+		print_mode("verify_id", o, &r, rss, "");
+	}
+	/* a checkpoint, 1,000 new events, verify --since it */
+	if (xfa_archive_open(&a, path) < 0 || xfa_archive_meta(&m, a) < 0 ||
+	    xfa_checkpoint_make(&note, xfa_archive_store(a), m->doc, k->clerk) < 0)
+		die("checkpoint");
+	fill_batch(a, k, input, 200, 5);
+	xfa_archive_free(a);
+	since.name = "checkpoint";
+	since.text = note;
+	since.len = strlen(note);
+	memset(&vo, 0, sizeof(vo));
+	vo.threads = o->threads;
+	vo.since = &since;
+	for (i = 0; i < 3; i++) {
+		run_measured(&r, &rss, path, &vo);
+		print_mode("verify_since_1000", o, &r, rss, "");
+	}
+	memset(&vo, 0, sizeof(vo));
+	vo.threads = o->threads;
+	vo.cases = ids;
+	vo.ncases = 1;
+	run_measured(&r, &rss, path, &vo);
+	print_mode("verify_id_list_updated", o, &r, rss, "");
+	free(note);
+	json_decref(input);
 }
 
 int main(int argc, char **argv)
@@ -354,6 +480,8 @@ int main(int argc, char **argv)
 	       bound, (double)r.events / r.seconds / bound, r.cpu,
 	       (double)r.events / r.cpu, ed_cpu, (double)r.events / r.cpu / (ed_cpu / 2),
 	       rss, path);
+	if (o.modes && !o.archive)
+		modes(&o, path, &k, r.seconds, r.commits);
 	if (!o.archive && !o.keep) {
 		char cmd[400];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -10,6 +10,7 @@
  * Built by the tests: cc -o fastkey fastkey.c -lsodium */
 #include <sodium.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 
 static void put_u64be(unsigned char *p, unsigned long long v)
@@ -51,8 +52,8 @@ int main(int argc, char **argv)
 	sodium_bin2base64(b64, sizeof(b64), blob, sizeof(blob),
 			  sodium_base64_VARIANT_ORIGINAL);
 	snprintf(path, sizeof(path), "%s.key", argv[2]);
-	if (!(f = fopen(path, "wx")))
-		return 73;
+	if (!(f = fopen(path, "wx")) || fchmod(fileno(f), 0600) != 0)
+		return 73; /* xfa refuses a key file others may read */
 	fprintf(f, "-----BEGIN XFA SECRET KEY-----\n");
 	for (i = 0, n = strlen(b64); i < n; i += 70)
 		fprintf(f, "%.70s\n", b64 + i);

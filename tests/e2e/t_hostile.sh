@@ -6,8 +6,16 @@
 # special ones made below (symlinks, FIFOs, devices, growing files,
 # damaged archives, re-signed packages) that git cannot carry.
 . "$E2E/lib.sh"
-H=$(cd "$E2E/../hostile" && pwd)
-FIXK=$(cd "$E2E/../fixtures/keys" && pwd)
+# A key file must be private (mode 0600 or stricter, else it is refused
+# before anything else is looked at), and git carries no such mode: the key
+# files of the corpus and of the fixtures are run from private copies.
+mkdir -p corpus/fixtures
+cp -R "$E2E/../hostile" corpus/hostile
+cp -R "$E2E/../fixtures/keys" corpus/fixtures/keys
+chmod 600 corpus/hostile/keys/*.key corpus/fixtures/keys/*.key
+ln -s "$(cd "$E2E/../fixtures" && pwd)/cases" corpus/fixtures/cases
+H=$PWD/corpus/hostile
+FIXK=$PWD/corpus/fixtures/keys
 
 say "an archive with one case, and the generated inputs"
 standard_archive

@@ -105,21 +105,40 @@ esign() { rm -f "$1.sig"; "$SSHSIGN" -Y sign -n xfa-event -f "$2" "$1" > /dev/nu
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 fpr() { $XFA key fingerprint "$1"; }
 # caught REASON CASE [REASON CASE]...: verify exits 1 and reports each
-# REASON for its CASE ("-": none)
-caught() {
-	set +e
-	$XFA --json verify > report.json 2> report.err
-	st=$?
-	set -e
-	[ "$st" -eq 1 ] || { cat report.err; die "tamper $n: verify exited $st, not 1"; }
-	$PY - report.json "$@" <<'EOF' || die "tamper $n: expected findings $*"
+# REASON for its CASE ("-": none), in each of the three modes: the whole
+# history; --since a checkpoint of the last clean commit the tampered
+# history still holds (the merge base with the clean head); and `verify
+# ID...` of the cases named (or $IDS, or $A), which traces their events
+# through the derived event list
+findings() {
+	$PY - report.json "$@" <<'EOF' || die "tamper $n ($mode): expected findings $*"
 import json, sys
 r = json.load(open(sys.argv[1]))
 want = list(zip(sys.argv[2::2], sys.argv[3::2]))
 got = [(f["reason"], f["case"] or "-") for f in r["findings"]]
-print("    found:", " ".join("%s(%s)" % g for g in got))
+print("    %s found:" % r["coverage"]["mode"], " ".join("%s(%s)" % g for g in got))
 sys.exit(0 if all(w in got for w in want) and not r["ok"] else 1)
 EOF
+}
+verify_mode() {
+	set +e
+	$XFA --json verify "$@" > report.json 2> report.err
+	st=$?
+	set -e
+	[ "$st" -eq 1 ] || { cat report.err; die "tamper $n ($mode): verify exited $st, not 1"; }
+}
+caught() {
+	mode=all; verify_mode; findings "$@"
+	# --since: a checkpoint signed now of the fork point (the clean part)
+	base=$(G merge-base main "$HEAD")
+	rm -rf cpbase.xfa; cp -a clean.xfa cpbase.xfa
+	git --git-dir=cpbase.xfa update-ref refs/heads/main "$base"
+	$XFA -C cpbase.xfa checkpoint --as keys/clerk.key > since.cp
+	mode=since; verify_mode --since since.cp; findings "$@"
+	$PY -c 'import json,sys; c=json.load(open("report.json"))["coverage"]; assert c["mode"]=="since" and c["from"]==sys.argv[1] and c["commits"]>=1, c' "$base"
+	ids=${IDS:-$(printf '%s\n' "$@" | sed -n 'n;p' | grep -v -e '^-$' -e '^archive$' | sort -u)}
+	mode=cases; verify_mode ${ids:-$A}; findings "$@"
+	unset IDS
 }
 HEAD=$(git --git-dir=clean.xfa rev-parse main)
 ev5=$dA/events/000005
@@ -273,11 +292,19 @@ done
 caught chain-broken "$C" document-mismatch "$C"
 expect 1 $XFA --json verify --checkpoint checkpoint
 grep -q '"history-rewritten"' .out || die "no history-rewritten with the checkpoint"
+expect 1 $XFA --json verify --since checkpoint
+$PY -c 'import json,sys; r=json.load(sys.stdin); assert [f["reason"] for f in r["findings"]]==["history-rewritten"] and r["coverage"]["commits"]==0, r' < .out
+expect 1 $XFA --json verify --checkpoint checkpoint "$C"
+grep -q '"history-rewritten"' .out || die "no history-rewritten in verify ID"
 
 fresh head-rolled-back-behind-a-checkpoint
 G update-ref refs/heads/main "$HEAD~3"
 expect 0 $XFA verify
 expect 1 $XFA --json verify --checkpoint checkpoint
+$PY -c 'import json,sys; r=json.load(sys.stdin); assert [f["reason"] for f in r["findings"]]==["rollback"], r["findings"]' < .out
+expect 1 $XFA --json verify --since checkpoint
+$PY -c 'import json,sys; r=json.load(sys.stdin); assert [f["reason"] for f in r["findings"]]==["rollback"] and r["coverage"]["from"] is None, r' < .out
+expect 1 $XFA --json verify --checkpoint checkpoint "$A"
 $PY -c 'import json,sys; r=json.load(sys.stdin); assert [f["reason"] for f in r["findings"]]==["rollback"], r["findings"]' < .out
 
 fresh extra-file-slipped-into-a-commit
@@ -288,7 +315,7 @@ caught unaccounted-file "$A"
 fresh file-outside-any-case
 tree_of "$HEAD"; printf 'hello\n' > readme; put README readme
 like "$HEAD"; commit keys/handler.key "$HEAD^"
-caught unaccounted-file -
+IDS=$A caught unaccounted-file -
 
 fresh workflow-changed-without-admin-event
 tree_of "$HEAD"

@@ -136,6 +136,44 @@ expect 1 $XFA -C rewritten.xfa --json verify --checkpoint cp2
 report_has .out history-rewritten -
 $PY -c 'import json,sys; c=json.load(sys.stdin)["checkpoint"]; assert c["status"]=="history-rewritten", c' < .out
 
+say "several checkpoints, a folder of them, --since"
+mkdir cps
+cp cp1 cps/a.cp; cp cp2 cps/b.cp
+expect 0 $XFA --json verify --checkpoint cps --checkpoint cp1
+valid_report .out
+$PY -c 'import json,sys; r=json.load(sys.stdin); s=[c["status"] for c in r["checkpoints"]]; assert s==["ok"]*3 and r["checkpoint"]["file"]=="cps/a.cp", r["checkpoints"]' < .out
+expect 66 $XFA verify --checkpoint no-such-folder/
+mkdir empty; expect 66 $XFA verify --checkpoint empty
+expect 0 $XFA --json verify --since cp1
+valid_report .out
+$PY -c 'import json,sys; c=json.load(sys.stdin)["coverage"]; assert c["mode"]=="since" and c["commits"]>=1 and c["rests_on"]["signer"].startswith("SHA256:"), c' < .out
+expect 0 $XFA verify --since cp1
+out_has "covered: the "
+out_has "rests on the checkpoint"
+expect 1 $XFA --json verify --since cp-garbage
+$PY -c 'import json,sys; r=json.load(sys.stdin); assert r["coverage"]["from"] is None and r["totals"]["commits"]==0 and [f["reason"] for f in r["findings"]]==["bad-checkpoint"], r' < .out
+expect 66 $XFA verify --since no-such-file
+expect 64 $XFA verify --since cp1 --since cp2
+expect 64 $XFA verify --since cp1 "$c1"
+expect 1 $XFA -C rolled.xfa --json verify --since cp2
+report_has .out rollback -
+expect 1 $XFA -C rewritten.xfa --json verify --since cp2
+report_has .out history-rewritten -
+
+say "verify ID: through the derived event list"
+rm -f "$XFA_ARCHIVE/xfa-evmap"
+expect 0 $XFA --json verify "$c1"
+valid_report .out
+$PY -c 'import json,sys; c=json.load(sys.stdin)["coverage"]; assert c["mode"]=="cases" and c["derived"]=="rebuilt", c' < .out
+[ -f "$XFA_ARCHIVE/xfa-evmap" ] || die "no xfa-evmap written"
+expect 0 $XFA --json verify "$c1"
+$PY -c 'import json,sys; c=json.load(sys.stdin)["coverage"]; assert c["derived"]=="current", c' < .out
+printf 'garbage' > "$XFA_ARCHIVE/xfa-evmap"
+expect 0 $XFA --json verify "$c1"
+$PY -c 'import json,sys; c=json.load(sys.stdin)["coverage"]; assert c["derived"]=="rebuilt", c' < .out
+expect 0 $XFA verify "$c1"
+out_has "derived event list"
+
 say "stock tools: git alone checks every commit signature"
 # exactly the commands the README gives an auditor
 $XFA keyring allowed-signers > allowed
