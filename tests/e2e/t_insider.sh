@@ -582,6 +582,29 @@ G read-tree "$RES^1"
 resolve "$RES^1" "$RES^2" "[$(discarded "$RES^2")]"
 honest
 
+fresh "a resolution whose kept folder also changes $C's case.json" left.xfa
+redo "$RES" 'pass' 'd["summary"] = "改过的摘要"'
+caught "bad-resolution|merge-commit|document-mismatch" "$C"
+
+fresh "a union merge that smuggles a new event of $A (no commit of its own)"
+$XFA case record "$C" note --note "左" --as keys/clerk.key > /dev/null
+L=$(head_of)
+G update-ref refs/heads/main "$HEAD"
+$XFA case record "$A" note --note "右" --as keys/clerk.key > /dev/null
+R=$(head_of)
+union "$L" "$R"
+prev=$(last_event "$R" "$A")
+G show "$R:$prev" > prev.json
+seq=$(( $(basename "$prev" .json | sed 's/^0*//') + 1 ))
+edit "d.update(seq=$seq, prev='$(sha256sum prev.json | cut -d' ' -f1)', note='夹带', at='$($PY ins.py now)'); d['effective'] = d['at']" < prev.json > ev.json
+esign ev.json keys/clerk.key
+put "$dA/events/$(printf %06d $seq).json" ev.json
+put "$dA/events/$(printf %06d $seq).sig" ev.json.sig
+merge keys/clerk.key "merge origin
+
+remote origin at $R" "$L" "$R"
+caught "merge-commit|bad-resolution" "$A"
+
 fresh "a resolution where nothing diverged ($C only on one side)"
 $XFA case record "$C" note --note "左" --as keys/clerk.key > /dev/null
 L=$(head_of)
