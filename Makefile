@@ -12,7 +12,7 @@
 PREFIX   ?= /usr/local
 BUILD    ?= build
 CC       ?= cc
-PKGS      = libgit2 libsodium libarchive jansson
+PKGS      = libgit2 libssh2 libsodium libcrypto libarchive jansson
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 CFLAGS   ?= -O2 -g
@@ -25,9 +25,10 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 # Debian packages the build and the tests need.  `make deps` installs the missing ones.
 DEB_PKGS = build-essential pkg-config libgit2-dev libsodium-dev libarchive-dev \
-           libjansson-dev check git openssh-client libarchive-tools \
+           libjansson-dev libssl-dev check git openssh-client libarchive-tools \
            python3 python3-jsonschema json-schema-test-suite valgrind clang \
-           libclang-rt-14-dev chromium fonts-wqy-zenhei
+           libclang-rt-14-dev chromium fonts-wqy-zenhei \
+           libssh2-1-dev openssh-server lighttpd openssl
 
 LIB_SRC  = $(sort $(wildcard archive/*.c))
 CLI_SRC  = $(sort $(wildcard cli/*.c))

@@ -32,10 +32,16 @@ struct xfa_archive {
 	xfa_oid meta_at;
 };
 
-/* Read and parse ".xfa/attachments/<name>" at `commit`. */
-static int meta_file(json_t **out, xfa_store *st, const xfa_oid *commit,
-		     const char *name)
+/* Where the files .xfa/archive.json names come from: a commit. */
+struct at_commit {
+	xfa_store *st;
+	const xfa_oid *commit;
+};
+
+/* Read and parse ".xfa/attachments/<name>" at the commit (an xfa_meta_file_fn). */
+static int meta_file(json_t **out, const char *name, void *payload)
 {
+	const struct at_commit *ac = payload;
 	char path[300], *buf = NULL;
 	size_t len;
 	int err;
@@ -45,7 +51,7 @@ static int meta_file(json_t **out, xfa_store *st, const xfa_oid *commit,
 		return xfa_error_set(XFA_EINVALID, "archive.json names a bad file '%s'",
 				     name ? name : "");
 	snprintf(path, sizeof(path), XFA_META_DIR "/attachments/%s", name);
-	if ((err = xfa_store_read(&buf, &len, st, commit, path)) < 0)
+	if ((err = xfa_store_read(&buf, &len, ac->st, ac->commit, path)) < 0)
 		return err;
 	err = xfa_json_parse(out, buf, len, path);
 	free(buf);
@@ -57,7 +63,7 @@ static int meta_file(json_t **out, xfa_store *st, const xfa_oid *commit,
  * archive.json names one ("ledger": {"prefix", "workflow"}), with its own
  * prefix (which must differ from the cases') and workflow.
  */
-static int load_kinds(xfa_meta *m, xfa_store *st, const xfa_oid *commit)
+static int load_kinds(xfa_meta *m, xfa_meta_file_fn file, void *payload)
 {
 	const json_t *led = json_object_get(m->doc, "ledger");
 	xfa_kind *c = &m->kinds[XFA_KIND_CASE], *r = &m->kinds[XFA_KIND_RISK];
@@ -80,7 +86,7 @@ static int load_kinds(xfa_meta *m, xfa_store *st, const xfa_oid *commit)
 	if (r->prefix && c->prefix && !strcmp(r->prefix, c->prefix))
 		return xfa_error_set(XFA_EINVALID, "archive.json: the ledger's prefix "
 				     "'%s' is the cases' prefix", r->prefix);
-	if ((err = meta_file(&wf, st, commit, xfa_json_str(led, "workflow"))) == 0 &&
+	if ((err = file(&wf, xfa_json_str(led, "workflow"), payload)) == 0 &&
 	    (err = xfa_workflow_load(&m->ledger, wf)) == 0) {
 		r->wf = m->ledger;
 		r->why = NULL;
@@ -99,39 +105,57 @@ static int meta_skew(xfa_meta *m)
 	return 0;
 }
 
-int xfa_meta_load(xfa_meta *m, xfa_store *st, const xfa_oid *commit)
+int xfa_meta_from_doc(xfa_meta *m, json_t *doc, xfa_meta_file_fn file,
+		      void *payload)
 {
 	json_t *wf = NULL, *cal = NULL;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	m->doc = doc;
+	if ((err = xfa_schema_check("archive.schema.json", m->doc,
+				    XFA_META_DIR "/" XFA_META_DOC)) < 0 ||
+	    (err = xfa_offset_parse(&m->off, xfa_json_str(m->doc, "utc_offset"))) < 0 ||
+	    (err = meta_skew(m)) < 0 ||
+	    (err = file(&wf, xfa_json_str(m->doc, "workflow"), payload)) < 0 ||
+	    (err = xfa_workflow_load(&m->wf, wf)) < 0 ||
+	    (err = file(&cal, xfa_json_str(m->doc, "calendar"), payload)) < 0 ||
+	    (err = xfa_calendar_load(&m->cal, cal)) < 0 ||
+	    (err = load_kinds(m, file, payload)) < 0)
+		goto done;
+done:
+	json_decref(wf);
+	json_decref(cal);
+	if (err)
+		xfa_meta_release(m);
+	return err;
+}
+
+int xfa_meta_load(xfa_meta *m, xfa_store *st, const xfa_oid *commit)
+{
+	struct at_commit ac = { st, commit };
+	xfa_oid blob;
+	json_t *doc = NULL;
 	char *buf = NULL;
 	size_t len;
 	int err;
 
 	memset(m, 0, sizeof(*m));
-	err = xfa_store_stat(&m->doc_blob, NULL, st, commit,
+	err = xfa_store_stat(&blob, NULL, st, commit,
 			     XFA_META_DIR "/" XFA_META_DOC);
 	if (err == XFA_ENOTFOUND)
 		return xfa_error_set(XFA_EINVALID,
 			"'%s' is not an xfa archive (no .xfa/archive.json)",
 			xfa_store_path(st));
 	if (err < 0 ||
-	    (err = xfa_store_read_blob(&buf, &len, st, &m->doc_blob, XFA_EVENT_MAX)) < 0 ||
-	    (err = xfa_json_parse(&m->doc, buf, len, XFA_META_DIR "/" XFA_META_DOC)) < 0 ||
-	    (err = xfa_schema_check("archive.schema.json", m->doc,
-				    XFA_META_DIR "/" XFA_META_DOC)) < 0 ||
-	    (err = xfa_offset_parse(&m->off, xfa_json_str(m->doc, "utc_offset"))) < 0 ||
-	    (err = meta_skew(m)) < 0 ||
-	    (err = meta_file(&wf, st, commit, xfa_json_str(m->doc, "workflow"))) < 0 ||
-	    (err = xfa_workflow_load(&m->wf, wf)) < 0 ||
-	    (err = meta_file(&cal, st, commit, xfa_json_str(m->doc, "calendar"))) < 0 ||
-	    (err = xfa_calendar_load(&m->cal, cal)) < 0 ||
-	    (err = load_kinds(m, st, commit)) < 0)
-		goto done;
-done:
+	    (err = xfa_store_read_blob(&buf, &len, st, &blob, XFA_EVENT_MAX)) < 0 ||
+	    (err = xfa_json_parse(&doc, buf, len, XFA_META_DIR "/" XFA_META_DOC)) < 0) {
+		free(buf);
+		return err;
+	}
 	free(buf);
-	json_decref(wf);
-	json_decref(cal);
-	if (err)
-		xfa_meta_release(m);
+	if ((err = xfa_meta_from_doc(m, doc, meta_file, &ac)) == 0)
+		m->doc_blob = blob;
 	return err;
 }
 

@@ -57,6 +57,18 @@ int xfa_meta_may_integrate(const json_t *doc, const char *const *roles);
 
 /* Load the metadata at `commit`.  XFA_EINVALID if not an xfa archive. */
 int xfa_meta_load(xfa_meta *m, xfa_store *st, const xfa_oid *commit);
+
+/* Read and parse the file `name` of .xfa/attachments into *out (new ref). */
+typedef int (*xfa_meta_file_fn)(json_t **out, const char *name, void *payload);
+
+/*
+ * The metadata of archive document `doc` (stolen, also on failure), the
+ * files it names (workflow, calendar, ledger) read through `file`: how
+ * xfa_meta_load reads a commit, and verify-export a package.  doc_blob is
+ * left zero.  Returns 0 or XFA_EINVALID/XFA_ENOTFOUND/XFA_ERROR.
+ */
+int xfa_meta_from_doc(xfa_meta *m, json_t *doc, xfa_meta_file_fn file,
+		      void *payload);
 void xfa_meta_release(xfa_meta *m);
 
 /* What `xfa init` needs. */

@@ -79,10 +79,13 @@ typedef struct xfa_bag_limits {
 	uint64_t entries;      /* number of entries, folders included */
 	size_t path;           /* bytes of an entry's name */
 	uint64_t kept;         /* bytes kept in memory (tag files, documents) */
+	uint64_t kept_entry;   /* bytes of one kept file */
 } xfa_bag_limits;
 
-/* 64 GiB in all, 4 GiB per entry, 1,000,000 entries, 1024-byte names,
- * 1 GiB kept. */
+/* 64 GiB in all, 4 GiB per entry, 30,000 entries, 1024-byte names,
+ * 24 MiB kept, 8 MiB per kept file; and always: no expansion past 100
+ * times the bytes read (beyond the first 8 MiB).  Header sizes are checked
+ * before any data is read. */
 void xfa_bag_limits_default(xfa_bag_limits *l);
 
 /* One file of a package. */
@@ -114,12 +117,26 @@ typedef int (*xfa_bag_keep_fn)(const char *path, uint64_t size, void *payload);
  * backslash, an empty part, a name that is not UTF-8 or holds a control
  * character, a symbolic or hard link, a device, FIFO or socket, a sparse
  * or encrypted entry, a duplicate name, data that does not match the
- * entry's declared size, and anything past `lim` (NULL: the defaults),
- * counting bytes actually read, not what headers claim.  Returns 0,
+ * entry's declared size, a compression bomb (more than 100 bytes out
+ * for one read), and anything past `lim` (NULL: the defaults), refusing
+ * what headers declare before reading, and counting what is read too.  Returns 0,
  * XFA_ENOTFOUND, XFA_EINVALID, XFA_EIO or XFA_ERROR.
  */
 int xfa_bag_read(xfa_bag **out, const char *path, const xfa_bag_limits *lim,
 		 xfa_bag_keep_fn keep, void *payload);
+
+/*
+ * Called after each file is read, with the bag so far (its files in the
+ * package's order, not sorted yet) and the new file's index: the caller
+ * may check files as they stream and free the `data` it no longer needs
+ * (setting it NULL).  Returns the number of kept bytes it freed (which no
+ * longer count against lim->kept), or a negative code that stops the read.
+ */
+typedef long (*xfa_bag_file_fn)(xfa_bag *b, size_t i, void *payload);
+
+/* xfa_bag_read, calling `on_file` (may be NULL) after each file. */
+int xfa_bag_read_each(xfa_bag **out, const char *path, const xfa_bag_limits *lim,
+		      xfa_bag_keep_fn keep, xfa_bag_file_fn on_file, void *payload);
 
 /* The file at `path` below the bag, or NULL; borrowed. */
 const xfa_bag_file *xfa_bag_find(const xfa_bag *b, const char *path);

@@ -17,13 +17,27 @@
 
 #define BLOCK (64 * 1024)
 
+/* A package may expand at most this many times the bytes read from it
+ * (past the first EXPAND_FREE bytes): more is a compression bomb. */
+#define EXPAND_RATIO 100
+#define EXPAND_FREE (8ull << 20)
+
+/*
+ * The defaults bound the reader's memory by design, whatever the package
+ * holds: verify-export's memory grows about 1.6 KB a file (the table of
+ * files, the manifests, export.json and the inventory held to the end;
+ * each case's events and documents are freed once checked), so 30,000
+ * files (about 5,000 cases) stay under 64 MiB with the 24 MiB of kept
+ * bytes; attachments are hashed as they stream and never held.
+ */
 void xfa_bag_limits_default(xfa_bag_limits *l)
 {
 	l->total = 64ull << 30;
 	l->entry = 4ull << 30;
-	l->entries = 1000000;
+	l->entries = 30000;
 	l->path = 1024;
-	l->kept = 1ull << 30;
+	l->kept = 24ull << 20;
+	l->kept_entry = 8ull << 20;
 }
 
 /* What one read pass carries. */
@@ -31,12 +45,14 @@ struct reader {
 	struct archive *ar;
 	const xfa_bag_limits *lim;
 	xfa_bag_keep_fn keep;
+	xfa_bag_file_fn on_file;
 	void *payload;
 	xfa_bag *bag;
 	size_t cap;
 	char **dirs;              /* folder entries, for the duplicate check */
 	size_t ndirs, capdirs;
 	uint64_t entries, kept;
+	uint64_t declared;        /* bytes the headers announced so far */
 };
 
 static int reject(const char *name, const char *why)
@@ -137,11 +153,23 @@ static int read_data(struct reader *r, xfa_bag_file *f, const char *name,
 			return reject(name, "larger than the limit for one entry");
 		if (len > r->lim->total - r->bag->bytes)
 			return reject(name, "the package is larger than the limit");
+		if (r->bag->bytes + len > EXPAND_FREE &&
+		    r->bag->bytes + len > EXPAND_RATIO *
+		    (uint64_t)archive_filter_bytes(r->ar, -1))
+			return reject(name, "the package expands more than 100 times "
+				      "the bytes it occupies (a compression bomb)");
 		if (keep) {
 			if (len > r->lim->kept - r->kept)
 				return reject(name, "too many bytes to hold for checking");
+			if (len > r->lim->kept_entry - f->size)
+				return reject(name, "a document or tag file larger than "
+					      "the limit for one");
 			if (f->size + len + 1 > cap) {
-				char *nd = realloc(f->data, cap = (f->size + len) * 2 + 1);
+				/* the declared size at once (it is checked against
+				 * the limits), else doubling */
+				size_t want = declared >= 0 && (uint64_t)declared >= f->size + len
+					? (size_t)declared + 1 : (f->size + len) * 2 + 1;
+				char *nd = realloc(f->data, cap = want);
 				if (!nd)
 					return xfa_error_set(XFA_ERROR, "out of memory");
 				f->data = nd;
@@ -210,18 +238,37 @@ static int one_entry(struct reader *r, struct archive_entry *e)
 		goto done;
 	}
 	if (declared > 0 && (uint64_t)declared > r->lim->entry) {
-		err = reject(raw, "larger than the limit for one entry");
+		err = reject(raw, "its header declares more than the limit for one entry");
 		goto done;
 	}
+	if (declared > 0 && (uint64_t)declared > r->lim->total - r->declared) {
+		err = reject(raw, "the headers declare more than the limit for the package");
+		goto done;
+	}
+	if (declared > 0)
+		r->declared += (uint64_t)declared;
 	keep = strncmp(rest, "data/", 5) || (r->keep && r->keep(rest, declared < 0 ? 0 :
 						(uint64_t)declared, r->payload));
+	if (keep && declared > 0 && (uint64_t)declared > r->lim->kept_entry) {
+		err = reject(raw, "its header declares a document or tag file larger "
+			     "than the limit for one");
+		goto done;
+	}
 	if (!(f.path = strdup(rest))) {
 		err = xfa_error_set(XFA_ERROR, "out of memory");
 		goto done;
 	}
 	if ((err = read_data(r, &f, raw, keep, declared)) == 0 &&
-	    (err = push_file(r, &f)) == 0)
+	    (err = push_file(r, &f)) == 0) {
 		memset(&f, 0, sizeof(f));
+		if (r->on_file) {
+			long freed = r->on_file(r->bag, r->bag->n - 1, r->payload);
+			if (freed < 0)
+				err = (int)freed;
+			else
+				r->kept -= (uint64_t)freed > r->kept ? r->kept : (uint64_t)freed;
+		}
+	}
 done:
 	free(f.path);
 	free(f.data);
@@ -307,6 +354,12 @@ static int read_all(struct reader *r, const char *path)
 int xfa_bag_read(xfa_bag **out, const char *path, const xfa_bag_limits *lim,
 		 xfa_bag_keep_fn keep, void *payload)
 {
+	return xfa_bag_read_each(out, path, lim, keep, NULL, payload);
+}
+
+int xfa_bag_read_each(xfa_bag **out, const char *path, const xfa_bag_limits *lim,
+		      xfa_bag_keep_fn keep, xfa_bag_file_fn on_file, void *payload)
+{
 	xfa_bag_limits dflt;
 	struct reader r;
 	locale_t old = LC_GLOBAL_LOCALE;
@@ -321,6 +374,7 @@ int xfa_bag_read(xfa_bag **out, const char *path, const xfa_bag_limits *lim,
 	}
 	r.lim = lim;
 	r.keep = keep;
+	r.on_file = on_file;
 	r.payload = payload;
 	if (!(r.bag = calloc(1, sizeof(*r.bag))) || !(r.ar = archive_read_new())) {
 		err = xfa_error_set(XFA_ERROR, "out of memory");

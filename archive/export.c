@@ -19,52 +19,28 @@
 #include "keyring.h"
 #include "sshsig.h"
 #include "verify.h"
+#include "export_int.h"
 
 #define MAX_TRIES 4
 
-/* One case being exported. */
-struct ecase {
-	char id[XFA_CASE_ID_MAX + 1];
-	char dir[256];
-	json_t *doc;             /* case.json as of the export's head */
-	unsigned seq;            /* its last event */
-	char ref[128];           /* 档号 */
-	const char *retention;
-	int reexport, forced;
-	char **commits;          /* commit ids, oldest first */
-	size_t ncommits, capcommits;
-	unsigned archived_seq;
-};
+static void ecase_release(struct ecase *c)
+{
+	size_t j;
 
-struct exp {
-	xfa_archive *a;
-	xfa_store *st;
-	const xfa_key *key;
-	const xfa_export_opts *o;
-	const xfa_meta *meta;
-	xfa_oid head;
-	char head_hex[XFA_OID_HEX];
-	xfa_stamp now;
-	char now_s[XFA_STAMP_SIZE];
-	struct ecase *c;
-	size_t n, cap;
-	json_t *verify;          /* the verification report */
-	json_t *manifest;        /* data/export.json */
-	unsigned char sha[32];
-	char sha_hex[65];
-	uint64_t bytes;
-};
+	json_decref(c->doc);
+	for (j = 0; j < c->ncommits; j++)
+		free(c->commits[j]);
+	free(c->commits);
+	memset(c, 0, sizeof(*c));
+}
 
 static void exp_release(struct exp *e)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < e->n; i++) {
-		json_decref(e->c[i].doc);
-		for (j = 0; j < e->c[i].ncommits; j++)
-			free(e->c[i].commits[j]);
-		free(e->c[i].commits);
-	}
+	for (i = 0; i < e->n; i++)
+		ecase_release(&e->c[i]);
+	ecase_release(&e->arc);
 	free(e->c);
 	e->c = NULL;
 	e->n = e->cap = 0;
@@ -213,6 +189,39 @@ static int run_verify(struct exp *e)
 			     json_array_size(json_object_get(e->verify, "findings")));
 }
 
+/*
+ * The verification runs in its own thread while the package is written
+ * (reading the cases' blobs twice on one core was half of an export's
+ * time); nothing is linked or recorded unless it passed.
+ */
+static void *verify_main(void *payload)
+{
+	struct exp *e = payload;
+
+	if ((e->verr = run_verify(e)) < 0)
+		snprintf(e->vmsg, sizeof(e->vmsg), "%s", xfa_error_last());
+	return NULL;
+}
+
+static int verify_start(struct exp *e)
+{
+	if (pthread_create(&e->vthread, NULL, verify_main, e) != 0)
+		return xfa_error_set(XFA_ERROR, "cannot start the verification");
+	e->vrunning = 1;
+	return 0;
+}
+
+static int verify_wait(struct exp *e)
+{
+	if (e->vrunning) {
+		pthread_join(e->vthread, NULL);
+		e->vrunning = 0;
+		if (e->verr < 0)
+			return xfa_error_set(e->verr, "%s", e->vmsg);
+	}
+	return e->verr;
+}
+
 /* --- 档号 ------------------------------------------------------------ */
 
 /*
@@ -284,7 +293,10 @@ static int walk_one(const xfa_oid *id, void *payload)
 		return err;
 	sp = ci.message ? strstr(ci.message, " #") : NULL;
 	memset(&key, 0, sizeof(key));
-	if (sp && (size_t)(sp - ci.message) <= XFA_CASE_ID_MAX) {
+	if (sp && (size_t)(sp - ci.message) == strlen(XFA_META_NAME) &&
+	    !strncmp(ci.message, XFA_META_NAME, strlen(XFA_META_NAME))) {
+		err = push_commit(&e->arc, id);
+	} else if (sp && (size_t)(sp - ci.message) <= XFA_CASE_ID_MAX) {
 		memcpy(key.id, ci.message, (size_t)(sp - ci.message));
 		c = bsearch(&key, e->c, e->n, sizeof(*e->c), by_id);
 		err = c ? push_commit(c, id) : 0;
@@ -300,13 +312,31 @@ static int find_commits(struct exp *e)
 
 	if ((err = xfa_store_walk(e->st, &e->head, walk_one, e)) < 0)
 		return err;
-	for (i = 0; i < e->n; i++)        /* newest first -> oldest first */
-		for (j = 0; j < e->c[i].ncommits / 2; j++) {
-			char *t = e->c[i].commits[j];
-			e->c[i].commits[j] = e->c[i].commits[e->c[i].ncommits - 1 - j];
-			e->c[i].commits[e->c[i].ncommits - 1 - j] = t;
+	for (i = 0; i <= e->n; i++) {     /* newest first -> oldest first */
+		struct ecase *c = i < e->n ? &e->c[i] : &e->arc;
+		for (j = 0; j < c->ncommits / 2; j++) {
+			char *t = c->commits[j];
+			c->commits[j] = c->commits[c->ncommits - 1 - j];
+			c->commits[c->ncommits - 1 - j] = t;
 		}
+	}
 	return 0;
+}
+
+/* The archive's own stream (.xfa), which the package carries whole. */
+static int load_arc(struct exp *e)
+{
+	xfa_stream s;
+	int err;
+
+	snprintf(e->arc.id, sizeof(e->arc.id), "%s", XFA_META_NAME);
+	snprintf(e->arc.dir, sizeof(e->arc.dir), "%s", XFA_META_DIR);
+	if ((err = xfa_stream_load(&s, e->st, &e->head, XFA_META_DIR, XFA_META_DOC)) < 0)
+		return err;
+	e->arc.seq = s.seq;
+	xfa_stream_release(&s);
+	return e->arc.seq ? 0 : xfa_error_set(XFA_EINVALID, "the archive has no "
+					      "events on its own stream (.xfa)");
 }
 
 /* --- the package's documents ------------------------------------------- */
@@ -358,211 +388,17 @@ static int build_manifest(struct exp *e)
 	for (i = 0; cases && i < e->n; i++)
 		if (json_array_append_new(cases, case_entry(&e->c[i])))
 			cases = NULL;
-	e->manifest = json_pack("{s:i, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:b}",
-		"format", 1, "source_organization", xfa_json_str(conf, "name"),
+	e->manifest = json_pack("{s:i, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:b, "
+		"s:{s:s, s:s, s:I, s:I}}",
+		"format", 2, "source_organization", xfa_json_str(conf, "name"),
 		"fonds", xfa_json_str(conf, "fonds"), "archive_head", e->head_hex,
 		"exported_at", e->now_s, "archivist", "fingerprint", fpr,
 		"name", rec && xfa_json_str(rec, "name") ? xfa_json_str(rec, "name") : "",
 		"principal", rec ? xfa_keyring_principal(rec) : "",
-		"cases", cases, "forced", e->o->force ? 1 : 0);
+		"cases", cases, "forced", e->o->force ? 1 : 0,
+		"archive", "folder", XFA_PKG_META, "root", xfa_json_str(conf, "root"),
+		"events", (json_int_t)e->arc.seq, "commits", (json_int_t)e->arc.ncommits);
 	return e->manifest ? 0 : xfa_error_set(XFA_ERROR, "out of memory");
-}
-
-static int put_json(xfa_bagw *w, const char *path, const json_t *v)
-{
-	char *buf = NULL;
-	size_t len;
-	int err;
-
-	if ((err = xfa_json_dump(&buf, &len, v)) == 0)
-		err = xfa_bagw_file(w, path, buf, len);
-	free(buf);
-	return err;
-}
-
-static int put_str(xfa_bagw *w, const char *path, const char *s)
-{
-	return xfa_bagw_file(w, path, s, strlen(s));
-}
-
-/* --- the cases' files --------------------------------------------------- */
-
-static int piece(const void *data, size_t len, void *w)
-{
-	return xfa_bagw_write(w, data, len);
-}
-
-/* Copy the blob at `from` (in the head) to `to`, streamed: one piece at a
- * time, never the whole attachment in memory. */
-static int copy_blob(struct exp *e, xfa_bagw *w, const char *from, const char *to)
-{
-	xfa_oid blob;
-	uint64_t size;
-	int err;
-
-	if ((err = xfa_store_stat(&blob, &size, e->st, &e->head, from)) < 0 ||
-	    (err = xfa_bagw_begin(w, to, size)) < 0 ||
-	    (err = xfa_store_blob_stream(e->st, &blob, piece, w)) < 0)
-		return err;
-	return xfa_bagw_end(w, NULL);
-}
-
-static int write_case(struct exp *e, xfa_bagw *w, const struct ecase *c)
-{
-	char from[512], to[512], **names = NULL, *list = NULL;
-	size_t n = 0, i, len = 0;
-	unsigned s;
-	int err = 0;
-
-	snprintf(from, sizeof(from), "%s/" XFA_CASE_DOC, c->dir);
-	snprintf(to, sizeof(to), "data/%s/" XFA_CASE_DOC, c->ref);
-	if ((err = copy_blob(e, w, from, to)) < 0)
-		return err;
-	for (s = 1; s <= c->seq && !err; s++) {
-		char ev[32];
-		snprintf(ev, sizeof(ev), "%06u", s);
-		snprintf(from, sizeof(from), "%s/events/%s.json", c->dir, ev);
-		snprintf(to, sizeof(to), "data/%s/events/%s.json", c->ref, ev);
-		if ((err = copy_blob(e, w, from, to)) < 0)
-			break;
-		snprintf(from, sizeof(from), "%s/events/%s.sig", c->dir, ev);
-		snprintf(to, sizeof(to), "data/%s/events/%s.sig", c->ref, ev);
-		err = copy_blob(e, w, from, to);
-	}
-	snprintf(from, sizeof(from), "%s/attachments", c->dir);
-	if (!err && (err = xfa_store_list(&names, &n, e->st, &e->head, from)) == XFA_ENOTFOUND) {
-		xfa_error_clear();
-		err = 0;
-	}
-	for (i = 0; i < n && !err; i++) {
-		snprintf(from, sizeof(from), "%s/attachments/%s", c->dir, names[i]);
-		snprintf(to, sizeof(to), "data/%s/attachments/%s", c->ref, names[i]);
-		err = copy_blob(e, w, from, to);
-	}
-	xfa_strv_free(names);
-	for (i = 0; i < c->ncommits && !err; i++) {
-		char *nl = realloc(list, len + 42);
-		if (!nl) {
-			err = xfa_error_set(XFA_ERROR, "out of memory");
-			break;
-		}
-		list = nl;
-		len += (size_t)sprintf(list + len, "%s\n", c->commits[i]);
-	}
-	snprintf(to, sizeof(to), "data/%s/commits.txt", c->ref);
-	if (!err)
-		err = xfa_bagw_file(w, to, list ? list : "", len);
-	free(list);
-	return err;
-}
-
-/* --- the batch's files -------------------------------------------------- */
-
-static int write_batch_files(struct exp *e, xfa_bagw *w)
-{
-	const json_t *conf = e->meta->doc;
-	char *allowed = xfa_keyring_allowed_signers(conf), *csv = NULL, *html = NULL;
-	char *text = NULL;
-	json_t *four = NULL;
-	int err;
-
-	if (!allowed)
-		return xfa_error_set(XFA_ERROR, "out of memory");
-	if ((err = put_str(w, "data/keys/allowed_signers", allowed)) < 0 ||
-	    (err = put_json(w, "data/keys/keyring.json", json_object_get(conf, "keys"))) < 0 ||
-	    (err = put_json(w, "data/verify-report.json", e->verify)) < 0 ||
-	    (err = put_json(w, "data/export.json", e->manifest)) < 0 ||
-	    (err = xfa_export_inventory(&csv, &html, e->manifest)) < 0 ||
-	    (err = put_str(w, "data/inventory.csv", csv)) < 0 ||
-	    (err = put_str(w, "data/inventory.html", html)) < 0)
-		goto done;
-	if (!(four = xfa_export_four(e->manifest, e->verify)) ||
-	    !(text = xfa_export_four_text(four))) {
-		err = xfa_error_set(XFA_ERROR, "out of memory");
-		goto done;
-	}
-	if ((err = put_json(w, "data/four-properties.json", four)) == 0)
-		err = put_str(w, "data/four-properties.txt", text);
-done:
-	free(allowed);
-	free(csv);
-	free(html);
-	free(text);
-	json_decref(four);
-	return err;
-}
-
-static int write_bag_info(struct exp *e, xfa_bagw *w)
-{
-	uint64_t bytes, count;
-	char *info = NULL, ids[512] = "";
-	size_t i;
-	int err;
-
-	xfa_bagw_oxum(w, &bytes, &count);
-	for (i = 0; i < e->n && strlen(ids) < sizeof(ids) - 100; i++)
-		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%s",
-			 i ? " " : "", e->c[i].ref);
-	if (i < e->n)
-		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), " ...");
-	if (asprintf(&info,
-		     "Source-Organization: %s\n"
-		     "Bagging-Date: %.10s\n"
-		     "Payload-Oxum: %llu.%llu\n"
-		     "External-Identifier: %s\n"
-		     "External-Description: 归档移交 filing transfer of %zu case(s) "
-		     "from archive head %s\n"
-		     "Bag-Software-Agent: xfa\n",
-		     xfa_json_str(e->meta->doc, "name"), e->now_s,
-		     (unsigned long long)bytes, (unsigned long long)count, ids,
-		     e->n, e->head_hex) < 0)
-		return xfa_error_set(XFA_ERROR, "out of memory");
-	err = put_str(w, "bag-info.txt", info);
-	free(info);
-	return err;
-}
-
-static int sign_tagmanifest(char **armor, const unsigned char *msg, size_t len,
-			    void *payload)
-{
-	return xfa_sshsig_sign(armor, payload, XFA_EXPORT_NS, msg, len);
-}
-
-/* The bag's folder: the package's file name without .tar/.zip. */
-static void bag_name(char *out, size_t n, const char *path)
-{
-	const char *base = strrchr(path, '/');
-	size_t len;
-
-	base = base ? base + 1 : path;
-	len = strlen(base);
-	snprintf(out, n, "%.*s", (int)(len > 4 ? len - 4 : len), base);
-	if (!out[0] || out[0] == '.')
-		snprintf(out, n, "bag");
-}
-
-/* Write the whole package to the open file `fd`. */
-static int write_package(struct exp *e, int fd, int format)
-{
-	xfa_bagw *w = NULL;
-	char name[256];
-	size_t i;
-	int err;
-
-	bag_name(name, sizeof(name), e->o->out);
-	if ((err = xfa_bagw_open(&w, fd, format, name, e->now.t)) < 0 &&
-	    (err = xfa_bagw_open(&w, fd, format, "bag", e->now.t)) < 0)
-		return err;
-	for (i = 0; i < e->n && !err; i++)
-		err = write_case(e, w, &e->c[i]);
-	if (!err && (err = write_batch_files(e, w)) == 0 &&
-	    (err = write_bag_info(e, w)) == 0)
-		err = xfa_bagw_finish(w, sign_tagmanifest, (void *)e->key, e->sha,
-				      &e->bytes);
-	xfa_bagw_free(w);
-	if (!err)
-		xfa_hex(e->sha_hex, e->sha, 32);
-	return err;
 }
 
 /* --- the archived events ---------------------------------------------- */
@@ -713,12 +549,13 @@ static int attempt(struct exp *e, int format)
 	    (err = xfa_archive_meta(&e->meta, e->a)) < 0)
 		return err;
 	xfa_oid_fmt(e->head_hex, &e->head);
-	if ((err = check_signer(e)) < 0 || (err = choose(e)) < 0 ||
-	    (err = run_verify(e)) < 0 || (err = assign_refs(e)) < 0 ||
-	    (err = find_commits(e)) < 0 || (err = build_manifest(e)) < 0)
+	if ((err = check_signer(e)) < 0 || (err = load_arc(e)) < 0 || (err = choose(e)) < 0 ||
+	    (err = assign_refs(e)) < 0 ||
+	    (err = find_commits(e)) < 0 || (err = build_manifest(e)) < 0 ||
+	    (err = verify_start(e)) < 0)
 		return err;
 	if ((err = open_temp(&fd, &tmp, e->o->out)) < 0 ||
-	    (err = write_package(e, fd, format)) < 0)
+	    (err = xfa_export_write(e, fd, format, verify_wait)) < 0)
 		goto done;
 	if (fsync(fd) < 0 || fchmod(fd, 0644) < 0) {
 		err = xfa_error_set(XFA_EIO, "'%s': %s", e->o->out, strerror(errno));
@@ -742,6 +579,7 @@ static int attempt(struct exp *e, int format)
 		goto done;
 	linked = 0;
 done:
+	verify_wait(e);        /* never leave it running */
 	if (linked)
 		unlink(e->o->out);
 	if (fd >= 0)

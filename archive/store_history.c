@@ -380,3 +380,103 @@ int xfa_store_entry_id(xfa_oid *out, xfa_store *st, const xfa_oid *commit,
 	git_tree_entry_free(e);
 	return 0;
 }
+
+/* --- a walk that keeps 20 bytes and a bit per commit ------------------------ */
+
+/* Open addressing over oids (their first bytes are uniformly random). */
+struct oidset {
+	xfa_oid *slot;
+	unsigned char *used;
+	size_t cap, n;
+};
+
+static size_t oid_hash(const xfa_oid *id)
+{
+	size_t h;
+
+	memcpy(&h, id->id, sizeof(h));
+	return h;
+}
+
+static int oidset_grow(struct oidset *s);
+
+/* 1 if `id` was added, 0 if it was there, or XFA_ERROR. */
+static int oidset_add(struct oidset *s, const xfa_oid *id)
+{
+	size_t i;
+
+	if ((s->n + 1) * 10 > s->cap * 7 && oidset_grow(s) < 0)
+		return XFA_ERROR;
+	for (i = oid_hash(id) & (s->cap - 1); s->used[i]; i = (i + 1) & (s->cap - 1))
+		if (!memcmp(s->slot[i].id, id->id, XFA_OID_RAW))
+			return 0;
+	s->used[i] = 1;
+	s->slot[i] = *id;
+	s->n++;
+	return 1;
+}
+
+static int oidset_grow(struct oidset *s)
+{
+	struct oidset g = { NULL, NULL, s->cap ? s->cap * 2 : 1024, 0 };
+	size_t i;
+
+	if (!(g.slot = malloc(g.cap * sizeof(*g.slot))) ||
+	    !(g.used = calloc(g.cap, 1))) {
+		free(g.slot);
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	}
+	for (i = 0; i < s->cap; i++)
+		if (s->used[i])
+			oidset_add(&g, &s->slot[i]);
+	free(s->slot);
+	free(s->used);
+	*s = g;
+	return 0;
+}
+
+int xfa_store_walk_lean(xfa_store *st, const xfa_oid *from,
+			int (*fn)(const xfa_oid *id, void *payload), void *payload)
+{
+	struct oidset seen = { NULL, NULL, 0, 0 };
+	xfa_oid *stack = NULL, id;
+	size_t n = 0, cap = 0;
+	unsigned k, np;
+	git_commit *c;
+	int err = 0, added;
+
+	if (!(stack = malloc((cap = 64) * sizeof(*stack))))
+		return xfa_error_set(XFA_ERROR, "out of memory");
+	stack[n++] = *from;
+	while (n && !err) {
+		id = stack[--n];
+		if ((added = oidset_add(&seen, &id)) <= 0) {
+			err = added;
+			continue;
+		}
+		if ((err = fn(&id, payload)))
+			break;
+		if ((err = git_commit_lookup(&c, st->repo, (const git_oid *)id.id)) < 0) {
+			err = store_fail(err, "cannot walk the history");
+			break;
+		}
+		np = git_commit_parentcount(c);
+		if (n + np > cap) {
+			xfa_oid *g = realloc(stack, (cap = (n + np) * 2) * sizeof(*g));
+			if (!g) {
+				git_commit_free(c);
+				err = xfa_error_set(XFA_ERROR, "out of memory");
+				break;
+			}
+			stack = g;
+		}
+		/* the first parent on top: the first-parent line comes first */
+		for (k = np; k-- > 0;)
+			memcpy(stack[n++].id, git_commit_parent_id(c, k)->id, XFA_OID_RAW);
+		git_commit_free(c);
+	}
+	free(stack);
+	free(seen.slot);
+	free(seen.used);
+	return err;
+}

@@ -1,6 +1,7 @@
 /* store_int.h - what the files of the store module share (store.c: objects,
  * transactions and publishing; store_history.c: reading history;
- * store_bulk.c: bulk packs; store_remote.c: remotes and exchange).  Only
+ * store_bulk.c: bulk packs; store_remote.c: remotes and exchange;
+ * store_transport.c: credentials, host keys and errors of a transfer).  Only
  * these files include git2.h.  Not a public header. */
 #ifndef XFA_STORE_INT_H
 #define XFA_STORE_INT_H
@@ -37,5 +38,50 @@ int store_fail(int gerr, const char *what);
 /* The tree entry at `path` in `commit`'s tree (the caller frees it). */
 int store_entry_at(git_tree_entry **out, xfa_store *st, const xfa_oid *commit,
 		   const char *path);
+
+/* A remote's URL, taken apart (store_url_parse). */
+typedef struct store_url {
+	char scheme[16];         /* ssh (also scp-like), https, http, git, local */
+	char user[128];          /* from the URL, or "" */
+	char host[256];
+	int port;                /* the scheme's default unless explicit_port */
+	int explicit_port;
+	int has_password;        /* the URL holds user:password@ */
+	int local;               /* a path or file:// */
+} store_url;
+
+/* Take `url` apart.  0, or XFA_EINVALID (names no host). */
+int store_url_parse(store_url *u, const char *url);
+
+/* One fetch or push over the network: what the callbacks learnt. */
+typedef struct store_xfer {
+	const char *remote;      /* the remote's name (borrowed) */
+	const char *gitdir;      /* the archive, where `git credential` runs */
+	char url[2048], shown[2048];   /* shown: without a password */
+	store_url u;
+	int ssh_step;            /* 0 agent next, then key files 1..3 */
+	int filled;              /* git credential fill ran */
+	char user[128];          /* the user the credentials were for */
+	char *pass;              /* from git credential fill (wiped) */
+	char tried[512], tried_buf[512];
+	int auth_failed, cert_failed;
+	char cert_msg[700];
+	char server[2048], said[2048];  /* the server's side-band text */
+	size_t nserver;
+} store_xfer;
+
+void store_xfer_init(store_xfer *x, xfa_store *st, const char *remote,
+		     const char *url);
+/* Point `cb` at the credential, certificate and side-band callbacks. */
+void store_xfer_callbacks(git_remote_callbacks *cb, store_xfer *x);
+/* Trust the CA named by GIT_SSL_CAINFO / http.sslCAInfo (or ...CAPath). */
+int store_xfer_ca(xfa_store *st);
+/* The transfer is over: tell git's credential helpers (ok) and wipe. */
+void store_xfer_done(store_xfer *x, int ok);
+/* Map a failed transfer to XFA_EAUTH or XFA_EIO with a message naming the
+ * remote, its host, the user; "cannot <verb> ...".  Wipes credentials. */
+int store_xfer_fail(store_xfer *x, int gerr, const char *verb);
+/* What the server printed (hook output), progress lines left out. */
+const char *store_xfer_server_text(store_xfer *x);
 
 #endif

@@ -7,12 +7,24 @@
 int xfa_store_remote_add(xfa_store *st, const char *name, const char *url)
 {
 	git_remote *r = NULL;
+	store_url u;
 	char spec[300];
 	int err, valid = 0;
 
 	if (git_remote_name_is_valid(&valid, name) < 0 || !valid ||
 	    strlen(name) > 200)
 		return xfa_error_set(XFA_EINVALID, "'%s' is not a valid remote name", name);
+	if (!*url || strlen(url) > 2000)
+		return xfa_error_set(XFA_EINVALID, "'%s' is not a valid URL", url);
+	if ((err = store_url_parse(&u, url)) < 0)
+		return err;
+	/* the archive's configuration never holds a password */
+	if (u.has_password)
+		return xfa_error_set(XFA_EINVALID, "the URL of remote '%s' holds a "
+			"password: give the URL without it (https://%s%s%s/...), and the "
+			"password to git's credential helper (git config --global "
+			"credential.helper store, or cache)", name, u.user, *u.user ? "@" : "",
+			u.host);
 	snprintf(spec, sizeof(spec), "+refs/heads/main:refs/xfa/remotes/%s/main", name);
 	err = git_remote_create_with_fetchspec(&r, st->repo, name, url, spec);
 	git_remote_free(r);
@@ -113,11 +125,6 @@ static int has_object(git_repository *r, const git_oid *id)
 	return yes;
 }
 
-/*
- * A fetch from a bare repository on a local path (or file://): its main's
- * objects that we lack come over as one pack (see send_pack), then ref
- * `into` is set.  1 if the remote is not such a repository, 0, or a code.
- */
 /* A remote's main must name a commit it holds (never "up-to-date"). */
 static int main_is_commit(git_repository *src, const git_oid *want, const char *url)
 {
@@ -141,21 +148,38 @@ static int main_is_commit(git_repository *src, const git_oid *want, const char *
 	return 0;
 }
 
-static int fetch_local(xfa_store *st, const char *url, const char *into)
+/*
+ * A fetch from a bare repository on a local path (or file://): its main's
+ * objects that we lack come over as one pack (see send_pack), then ref
+ * `into` is set (unless NULL).  1 if the remote is not such a repository,
+ * 0, or a code.
+ */
+static int fetch_local(xfa_oid *out, xfa_store *st, const char *url,
+		       const char *into)
 {
 	git_repository *src = NULL;
 	git_reference *ref = NULL;
 	git_oid want, mine;
-	int err, hide = 0;
+	int err = 0, hide = 0;
 
 	if (!strncmp(url, "file://", 7))
 		url += 7;
 	if (strstr(url, "://") || git_repository_open_bare(&src, url) < 0) {
 		git_error_clear();
+		store_url u;
+		if (store_url_parse(&u, url) == 0 && !strcmp(u.scheme, "local") &&
+		    access(url, F_OK) != 0)
+			return xfa_error_set(XFA_ENOTFOUND, "no repository at '%s'", url);
+		xfa_error_clear();
 		return 1;
 	}
 	if (git_reference_name_to_id(&want, src, XFA_MAIN_REF) < 0) {
-		err = xfa_error_set(XFA_ENOTFOUND, "'%s' has no history", url);
+		git_strarray names = { NULL, 0 };
+		int any = git_reference_list(&names, src) == 0 && names.count > 0;
+		git_strarray_dispose(&names);
+		err = any ? xfa_error_set(XFA_EINVALID, "'%s' is not an xfa archive: "
+					  "it holds no " XFA_MAIN_REF, url) :
+			    xfa_error_set(XFA_ENOTFOUND, "'%s' has no history", url);
 		goto done;
 	}
 	if ((err = main_is_commit(src, &want, url)) < 0)
@@ -170,7 +194,9 @@ static int fetch_local(xfa_store *st, const char *url, const char *into)
 		if ((err = send_pack(st->repo, src, &want, hide ? &mine : NULL)) < 0)
 			goto done;
 	}
-	if ((err = git_reference_create(&ref, st->repo, into, &want, 1, "xfa sync: fetch")) < 0)
+	memcpy(out->id, want.id, XFA_OID_RAW);
+	if (into && (err = git_reference_create(&ref, st->repo, into, &want, 1,
+						"xfa sync: fetch")) < 0)
 		err = store_fail(err, into);
 done:
 	git_reference_free(ref);
@@ -178,13 +204,39 @@ done:
 	return err;
 }
 
+/* The id the connected remote advertises for its main.  0, XFA_ENOTFOUND
+ * (it advertises nothing: an empty repository) or XFA_EINVALID. */
+static int remote_main(git_oid *out, git_remote *r, const store_xfer *x)
+{
+	const git_remote_head **heads = NULL;
+	size_t n = 0, i, refs = 0;
+
+	if (git_remote_ls(&heads, &n, r) < 0)
+		return store_fail(-1, "cannot list the remote's refs");
+	for (i = 0; i < n; i++) {
+		if (!strcmp(heads[i]->name, XFA_MAIN_REF)) {
+			git_oid_cpy(out, &heads[i]->oid);
+			return 0;
+		}
+		refs += strncmp(heads[i]->name, "refs/", 5) == 0;
+	}
+	if (!refs)
+		return xfa_error_set(XFA_ENOTFOUND, "remote '%s' (%s) has no history "
+				     "(no " XFA_MAIN_REF ")", x->remote, x->shown);
+	return xfa_error_set(XFA_EINVALID, "remote '%s' (%s) is not an xfa archive: "
+			     "it holds no " XFA_MAIN_REF, x->remote, x->shown);
+}
+
 int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
 		    const char *into)
 {
 	git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
 	git_remote *r = NULL;
-	char spec[400], *specs[1] = { spec };
+	git_reference *ref = NULL;
+	store_xfer x;
+	char spec[] = XFA_MAIN_REF, *specs[1] = { spec };
 	git_strarray arr = { specs, 1 };
+	git_oid want;
 	int err;
 
 	if ((err = git_remote_lookup(&r, st->repo, remote)) < 0) {
@@ -192,28 +244,49 @@ int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
 			return xfa_error_set(XFA_ENOTFOUND, "no remote '%s'", remote);
 		return store_fail(err, remote);
 	}
-	if (git_remote_url(r) && (err = fetch_local(st, git_remote_url(r), into)) <= 0) {
+	if (git_remote_url(r) && (err = fetch_local(out, st, git_remote_url(r), into)) <= 0) {
 		git_remote_free(r);
-		if (err < 0)
-			return err;
-		return xfa_store_ref(out, st, into);
+		return err;
 	}
-	snprintf(spec, sizeof(spec), "+" XFA_MAIN_REF ":%s", into);
+	store_xfer_init(&x, st, remote, git_remote_url(r) ? git_remote_url(r) : "");
+	store_xfer_callbacks(&fo.callbacks, &x);
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.update_fetchhead = 0;
-	err = git_remote_fetch(r, &arr, &fo, "xfa sync: fetch");
+	/* objects only: no ref moves until the caller has judged the history */
+	if ((err = store_xfer_ca(st)) < 0)
+		goto done;
+	if ((err = git_remote_connect(r, GIT_DIRECTION_FETCH, &fo.callbacks,
+				      &fo.proxy_opts, NULL)) < 0) {
+		err = store_xfer_fail(&x, err, "fetch from");
+		goto done;
+	}
+	if ((err = remote_main(&want, r, &x)) < 0)
+		goto done;
+	if (!has_object(st->repo, &want) &&
+	    (err = git_remote_download(r, &arr, &fo)) < 0) {
+		err = store_xfer_fail(&x, err, "fetch from");
+		goto done;
+	}
+	if (!has_object(st->repo, &want)) {
+		err = xfa_error_set(XFA_EIO, "remote '%s' (%s) did not send its "
+				    XFA_MAIN_REF, remote, x.shown);
+		goto done;
+	}
+	store_xfer_done(&x, 1);
+	memcpy(out->id, want.id, XFA_OID_RAW);
+	if (into && (err = git_reference_create(&ref, st->repo, into, &want, 1,
+						"xfa sync: fetch")) < 0)
+		err = store_fail(err, into);
+done:
+	store_xfer_done(&x, 0);
+	git_remote_disconnect(r);
+	git_reference_free(ref);
 	git_remote_free(r);
-	if (err < 0)
-		return store_fail(err == GIT_ENOTFOUND ? GIT_ERROR : err,
-				"cannot fetch from the remote");
-	err = xfa_store_ref(out, st, into);
-	if (err == XFA_ENOTFOUND)
-		return xfa_error_set(XFA_ENOTFOUND,
-			"remote '%s' has no history (no " XFA_MAIN_REF ")", remote);
 	return err;
 }
 
 struct push_state {
+	store_xfer x;       /* first: the callbacks' payload */
 	char *rejected;     /* the server's reason, malloc'd */
 };
 
@@ -225,6 +298,16 @@ static int on_push_update(const char *ref, const char *status, void *data)
 	if (status && !ps->rejected)
 		ps->rejected = strdup(status);
 	return 0;
+}
+
+/* Does the server's reason mean "the ref moved meanwhile: fetch again"?
+ * (git receive-pack: "failed to update ref" with "cannot lock ref ...: is
+ * at X but expected Y" when another push won the race.) */
+static int moved_meanwhile(const char *status, const char *said)
+{
+	return strstr(status, "non-fast-forward") || strstr(status, "fetch first") ||
+	       strstr(status, "stale info") || strstr(said, "but expected") ||
+	       strstr(status, "but expected");
 }
 
 /*
@@ -282,12 +365,13 @@ int xfa_store_push(xfa_store *st, const char *remote, const char *src,
 		   const char *dst)
 {
 	git_push_options po = GIT_PUSH_OPTIONS_INIT;
-	struct push_state ps = { NULL };
+	struct push_state ps;
 	git_remote *r = NULL;
 	char spec[600], *specs[1] = { spec };
 	git_strarray arr = { specs, 1 };
 	int err;
 
+	memset(&ps, 0, sizeof(ps));
 	if ((err = git_remote_lookup(&r, st->repo, remote)) < 0) {
 		if (err == GIT_ENOTFOUND || err == GIT_EINVALIDSPEC)
 			return xfa_error_set(XFA_ENOTFOUND, "no remote '%s'", remote);
@@ -299,18 +383,31 @@ int xfa_store_push(xfa_store *st, const char *remote, const char *src,
 		return err;
 	}
 	snprintf(spec, sizeof(spec), "%s:%s", src, dst);  /* never '+' */
+	store_xfer_init(&ps.x, st, remote, git_remote_url(r) ? git_remote_url(r) : "");
+	store_xfer_callbacks(&po.callbacks, &ps.x);
 	po.callbacks.push_update_reference = on_push_update;
-	po.callbacks.payload = &ps;
+	if ((err = store_xfer_ca(st)) < 0)
+		goto done;
 	err = git_remote_push(r, &arr, &po);
-	git_remote_free(r);
 	if (err == GIT_ENONFASTFORWARD)
 		err = xfa_error_set(XFA_ECONFLICT,
 			"push to '%s' refused: not a fast-forward", remote);
 	else if (err < 0)
-		err = store_fail(err, "cannot push to the remote");
-	else if (ps.rejected)
+		err = store_xfer_fail(&ps.x, err, "push to");
+	else if (ps.rejected && moved_meanwhile(ps.rejected,
+						store_xfer_server_text(&ps.x)))
 		err = xfa_error_set(XFA_ECONFLICT, "push to '%s' refused by the server: %s",
 				    remote, ps.rejected);
+	else if (ps.rejected) {
+		const char *said = store_xfer_server_text(&ps.x);
+		err = xfa_error_set(XFA_EIO, "remote '%s' (%s) refused the push: %s%s%s",
+				    remote, ps.x.shown, ps.rejected,
+				    *said ? "; the server said: " : "", said);
+	} else
+		store_xfer_done(&ps.x, 1);
+done:
+	store_xfer_done(&ps.x, 0);
+	git_remote_free(r);
 	free(ps.rejected);
 	return err;
 }

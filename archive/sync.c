@@ -479,6 +479,19 @@ done:
 	return err;
 }
 
+/* A fetched main must be an archive's: .xfa/ at the top of its tree.
+ * 0, or XFA_EINVALID naming `url`. */
+static int fetched_archive(xfa_store *st, const xfa_oid *head, const char *url)
+{
+	xfa_oid e;
+	int err = xfa_store_entry_id(&e, st, head, XFA_META_DIR);
+
+	if (err == XFA_ENOTFOUND)
+		return xfa_error_set(XFA_EINVALID, "'%s' is not an xfa archive: its "
+				     XFA_MAIN_REF " holds no " XFA_META_DIR "/", url);
+	return err;
+}
+
 /* The ref that tracks a remote's main. */
 static void tracking_ref(char *out, size_t n, const char *remote)
 {
@@ -498,18 +511,18 @@ static int sync_loop(xfa_sync_result *res, xfa_archive *a, const char *remote,
 	memset(res, 0, sizeof(*res));
 	if ((err = xfa_store_remote_url(&url, st, remote)) < 0)
 		return err;
-	free(url);
 	tracking_ref(into, sizeof(into), remote);
 	for (i = 1; i <= XFA_SYNC_TRIES; i++) {
 		res->attempts = i;
-		err = xfa_store_fetch(&r, st, remote, into);
+		err = xfa_store_fetch(&r, st, remote, NULL);
 		if (err == XFA_ENOTFOUND && !nids) {  /* an empty remote */
 			memset(&r, 0, sizeof(r));
 			xfa_error_clear();
 			if ((err = xfa_store_head(&res->head, st)) < 0)
-				return err;
-		} else if (err < 0) {
-			return err;
+				break;
+		} else if (err < 0 || (err = fetched_archive(st, &r, url)) < 0 ||
+			   (err = xfa_store_set_ref(st, into, &r, NULL, "xfa sync: fetch")) < 0) {
+			break;
 		} else {
 			res->remote = r;
 			err = integrate(res, a, remote, &r, key, ids, nids, keep_remote);
@@ -517,23 +530,28 @@ static int sync_loop(xfa_sync_result *res, xfa_archive *a, const char *remote,
 				continue;        /* our main moved meanwhile */
 			if (err < 0 || res->outcome == XFA_SYNC_CONFLICT ||
 			    res->outcome == XFA_SYNC_REFUSED)
-				return err;
+				break;
 			nids = 0;                /* resolved once */
 		}
 		if (!push || xfa_oid_equal(&res->head, &r)) {
 			res->pushed = xfa_oid_equal(&res->head, &r);
-			return 0;
+			err = 0;
+			break;
 		}
 		err = xfa_store_push(st, remote, XFA_MAIN_REF, XFA_MAIN_REF);
 		if (err == 0) {
 			res->pushed = 1;
-			return xfa_store_set_ref(st, into, &res->head, NULL, "xfa sync: push");
+			err = xfa_store_set_ref(st, into, &res->head, NULL, "xfa sync: push");
+			break;
 		}
 		if (err != XFA_ECONFLICT)
-			return err;
+			break;
 	}
-	return xfa_error_set(XFA_ECONFLICT, "remote '%s' still refuses our history "
-			     "after %d tries (others keep pushing)", remote, XFA_SYNC_TRIES);
+	if (i > XFA_SYNC_TRIES)
+		err = xfa_error_set(XFA_ECONFLICT, "remote '%s' still refuses our history "
+				    "after %d tries (others keep pushing)", remote, XFA_SYNC_TRIES);
+	free(url);
+	return err;
 }
 
 int xfa_sync_run(xfa_sync_result *res, xfa_archive *a, const char *remote,
@@ -586,13 +604,19 @@ int xfa_sync_clone(json_t **report, const char *url, const char *dir,
 		return err;
 	if (access(dir, F_OK) == 0)
 		return xfa_error_set(XFA_EEXISTS, "'%s' exists already", dir);
+	if (!strchr(url, ':') && access(url, F_OK) != 0)     /* a plain path */
+		return xfa_error_set(XFA_ENOTFOUND, "no repository at '%s'", url);
 	if ((err = xfa_store_create(&st, dir)) < 0)
 		return err;
 	tracking_ref(into, sizeof(into), "origin");
 	memset(&zero, 0, sizeof(zero));
 	if ((err = xfa_store_config_set(st, XFA_OFFICE_KEY, office)) < 0 ||
-	    (err = xfa_store_remote_add(st, "origin", url)) < 0 ||
-	    (err = xfa_store_fetch(&r, st, "origin", into)) < 0)
+	    (err = xfa_store_remote_add(st, "origin", url)) < 0)
+		goto done;
+	if ((err = xfa_store_fetch(&r, st, "origin", NULL)) == XFA_ENOTFOUND)
+		err = xfa_error_wrap(XFA_EINVALID, "nothing to clone");
+	if (err < 0 || (err = fetched_archive(st, &r, url)) < 0 ||
+	    (err = xfa_store_set_ref(st, into, &r, NULL, "xfa clone: fetch")) < 0)
 		goto done;
 	{
 		json_t *rep = NULL;

@@ -65,7 +65,11 @@ void xfa_sync_result_release(xfa_sync_result *r);
  * remote "origin", this clone's office code `office` (1-8 of A-Z0-9) in
  * its git configuration, and main set to the remote's verified main.  On
  * failure nothing is left at `dir`.  *report (may be NULL) receives the
- * verification report when the remote is refused (XFA_EBADSIG).
+ * verification report when the remote is refused (XFA_EBADSIG).  Other
+ * codes: XFA_ENOTFOUND (no repository at a local path), XFA_EINVALID (not
+ * an xfa archive, no main, an empty repository, a URL holding a password),
+ * XFA_EAUTH (credentials refused, host key or certificate not trusted),
+ * XFA_EIO (unreachable, or another transport failure).
  */
 int xfa_sync_clone(json_t **report, const char *url, const char *dir,
 		   const char *office);
@@ -78,9 +82,12 @@ int xfa_sync_office_check(const char *office);
  * result, retrying a rejected push up to XFA_SYNC_TRIES times after a new
  * fetch and integration.  `key` signs merges.  Returns 0 with the outcome in
  * *res (including XFA_SYNC_CONFLICT and XFA_SYNC_REFUSED), or a code:
- * XFA_ENOTFOUND (no such remote), XFA_EAUTH (key not in the keyring),
- * XFA_EINVALID (unrelated histories), XFA_ECONFLICT (still rejected after
- * the retries), XFA_EIO.
+ * XFA_ENOTFOUND (no such remote), XFA_EAUTH (key not in the keyring, or
+ * the server refused the credentials or is not trusted), XFA_EINVALID
+ * (unrelated histories; the remote is not an xfa archive or has refs but no
+ * main), XFA_ECONFLICT (still rejected after the retries), XFA_EIO
+ * (unreachable; a push the server refused for a reason of its own).  A
+ * fetched main moves the tracking ref only once it is found an archive's.
  */
 int xfa_sync_run(xfa_sync_result *res, xfa_archive *a, const char *remote,
 		 const xfa_key *key, int push);

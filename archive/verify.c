@@ -348,8 +348,10 @@ static int open_run(struct vrun *r, const char *path)
 		err = xfa_verify_select(r);
 	else if (r->o->since)
 		err = select_since(r);
-	else if ((err = xfa_store_walk_hiding(r->st, &r->head, hide, r->o->nhide,
-					      collect_id, r)) == 0 &&
+	else if ((err = r->o->nhide ?
+		  xfa_store_walk_hiding(r->st, &r->head, hide, r->o->nhide,
+					collect_id, r) :
+		  xfa_store_walk_lean(r->st, &r->head, collect_id, r)) == 0 &&
 		 !(r->coverage = json_pack("{s:s, s:I}", "mode", "all", "commits",
 					   (json_int_t)r->sh.nids)))
 		err = xfa_error_set(XFA_ERROR, "out of memory");

@@ -12,7 +12,7 @@
 
 static const char usage[] =
 	"xfa verify-export FILE.tar|FILE.zip [--trust FPR] [--max-bytes N] [--max-entry-bytes N]\n"
-	"                  [--max-entries N]";
+	"                  [--max-entries N] [--max-kept-bytes N]";
 
 static int parse_limit(uint64_t *out, const char *opt, const char *s)
 {
@@ -28,6 +28,7 @@ static int parse_limit(uint64_t *out, const char *opt, const char *s)
 static void print_report(const json_t *r)
 {
 	const json_t *f, *sg = json_object_get(r, "signer");
+	const json_t *root = json_object_get(r, "root");
 	size_t i;
 
 	json_array_foreach(json_object_get(r, "findings"), i, f)
@@ -35,6 +36,10 @@ static void print_report(const json_t *r)
 		       xfa_json_str(f, "reason"), xfa_json_str(f, "message"));
 	if (cli.quiet)
 		return;
+	if (xfa_json_str(root, "statement"))
+		printf("root: %s\n", xfa_json_str(root, "statement"));
+	json_array_foreach(json_object_get(r, "unproven"), i, f)
+		printf("not re-proved: %s\n", json_string_value(f));
 	printf("%s: %s; %lld case(s), %lld event(s), %lld attachment(s), %lld file(s)",
 	       xfa_json_str(r, "package"), json_is_true(json_object_get(r, "ok")) ?
 	       "OK" : "FAILED", xfa_json_int(r, "cases", 0), xfa_json_int(r, "events", 0),
@@ -51,6 +56,7 @@ int cmd_verify_export(int argc, char **argv)
 		{ "max-bytes", required_argument, 0, 'b' },
 		{ "max-entry-bytes", required_argument, 0, 'e' },
 		{ "max-entries", required_argument, 0, 'n' },
+		{ "max-kept-bytes", required_argument, 0, 'k' },
 		{ "trust", required_argument, 0, 't' },
 		{ 0, 0, 0, 0 }
 	};
@@ -71,6 +77,7 @@ int cmd_verify_export(int argc, char **argv)
 		st = c == 'b' ? parse_limit(&lim.total, "--max-bytes", optarg) :
 		     c == 'e' ? parse_limit(&lim.entry, "--max-entry-bytes", optarg) :
 		     c == 'n' ? parse_limit(&lim.entries, "--max-entries", optarg) :
+		     c == 'k' ? parse_limit(&lim.kept, "--max-kept-bytes", optarg) :
 		     cli_usage(usage, NULL);
 		if (st)
 			return st;

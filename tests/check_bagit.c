@@ -285,6 +285,71 @@ START_TEST(test_reader_refusals)
 }
 END_TEST
 
+/* on_file for test_reader_streaming: free every payload file's bytes. */
+static long free_payload(xfa_bag *b, size_t i, void *payload)
+{
+	xfa_bag_file *f = &b->files[i];
+	long n = 0;
+
+	(*(size_t *)payload)++;
+	if (!strncmp(f->path, "data/", 5) && f->data) {
+		n = (long)f->size;
+		free(f->data);
+		f->data = NULL;
+	}
+	return n;
+}
+
+static int keep_all(const char *path, uint64_t size, void *payload)
+{
+	(void)path;
+	(void)size;
+	(void)payload;
+	return 1;
+}
+
+START_TEST(test_reader_streaming)
+{
+	struct tarbuf t = { 0 };
+	xfa_bag_limits lim;
+	char path[128], big[3000];
+	xfa_bag *b = NULL;
+	size_t calls = 0;
+
+	memset(big, 'k', sizeof(big));
+	/* three kept files of 3,000 bytes within a 7,000-byte budget: refused
+	 * when all are held, read when each is freed as it comes */
+	xfa_bag_limits_default(&lim);
+	lim.kept = 7000;
+	snprintf(path, sizeof(path), "%s/s.tar", dir);
+	tb_file(&t, "b/bagit.txt", BAGIT_TXT);
+	tb_entry(&t, "b/data/1", '0', big, sizeof(big), -1, NULL);
+	tb_entry(&t, "b/data/2", '0', big, sizeof(big), -1, NULL);
+	tb_entry(&t, "b/data/3", '0', big, sizeof(big), -1, NULL);
+	tb_finish(&t, path);
+	ck_assert_int_eq(xfa_bag_read(&b, path, &lim, keep_all, NULL), XFA_EINVALID);
+	ck_assert_ptr_nonnull(strstr(xfa_error_last(), "too many bytes to hold"));
+	ck_assert_int_eq(xfa_bag_read_each(&b, path, &lim, keep_all, free_payload,
+					   &calls), 0);
+	ck_assert_uint_eq(calls, 4);
+	ck_assert_uint_eq(b->n, 4);
+	ck_assert_ptr_null(xfa_bag_find(b, "data/2")->data);
+	ck_assert_uint_eq(xfa_bag_find(b, "data/2")->size, sizeof(big));
+	xfa_bag_free(b);
+	/* one kept file past kept_entry, declared in its header */
+	xfa_bag_limits_default(&lim);
+	lim.kept_entry = 1000;
+	tb_file(&t, "b/bagit.txt", BAGIT_TXT);
+	tb_entry(&t, "b/data/1", '0', big, sizeof(big), -1, NULL);
+	unlink(path);
+	tb_finish(&t, path);
+	b = NULL;
+	ck_assert_int_eq(xfa_bag_read(&b, path, &lim, keep_all, NULL), XFA_EINVALID);
+	ck_assert_ptr_nonnull(strstr(xfa_error_last(), "header declares a document"));
+	ck_assert_ptr_null(b);
+}
+END_TEST
+
 START_TEST(test_reader_truncated_and_missing)
 {
 	struct tarbuf t = { 0 };
@@ -401,6 +466,7 @@ Suite *bagit_suite(void)
 	tcase_add_test(tc, test_writer_misuse);
 	tcase_add_test(tc, test_reader_refusals);
 	tcase_add_test(tc, test_reader_truncated_and_missing);
+	tcase_add_test(tc, test_reader_streaming);
 	tcase_add_test(tc, test_validity_findings);
 	suite_add_tcase(s, tc);
 	return s;

@@ -412,6 +412,40 @@ START_TEST(test_case_list_commit_not_in_chain)
 }
 END_TEST
 
+static int count_id(const xfa_oid *id, void *payload)
+{
+	(void)id;
+	(*(size_t *)payload)++;
+	return 0;
+}
+
+/* The lean walk of a whole run meets every commit once, merges included. */
+START_TEST(test_lean_walk)
+{
+	char cmd[700], side[41], top[41];
+	size_t a = 0, b = 0;
+	xfa_oid head;
+	FILE *p;
+
+	note_event();
+	head_hex(top);
+	git("update-ref refs/heads/main refs/heads/main~1%s", "");
+	note_event();
+	head_hex(side);
+	snprintf(cmd, sizeof(cmd), "git --git-dir=%s commit-tree main^{tree} -p %s "
+		 "-p %s -m merge", fx.path, top, side);
+	ck_assert_ptr_nonnull(p = popen(cmd, "r"));
+	ck_assert_ptr_nonnull(fgets(top, sizeof(top), p));
+	pclose(p);
+	git("update-ref refs/heads/main %s", top);
+	ck_assert_int_eq(xfa_oid_parse(&head, top), 0);
+	ck_assert_int_eq(xfa_store_walk(xfa_archive_store(fx.a), &head, count_id, &a), 0);
+	ck_assert_int_eq(xfa_store_walk_lean(xfa_archive_store(fx.a), &head, count_id, &b), 0);
+	ck_assert_uint_eq(a, b);
+	ck_assert_uint_eq(a, 7);   /* init, key-add, register, note, two sides, merge */
+}
+END_TEST
+
 Suite *verify_modes_suite(void); /* found by the runner: see the Makefile */
 
 Suite *verify_modes_suite(void)
@@ -427,6 +461,7 @@ Suite *verify_modes_suite(void)
 	tcase_add_test(tc, test_revoked_signer);
 	tcase_add_test(tc, test_backdated_checkpoint);
 	tcase_add_test(tc, test_since);
+	tcase_add_test(tc, test_lean_walk);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("cases");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -4,7 +4,18 @@
  * run: the bound, since export hashes every byte with SHA-256 twice (the
  * manifest and the package) and SHA-512 once.
  *
- *   bench_export [-m MB] [-d DIR]     (default 1024 MB, DIR /tmp)
+ *   bench_export [-m MB] [-c CASES] [-d DIR]  (default 1024 MB, no extra
+ *                                     cases, DIR /tmp)
+ *
+ * -c adds CASES small rejected cases without attachments: a package whose
+ * events and documents are more than verify-export may hold at once, to
+ * show its memory does not grow with the cases.
+ *
+ * Side by side with the stock tool the issue measures against: `sha256sum`
+ * of the package, run as a child right before the export, between the
+ * export and verify-export, and after (its mean is the reference; wall and
+ * CPU seconds both, as the machine is shared); and, when $XFA names the
+ * binary, `xfa verify-export` as a child process with its peak RSS.
  *
  * Prints one JSON line:
  * {"step":"export","mb":...,"files":...,"setup_s":...,"export_s":...,
@@ -15,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "admin.h"
@@ -84,6 +97,39 @@ static double hash_rate(const unsigned char *buf, size_t total, int sha512,
 	return (double)total / MB / ((bench_now_ms() - t0) / 1e3);
 }
 
+/* Run argv as a child; wall seconds, *cpu its CPU seconds, *rss_kb its
+ * peak RSS.  Exits on failure. */
+static double run_child(char *const argv[], double *cpu, long *rss_kb)
+{
+	struct rusage ru;
+	double t0 = bench_now_ms();
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "bench_export: %s failed\n", argv[0]);
+		exit(1);
+	}
+	*cpu = bench_ru_ms(&ru) / 1e3;
+	*rss_kb = ru.ru_maxrss;
+	return (bench_now_ms() - t0) / 1e3;
+}
+
+static double sha256sum_s(const char *pkg, double *cpu)
+{
+	char *argv[] = { "sha256sum", (char *)pkg, NULL };
+	long rss;
+
+	return run_child(argv, cpu, &rss);
+}
+
 /* One rejected case with `natt` attachments written from `files`. */
 static void add_case(xfa_archive *a, const xfa_key *clerk, const json_t *input,
 		     char **files, size_t natt)
@@ -109,7 +155,7 @@ static void add_case(xfa_archive *a, const xfa_key *clerk, const json_t *input,
 
 int main(int argc, char **argv)
 {
-	size_t want_mb = 1024, total = 0, nfiles = 0, i;
+	size_t want_mb = 1024, total = 0, nfiles = 0, i, extra = 0;
 	const char *base = "/tmp";
 	char dir[256], path[512], pkg[512], *spec[5];
 	unsigned char *buf;
@@ -120,15 +166,20 @@ int main(int argc, char **argv)
 	xfa_export_opts eo;
 	json_t *input, *res = NULL, *rep = NULL;
 	double t0, c0, setup, exp_s, ver_s, exp_c, ver_c, sha256, sha512, sha256c, sha512c;
+	double sum_s[3], sum_c[3], ref_s, ref_c, pkg_mb, vx_s = 0, vx_c = 0;
+	long vx_rss = 0;
+	const char *xfa = getenv("XFA");
 	int c;
 
-	while ((c = getopt(argc, argv, "m:d:")) != -1) {
+	while ((c = getopt(argc, argv, "m:c:d:")) != -1) {
 		if (c == 'm')
 			want_mb = (size_t)strtoul(optarg, NULL, 10);
+		else if (c == 'c')
+			extra = (size_t)strtoul(optarg, NULL, 10);
 		else if (c == 'd')
 			base = optarg;
 		else
-			return fprintf(stderr, "usage: bench_export [-m MB] [-d DIR]\n"), 64;
+			return fprintf(stderr, "usage: bench_export [-m MB] [-c CASES] [-d DIR]\n"), 64;
 	}
 	if (xfa_init() < 0)
 		die("init");
@@ -179,6 +230,8 @@ int main(int argc, char **argv)
 			free(spec[i]);
 		}
 	}
+	for (i = 0; i < extra; i++)
+		add_case(a, clerk, input, spec, 0);
 	setup = (bench_now_ms() - t0) / 1e3;
 
 	snprintf(pkg, sizeof(pkg), "%s/pkg.tar", dir);
@@ -191,25 +244,55 @@ int main(int argc, char **argv)
 		die("export");
 	exp_s = (bench_now_ms() - t0) / 1e3;
 	exp_c = cpu_s() - c0;
+	sha256sum_s(pkg, &sum_c[0]);                  /* warm the page cache */
+	sum_s[0] = sha256sum_s(pkg, &sum_c[0]);
 	t0 = bench_now_ms();
 	c0 = cpu_s();
 	if (xfa_export_verify(&rep, pkg, NULL, NULL) < 0 || !json_is_true(json_object_get(rep, "ok")))
 		die("verify-export");
 	ver_s = (bench_now_ms() - t0) / 1e3;
 	ver_c = cpu_s() - c0;
+	sum_s[1] = sha256sum_s(pkg, &sum_c[1]);
+	if (xfa) {
+		/* through /usr/bin/time: a child forked from this big process
+		 * would count the parent's pages in its own peak RSS */
+		char rssf[600], *vargv[] = { "/usr/bin/time", "-f", "%M", "-o", rssf,
+					     (char *)xfa, "verify-export", pkg, NULL };
+		FILE *f;
+		snprintf(rssf, sizeof(rssf), "%s/rss", dir);
+		vx_s = run_child(vargv, &vx_c, &vx_rss);
+		if ((f = fopen(rssf, "r"))) {
+			if (fscanf(f, "%ld", &vx_rss) != 1)
+				vx_rss = -1;
+			fclose(f);
+		}
+	}
+	sum_s[2] = sha256sum_s(pkg, &sum_c[2]);
+	ref_s = (sum_s[0] + sum_s[1] + sum_s[2]) / 3;
+	ref_c = (sum_c[0] + sum_c[1] + sum_c[2]) / 3;
+	pkg_mb = (double)xfa_json_int(res, "bytes", 0) / MB;
 
-	printf("{\"step\":\"export\",\"mb\":%.1f,\"files\":%zu,\"package_mb\":%.1f,"
+	printf("{\"step\":\"export\",\"extra_cases\":%zu,\"mb\":%.1f,\"files\":%zu,\"package_mb\":%.1f,"
 	       "\"setup_s\":%.2f,\"export_s\":%.2f,\"export_mb_per_s\":%.1f,"
 	       "\"export_cpu_s\":%.2f,\"export_mb_per_cpu_s\":%.1f,"
 	       "\"verify_export_s\":%.2f,\"verify_export_mb_per_s\":%.1f,"
 	       "\"verify_export_cpu_s\":%.2f,\"verify_export_mb_per_cpu_s\":%.1f,"
 	       "\"sha256_mb_per_s\":%.1f,\"sha256_mb_per_cpu_s\":%.1f,"
-	       "\"sha512_mb_per_s\":%.1f,\"sha512_mb_per_cpu_s\":%.1f,\"maxrss_kb\":%ld}\n",
-	       (double)total / MB, nfiles,
+	       "\"sha512_mb_per_s\":%.1f,\"sha512_mb_per_cpu_s\":%.1f,\"maxrss_kb\":%ld,"
+	       "\"sha256sum_s\":[%.3f,%.3f,%.3f],\"sha256sum_mb_per_s\":%.1f,"
+	       "\"sha256sum_mb_per_cpu_s\":%.1f,"
+	       "\"export_vs_sha256sum\":%.3f,\"export_vs_sha256sum_cpu\":%.3f,"
+	       "\"verify_export_vs_sha256sum\":%.3f,\"verify_export_vs_sha256sum_cpu\":%.3f,"
+	       "\"verify_export_process_s\":%.3f,\"verify_export_process_cpu_s\":%.3f,"
+	       "\"verify_export_process_maxrss_kb\":%ld}\n",
+	       extra, (double)total / MB, nfiles,
 	       (double)xfa_json_int(res, "bytes", 0) / MB, setup, exp_s,
 	       (double)total / MB / exp_s, exp_c, (double)total / MB / exp_c,
 	       ver_s, (double)total / MB / ver_s, ver_c, (double)total / MB / ver_c,
-	       sha256, sha256c, sha512, sha512c, bench_self_rss_kb());
+	       sha256, sha256c, sha512, sha512c, bench_self_rss_kb(),
+	       sum_s[0], sum_s[1], sum_s[2], pkg_mb / ref_s, pkg_mb / ref_c,
+	       ref_s / exp_s, ref_c / exp_c, ref_s / ver_s, ref_c / ver_c,
+	       vx_s, vx_c, vx_rss);
 	json_decref(res);
 	json_decref(rep);
 	json_decref(input);
@@ -218,6 +301,10 @@ int main(int argc, char **argv)
 	xfa_key_free(clerk);
 	xfa_key_free(arch);
 	free(buf);
+	if (getenv("BENCH_EXPORT_KEEP")) {    /* to look at the package */
+		fprintf(stderr, "bench_export: kept %s\n", dir);
+		return 0;
+	}
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	return system(path) == 0 ? 0 : 1;
 }
