@@ -194,28 +194,35 @@ int cli_is_pubfile(const char *path)
 	return (sp = strchr(head, ' ')) && !strncmp(sp + 1, "AAAA", 4);
 }
 
+int cli_agent_key(xfa_key **out, const char *path)
+{
+	char *name = NULL, *email = NULL;
+	xfa_pubkey pk;
+	int err, st;
+
+	*out = NULL;
+	if ((st = cli_read_pub(&pk, &name, &email, path)))
+		return st;
+	free(name);
+	free(email);
+	if ((err = xfa_key_from_agent(out, &pk, NULL)) < 0)
+		return cli_fail(err, "cannot sign as '%s'", path);
+	return 0;
+}
+
 int cli_signing_key(xfa_key **out)
 {
-	char *pass = NULL, *name = NULL, *email = NULL;
-	xfa_pubkey pk;
+	char *pass = NULL;
 	size_t len = 0;
-	int err, st;
+	int err;
 
 	*out = NULL;
 	if (!cli.key || !*cli.key) {
 		fprintf(stderr, "xfa: this command signs: name a key with --as KEYFILE or XFA_KEY\n");
 		return EXIT_USAGE;
 	}
-	if (cli_is_pubfile(cli.key)) {
-		/* a public key: its secret half is in the ssh-agent */
-		if ((st = cli_read_pub(&pk, &name, &email, cli.key)))
-			return st;
-		free(name);
-		free(email);
-		if ((err = xfa_key_from_agent(out, &pk, NULL)) < 0)
-			return cli_fail(err, "cannot sign as '%s'", cli.key);
-		return 0;
-	}
+	if (cli_is_pubfile(cli.key))
+		return cli_agent_key(out, cli.key);
 	/* refuse a world-readable or odd file before asking for a passphrase */
 	if ((err = xfa_key_file_check(cli.key)) < 0)
 		return cli_fail(err, "cannot use key '%s'", cli.key);

@@ -52,6 +52,10 @@ void cli_passphrase_free(char *p);
  */
 int cli_signing_key(xfa_key **out);
 
+/* The key `path` (an OpenSSH public key file) names, held by the ssh-agent
+ * at $SSH_AUTH_SOCK; 0 or an exit status (message printed). */
+int cli_agent_key(xfa_key **out, const char *path);
+
 /* 1 if the file at `path` starts like an OpenSSH public key line. */
 int cli_is_pubfile(const char *path);
 

@@ -56,7 +56,8 @@ static void *unlock_some(void *arg)
 	size_t i;
 
 	for (i = u->first; i < u->n; i += u->step)
-		if ((u->err[i] = xfa_key_load(&u->keys[i], u->paths[i], u->pass[i],
+		if (!u->keys[i] && /* not a key the ssh-agent holds */
+		    (u->err[i] = xfa_key_load(&u->keys[i], u->paths[i], u->pass[i],
 					     u->len[i])) < 0)
 			snprintf(u->msg[i], sizeof(u->msg[i]), "%s", xfa_error_last());
 	return NULL;
@@ -88,6 +89,7 @@ static void unlock_all(struct unlock *u, size_t nthreads)
 
 /* Unlock every key file; all with the passphrase of XFA_PASSPHRASE_FILE or
  * the one typed at each prompt (all asked first, then derived together).
+ * A public key file names a key the ssh-agent holds: no passphrase.
  * Returns 0 or an exit status. */
 static int unlock_keys(xfa_key **keys, size_t n, char **paths)
 {
@@ -102,6 +104,15 @@ static int unlock_keys(xfa_key **keys, size_t n, char **paths)
 	int err, st = 0;
 
 	for (i = 0; i < n; i++, asked++) {
+		if (cli_is_pubfile(paths[i])) { /* signs through the ssh-agent */
+			if ((st = cli_agent_key(&keys[i], paths[i])))
+				goto done;
+			continue;
+		}
+		if ((err = xfa_key_file_check(paths[i])) < 0) {
+			st = cli_fail(err, "cannot use key '%s'", paths[i]);
+			goto done;
+		}
 		snprintf(prompt, sizeof(prompt), "passphrase for %s: ", paths[i]);
 		if ((err = cli_passphrase(&pass[i], &len[i], prompt, 0)) < 0) {
 			st = cli_fail(err, "cannot unlock '%s'", paths[i]);

@@ -89,6 +89,14 @@ EOF
 ssh-keygen -Y sign -q -n git -f keys/clerk.pub commit.payload 2> /dev/null || die "ssh-keygen -Y sign (git) failed"
 cmp commit.payload.sig commit.xfa.sig || die "the commit signature differs from ssh-keygen's through the same agent"
 
+say "xfa import: one key in the agent (no passphrase asked for it), one key file"
+$PY "$E2E/import_gen.py" 3 "$($XFA key fingerprint keys/clerk.pub)" "$($XFA key fingerprint keys/handler.pub)" > imp.jsonl
+unchanged 77 $XFA import imp.jsonl --key keys/clerk.pub --key keys/leader.pub
+err_has "does not hold key"
+expect 0 $XFA import imp.jsonl --key keys/clerk.pub --key keys/handler.key
+expect 0 $XFA verify
+out_has "ok: the archive is sound"
+
 say "an OpenSSH key (ssh-keygen, ssh-add) in the keyring, used by its .pub"
 ssh-keygen -q -t ed25519 -N '' -C 'wang@office-pc' -f id_ed25519
 ssh-add -q id_ed25519 2> /dev/null
