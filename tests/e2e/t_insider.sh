@@ -17,7 +17,7 @@ SSHSIGN=$(dirname "$XFA")/sshsign
 unset GIT_INDEX_FILE
 F=$SHARED_FIXTURES/cases
 
-# --- python helpers: canonical edits, the writer's message, times --------
+# --- python helpers: canonical edits, messages, times, findings ----------
 cat > ins.py <<'EOF'
 import datetime, hashlib, json, sys
 
@@ -38,27 +38,12 @@ def gitdate(t):
     off = int(d.utcoffset().total_seconds() // 60)
     return "%d %s%02d%02d" % (d.timestamp(), "-" if off < 0 else "+", abs(off) // 60, abs(off) % 60)
 
-def message(path):
-    "the commit message the writer produces for the event file at path"
-    raw = open(path, "rb").read()
-    e = json.loads(raw)
-    h = hashlib.sha256(raw).hexdigest()
-    if e.get("to"):
-        return "%s #%d %s: %s -> %s\n\nevent-sha256: %s\n" % (
-            e["case"], e["seq"], e["type"], e.get("from") or "(new)", e["to"], h)
-    return "%s #%d %s\n\nevent-sha256: %s\n" % (e["case"], e["seq"], e["type"], h)
-
 cmd = sys.argv[1]
 if cmd == "edit":            # edit EXPR < json > canonical json, EXPR on d
     d = json.load(sys.stdin)
     exec(sys.argv[2])
     sys.stdout.write(canon(d))
-elif cmd == "msg":           # msg EVENT [EXPR on m]
-    m = message(sys.argv[2])
-    if len(sys.argv) > 3 and sys.argv[3]:
-        exec(sys.argv[3])
-    sys.stdout.write(m)
-elif cmd == "remsg":         # remsg OLD NEW [EXPR on m] < commit: its message, NEW's hash for OLD's
+elif cmd == "remsg":         # remsg OLD NEW [EXPR on m] < commit: its message, naming NEW's hash for OLD's
     h = lambda p: hashlib.sha256(open(p, "rb").read()).hexdigest()
     m = sys.stdin.buffer.read().decode().split("\n\n", 1)[1].replace(h(sys.argv[2]), h(sys.argv[3]))
     if len(sys.argv) > 4 and sys.argv[4]:
@@ -191,10 +176,10 @@ event_of() {
 }
 # redo COMMIT EVEXPR [DOCEXPR]: re-make COMMIT (written by xfa) as an
 # insider would: its event edited by EVEXPR (python, on d) and re-signed,
-# the record's document edited by DOCEXPR, the commit dated at the event's
-# at, its message naming the new event's hash (MSGX: python on m), signed by KEY (default
-# COMMIT's author's key), on PARENTS (default COMMIT's), the event file in
-# MODE (default 100644).  main moves to it.
+# the record's document edited by DOCEXPR, on COMMIT's parents, dated at the
+# event's at, its message naming the new event's hash (then MSGX, python on
+# m), signed by KEY (default: COMMIT's author's key), the event file in MODE
+# (default 100644).  main moves to it.
 redo() {
 	c=$1
 	ev=$(event_of "$c")
@@ -217,7 +202,7 @@ redo() {
 		put "$doc" doc.json
 	fi
 	G cat-file commit "$c" | $PY ins.py remsg old.json ev.json "${MSGX:-}" > msg
-	mkcommit "$key" "$($PY ins.py gitdate ev.json)" msg ${PARENTS:-$(G rev-parse "$c^@")}
+	mkcommit "$key" "$($PY ins.py gitdate ev.json)" msg $(G rev-parse "$c^@")
 }
 # merge KEY MSG P1 P2: the index's tree as a merge of P1 and P2, now
 merge() {
@@ -385,8 +370,38 @@ if [ "$st" -eq 0 ] || [ "$(head_of fork.xfa)" != "$before" ]; then
 	miss "sync exited $st, main $before -> $(head_of fork.xfa): $(head -c 300 sync.out)"
 else
 	refusal_clear sync "$st"
-	grep -q "key-revoked\|revoked" sync.err || miss "the refusal does not say why: $(head -c 300 sync.err)"
+	grep -q "revoked" sync.err || miss "the refusal does not say why: $(head -c 300 sync.err)"
 fi
+
+# --- 3b. a keyring changed in two offices, joined --------------------------------
+
+LABEL="control: each office revokes a key; the clerk may not join the keyrings, the admin does"
+say "$LABEL"
+sfp=$(fpr sshk/sshclerk.pub); afp=$(fpr keys/auditor.pub)
+rm -rf k1.xfa k2.xfa; cp -a base.xfa k1.xfa; cp -a base.xfa k2.xfa
+$XFA -C k1.xfa keyring revoke "$sfp" --as keys/admin.key > /dev/null
+$XFA -C k2.xfa keyring revoke "$afp" --as keys/admin.key > /dev/null
+$XFA -C k1.xfa remote add k2 "$PWD/k2.xfa" > /dev/null
+before=$(head_of k1.xfa)
+want 77 $XFA -C k1.xfa sync k2 --no-push --as keys/clerk.key
+[ "$(head_of k1.xfa)" = "$before" ] || miss "a refused keyring join moved main"
+want 0 $XFA -C k1.xfa sync k2 --no-push --as keys/admin.key
+want 0 $XFA -C k1.xfa verify
+want 0 $XFA -C k1.xfa --json keyring list
+$PY - .out "$sfp" "$afp" <<'EOF' || miss "the joined keyring lacks a revocation"
+import json, sys
+keys = json.load(open(sys.argv[1]))
+assert keys[sys.argv[2]].get("revoked_at") and keys[sys.argv[3]].get("revoked_at"), keys
+EOF
+JOIN=$(head_of k1.xfa)
+
+fresh "a keyring-merge that leaves out the other office's revocation" k1.xfa
+redo "$JOIN" "d['patch']['keys'] = {}" "del d['keys']['$afp']['revoked_at']"
+caught bad-resolution archive
+
+fresh "a keyring-merge that also lifts this office's revocation" k1.xfa
+redo "$JOIN" "d['patch']['keys']['$sfp'] = {'revoked_at': None}" "del d['keys']['$sfp']['revoked_at']"
+caught "bad-resolution|illegal-keyring-change" archive
 
 # --- 4. time ------------------------------------------------------------------
 
@@ -484,7 +499,7 @@ for when in 2099 past; do
 	if [ $when = 2099 ]; then caught future-time "*"; else caught time-before-parent "*"; fi
 done
 
-fresh "xfa sync that needs a merge, run with the auditor's or the handler's key"
+fresh "xfa sync that needs a merge, run with the auditor's, the handler's or the revoked clerk's key"
 $XFA case record "$C" note --note "远端" --as keys/clerk.key > /dev/null
 rm -rf local.xfa; cp -a base.xfa local.xfa
 XFA_ARCHIVE=$PWD/local.xfa $XFA case record "$A" note --note "本地" --as keys/clerk.key > /dev/null
@@ -566,6 +581,29 @@ fresh "control: a resolution made by these helpers over the real divergence veri
 G read-tree "$RES^1"
 resolve "$RES^1" "$RES^2" "[$(discarded "$RES^2")]"
 honest
+
+fresh "a resolution whose kept folder also changes $C's case.json" left.xfa
+redo "$RES" 'pass' 'd["summary"] = "改过的摘要"'
+caught "bad-resolution|merge-commit|document-mismatch" "$C"
+
+fresh "a union merge that smuggles a new event of $A (no commit of its own)"
+$XFA case record "$C" note --note "左" --as keys/clerk.key > /dev/null
+L=$(head_of)
+G update-ref refs/heads/main "$HEAD"
+$XFA case record "$A" note --note "右" --as keys/clerk.key > /dev/null
+R=$(head_of)
+union "$L" "$R"
+prev=$(last_event "$R" "$A")
+G show "$R:$prev" > prev.json
+seq=$(( $(basename "$prev" .json | sed 's/^0*//') + 1 ))
+edit "d.update(seq=$seq, prev='$(sha256sum prev.json | cut -d' ' -f1)', note='夹带', at='$($PY ins.py now)'); d['effective'] = d['at']" < prev.json > ev.json
+esign ev.json keys/clerk.key
+put "$dA/events/$(printf %06d $seq).json" ev.json
+put "$dA/events/$(printf %06d $seq).sig" ev.json.sig
+merge keys/clerk.key "merge origin
+
+remote origin at $R" "$L" "$R"
+caught "merge-commit|bad-resolution" "$A"
 
 fresh "a resolution where nothing diverged ($C only on one side)"
 $XFA case record "$C" note --note "左" --as keys/clerk.key > /dev/null
