@@ -285,6 +285,7 @@ say "the package written before this change still verifies, saying what it could
 old="$E2E/../fixtures/export/old-format.tar"
 expect 0 $XFA verify-export "$old"
 out_has OK; out_has "not re-proved: the package carries no signed keyring history"
+out_has "data/inventory.html) was laid out by an earlier xfa"
 expect 0 $XFA verify-export --trust SHA256:712yaX/EG7cxsRf6BLIZzeC1dklBXFLbTZj/YEM+ULo "$old"
 expect 0 $XFA --json verify-export "$old"
 $PY -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["format"]==1 and not r["reproved"] and len(r["unproven"])>=2, r' "$PWD/.out"

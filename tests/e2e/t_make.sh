@@ -20,7 +20,7 @@ st=$?
 set -e
 [ "$st" -ne 0 ] || die "make succeeded without jansson"
 cat err
-[ "$(grep -vc '^make: \*\*\*' err)" -eq 1 ] || die "more than one line of explanation"
+[ "$(grep -Evc '^make(\[[0-9]+\])?: \*\*\*' err)" -eq 1 ] || die "more than one line of explanation"
 grep -q "missing libraries: jansson; run 'make deps'" err || die "the message does not name jansson and make deps"
 grep -q 'No such file' err && die "the compiler ran"
 [ ! -e b ] || die "make wrote a build folder"
