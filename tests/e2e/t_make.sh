@@ -15,7 +15,7 @@ done
 
 say "jansson missing: one line naming it and make deps"
 set +e
-PKG_CONFIG_LIBDIR="$PWD/pc" make -s -C "$top" BUILD="$PWD/b" > out 2> err
+PKG_CONFIG_LIBDIR="$PWD/pc" env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make --no-print-directory -s -C "$top" BUILD="$PWD/b" > out 2> err
 st=$?
 set -e
 [ "$st" -ne 0 ] || die "make succeeded without jansson"
@@ -27,5 +27,5 @@ grep -q 'No such file' err && die "the compiler ran"
 
 say "nothing missing: the check is silent"
 ln -s "$pcdir/jansson.pc" pc/
-PKG_CONFIG_LIBDIR="$PWD/pc" make -s -C "$top" BUILD="$PWD/b" have-deps > out 2> err
+PKG_CONFIG_LIBDIR="$PWD/pc" env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make --no-print-directory -s -C "$top" BUILD="$PWD/b" have-deps > out 2> err
 [ ! -s err ] && [ ! -s out ] || die "have-deps printed something with every library present"
