@@ -43,7 +43,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/check_main.o
 
 .PHONY: all pot have-deps deps demo check check-unit check-e2e check-asan check-schema-suite \
-        check-fuzz bench fuzz soak install clean
+        check-fuzz bench fuzz soak install clean print-pkgs
 
 all: $(BUILD)/xfa
 
@@ -158,7 +158,11 @@ check-asan:
 	$(MAKE) BUILD=build/asan CC=clang CFLAGS="-O1 -g $(SAN_FLAGS)" check-unit check-e2e
 
 check-fuzz:
-	sh tests/fuzz/run.sh check
+	FUZZ_PKGS="$(PKGS)" sh tests/fuzz/run.sh check
+
+# The libraries libxfa links with, for scripts that build outside make.
+print-pkgs:
+	@echo $(PKGS)
 
 # The unit tests under valgrind's memcheck, in one process (slow: not part
 # of `make check`; CK_RUN_SUITE=name runs one suite).
@@ -170,7 +174,7 @@ check-valgrind: $(BUILD)/check_xfa $(BUILD)/xfa
 		--suppressions=tests/valgrind.supp $(BUILD)/check_xfa
 
 fuzz:
-	sh tests/fuzz/run.sh long
+	FUZZ_PKGS="$(PKGS)" sh tests/fuzz/run.sh long
 
 # Benchmarks: every tests/bench/NAME.c is one program $(BUILD)/bench/NAME.
 # A program that does not build is reported "not built" by run.sh.

@@ -17,7 +17,8 @@ top=$(cd "$here/../.." && pwd)
 cd "$top"
 B=${FUZZ_BUILD:-build/fuzz}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-PKGS="libgit2 libsodium libarchive jansson"
+# The libraries are the Makefile's own list (one place to add one).
+PKGS=${FUZZ_PKGS:-$(make -s --no-print-directory print-pkgs)}
 case $mode in
 check) secs=${FUZZ_CHECK_SECONDS:-20} ;;
 long) secs=${FUZZ_SECONDS:-600} ;;
