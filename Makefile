@@ -22,7 +22,11 @@ XCFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
             -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-missing-field-initializers -pthread \
             -iquote archive -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
-LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
+# libarchive is not linked: archive/bagit_lib.c opens it on first use, so
+# that processes which write no package do not load it and its twelve
+# libraries (its headers are used, and it must be installed).
+LINK_PKGS = $(filter-out libarchive,$(PKGS))
+LIBS      = $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -lm -pthread
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 # Debian packages the build and the tests need.  `make deps` installs the missing ones.
@@ -31,7 +35,8 @@ DEB_PKGS = build-essential pkg-config libgit2-dev libsodium-dev libarchive-dev \
            python3 python3-jsonschema json-schema-test-suite valgrind clang \
            libclang-rt-14-dev chromium fonts-wqy-zenhei gettext locales \
            man-db groff-base poppler-utils \
-           libssh2-1-dev openssh-server lighttpd openssl
+           libssh2-1-dev openssh-server lighttpd lighttpd-mod-openssl openssl \
+           ca-certificates strace
 
 LIB_SRC  = $(sort $(wildcard archive/*.c))
 CLI_SRC  = $(sort $(wildcard cli/*.c))
@@ -43,7 +48,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/check_main.o
 
 .PHONY: all pot have-deps deps demo check check-unit check-e2e check-asan check-schema-suite \
-        check-fuzz bench fuzz soak install clean print-pkgs
+        check-fuzz bench fuzz soak install clean print-pkgs print-link-pkgs
 
 all: $(BUILD)/xfa
 
@@ -158,11 +163,14 @@ check-asan:
 	$(MAKE) BUILD=build/asan CC=clang CFLAGS="-O1 -g $(SAN_FLAGS)" check-unit check-e2e
 
 check-fuzz:
-	FUZZ_PKGS="$(PKGS)" sh tests/fuzz/run.sh check
+	FUZZ_PKGS="$(PKGS)" FUZZ_LINK_PKGS="$(LINK_PKGS)" sh tests/fuzz/run.sh check
 
 # The libraries libxfa links with, for scripts that build outside make.
 print-pkgs:
 	@echo $(PKGS)
+
+print-link-pkgs:
+	@echo $(LINK_PKGS)
 
 # The unit tests under valgrind's memcheck, in one process (slow: not part
 # of `make check`; CK_RUN_SUITE=name runs one suite).
@@ -174,7 +182,7 @@ check-valgrind: $(BUILD)/check_xfa $(BUILD)/xfa
 		--suppressions=tests/valgrind.supp $(BUILD)/check_xfa
 
 fuzz:
-	FUZZ_PKGS="$(PKGS)" sh tests/fuzz/run.sh long
+	FUZZ_PKGS="$(PKGS)" FUZZ_LINK_PKGS="$(LINK_PKGS)" sh tests/fuzz/run.sh long
 
 # Benchmarks: every tests/bench/NAME.c is one program $(BUILD)/bench/NAME.
 # A program that does not build is reported "not built" by run.sh.

@@ -23,6 +23,14 @@ int xfa_schema_validate(const json_t *schema, const json_t *doc,
 int xfa_schema_check(const char *name, const json_t *doc, const char *what);
 
 /*
+ * Check the shape of `schema` itself: only keywords the validator knows
+ * (or "x-" ones), each with a value of the right kind, patterns it can
+ * translate, $refs that resolve.  Returns 0 or XFA_ERROR naming the place.
+ * The embedded schemas are linted by the tests, not at run time.
+ */
+int xfa_schema_lint(const json_t *schema, const char *what);
+
+/*
  * The parsed embedded JSON file `name` (any file below schemas/, schema or
  * data); borrowed, parsed once and kept for the life of the process
  * (thread-safe).  NULL if not embedded (message set).

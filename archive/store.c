@@ -37,7 +37,12 @@ int store_fail(int gerr, const char *what)
 }
 int xfa_store_global_init(void)
 {
-	if (git_libgit2_init() < 0)
+	int err;
+
+	store_ca_defer(1);
+	err = git_libgit2_init();
+	store_ca_defer(0);
+	if (err < 0)
 		return store_fail(-1, "cannot initialise libgit2");
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
@@ -52,6 +57,7 @@ int xfa_store_global_init(void)
 void xfa_store_global_shutdown(void)
 {
 	git_libgit2_shutdown();
+	store_ca_free();
 }
 
 void xfa_store_set_fsync(int on)

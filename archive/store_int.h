@@ -35,6 +35,13 @@ struct xfa_store {
 /* Turn libgit2's last error `gerr` into ours: "<what>: <libgit2 message>". */
 int store_fail(int gerr, const char *what);
 
+/* store_ca.c: while on, libgit2's start-up notes the CA bundle it would
+ * parse instead of parsing it; store_ca_deferred() is that bundle (or
+ * NULL: nothing deferred, libgit2 loaded its own). */
+void store_ca_defer(int on);
+const char *store_ca_deferred(void);
+void store_ca_free(void);
+
 /* The tree entry at `path` in `commit`'s tree (the caller frees it). */
 int store_entry_at(git_tree_entry **out, xfa_store *st, const xfa_oid *commit,
 		   const char *path);

@@ -542,6 +542,8 @@ int store_xfer_ca(xfa_store *st)
 		f = ef;
 	if (ed && *ed)
 		d = ed;
+	if (!f && !d)
+		f = store_ca_deferred();      /* the system's, not loaded yet */
 	if ((f || d) && git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, f, d) < 0)
 		err = store_fail(-1, f ? f : d);
 	git_buf_dispose(&file);

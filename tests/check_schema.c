@@ -441,6 +441,36 @@ START_TEST(test_get_and_check)
 }
 END_TEST
 
+/* The shape check the tests make of every embedded schema. */
+START_TEST(test_lint)
+{
+	static const struct { const char *schema, *msg; } bad[] = {
+		{ "{\"propertys\":{}}", "unknown keyword 'propertys'" },
+		{ "{\"properties\":{\"a\":{\"minLenght\":1}}}", "unknown keyword 'minLenght'" },
+		{ "{\"required\":\"a\"}", "value of the wrong kind" },
+		{ "{\"$ref\":\"#/definitions/none\"}", "cannot resolve $ref" },
+		{ "{\"pattern\":\"^(?=a)\"}", "lookaround" },
+		{ "[]", "must be an object or a boolean" },
+	};
+	json_t *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		s = json_loads(bad[i].schema, JSON_DECODE_ANY, NULL);
+		ck_assert_ptr_nonnull(s);
+		ck_assert_int_eq(xfa_schema_lint(s, "t.schema.json"), XFA_ERROR);
+		ck_assert_msg(strstr(xfa_error_last(), bad[i].msg) &&
+			      strstr(xfa_error_last(), "t.schema.json"),
+			      "%s: %s", bad[i].schema, xfa_error_last());
+		json_decref(s);
+	}
+	s = json_loads("{\"type\":\"object\",\"x-label\":\"名称\","
+		       "\"properties\":{\"a\":{\"pattern\":\"^[0-9]+$\"}}}", 0, NULL);
+	ck_assert_int_eq(xfa_schema_lint(s, "t.schema.json"), 0);
+	json_decref(s);
+}
+END_TEST
+
 /* ---- (c) the embedded schemas and the fixtures -------------------------- */
 
 static int is_schema_file(const char *name)
@@ -456,12 +486,13 @@ START_TEST(test_embedded_schemas)
 	int n = 0;
 
 	for (e = xfa_embedded_files; e->name; e++) {
-		/* every file parses (strictly); every schema also passed the
-		 * load-time check of keywords, patterns and $refs */
+		/* every file parses (strictly); every schema passes the check
+		 * of keywords, patterns and $refs (not made at run time) */
 		const json_t *s = xfa_schema_get(e->name);
 		ck_assert_msg(s != NULL, "%s: %s", e->name, xfa_error_last());
 		if (!is_schema_file(e->name))
 			continue;
+		ck_assert_msg(xfa_schema_lint(s, e->name) == 0, "%s", xfa_error_last());
 		ck_assert_str_eq(json_string_value(json_object_get(s, "$schema")),
 				 "http://json-schema.org/draft-07/schema#");
 		ck_assert_msg(json_is_string(json_object_get(s, "title")) &&
@@ -725,6 +756,7 @@ Suite *schema_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("schemas");
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_lint);
 	tcase_add_test(tc, test_embedded_schemas);
 	tcase_add_test(tc, test_case_fixtures);
 	tcase_add_test(tc, test_invalid_fixtures);

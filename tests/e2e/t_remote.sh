@@ -29,7 +29,7 @@ free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0))
 wait_port() {
 	i=0
 	until $PY -c 'import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 1)' "$1" "$2" 2> /dev/null; do
-		i=$((i + 1)); [ $i -lt 100 ] || { cat run/*.log; die "nothing listens on $1:$2"; }
+		i=$((i + 1)); [ $i -lt 100 ] || { cat run/*.log run/*.stderr 2> /dev/null; die "nothing listens on $1:$2"; }
 		sleep 0.1
 	done
 }
@@ -198,6 +198,13 @@ printf 'https://clerk1:secret-one@127.0.0.1:%s\nhttp://clerk1:secret-one@127.0.0
 	"$TPORT" "$HPORT" > "$HOME/git-credentials"
 expect 77 $LK $XFA clone "$HTTPS/county.git" D04.xfa --office D04      # our CA not trusted yet
 err_has "certificate"; err_has "not trusted"
+[ ! -e D04.xfa ] || die "a refused clone left a folder"
+# the system's CA bundle is parsed when an https transfer needs it, not in
+# every process (archive/store_ca.c): read by the clone, not by a verify
+strace -f -qq -e trace=open,openat -o ca.trace $XFA clone "$HTTPS/county.git" D04.xfa --office D04 2> /dev/null || true
+grep -q '/etc/ssl/certs/ca-certificates.crt' ca.trace || die "the https clone did not read the system's CA bundle"
+strace -f -qq -e trace=open,openat -o ca.trace $XFA -C A01.xfa verify > /dev/null
+! grep -q 'ca-certificates' ca.trace || die "a verify parsed the CA bundle"
 [ ! -e D04.xfa ] || die "a refused clone left a folder"
 expect 0 env GIT_SSL_CAINFO="$PWD/run/ca.crt" $XFA clone "$HTTPS/county.git" D04.xfa --office D04
 ! grep -rq secret-one D04.xfa/config || die "the password reached the archive's config"

@@ -1,6 +1,6 @@
 /* fuzz_schema.c - the draft-07 validator on hostile schemas: the input is
- * one JSON object {"schema": S, "doc": D}; S validates D (both arbitrary),
- * and must neither crash, loop forever nor run out of stack, whatever
+ * one JSON object {"schema": S, "doc": D}; S is linted and validates D
+ * (both arbitrary), and neither must crash, loop forever nor run out of stack, whatever
  * $refs, patterns or nesting S holds. */
 #include "fuzz.h"
 #include "json.h"
@@ -15,6 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	s = json_object_get(v, "schema");
 	d = json_object_get(v, "doc");
+	if (s)
+		xfa_schema_lint(s, "fuzz");
 	if (s && d)
 		xfa_schema_validate(s, d, "fuzz");
 	json_decref(v);

@@ -19,6 +19,7 @@ B=${FUZZ_BUILD:-build/fuzz}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 # The libraries are the Makefile's own list (one place to add one).
 PKGS=${FUZZ_PKGS:-$(make -s --no-print-directory print-pkgs)}
+LINK_PKGS=${FUZZ_LINK_PKGS:-$(make -s --no-print-directory print-link-pkgs)}
 case $mode in
 check) secs=${FUZZ_CHECK_SECONDS:-20} ;;
 long) secs=${FUZZ_SECONDS:-600} ;;
@@ -34,7 +35,7 @@ for t in $targets; do
 			-D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wmissing-prototypes \
 			-iquote archive $(pkg-config --cflags $PKGS) \
 			-o "$B/fuzz_$t" "$here/fuzz_$t.c" "$B/libxfa.a" \
-			$(pkg-config --libs $PKGS) -lm -pthread
+			$(pkg-config --libs $LINK_PKGS) -lm -pthread
 	fi
 done
 [ "$mode" = build ] && exit 0
