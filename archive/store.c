@@ -16,6 +16,7 @@ struct xfa_txn {
 };
 
 struct xfa_blobw {
+	xfa_store *st;
 	git_odb *odb;
 	git_odb_stream *stream;
 };
@@ -62,7 +63,8 @@ void xfa_store_global_shutdown(void)
 
 void xfa_store_set_fsync(int on)
 {
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, on ? 1 : 0);
+	store_durable = on != 0;
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, store_durable);
 }
 
 void xfa_store_set_cache_max(size_t bytes)
@@ -84,6 +86,7 @@ static int store_new(xfa_store **out, git_repository *repo, const char *path)
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	}
 	st->repo = repo;
+	store_incoming_share(st);
 	*out = st;
 	return 0;
 }
@@ -134,6 +137,7 @@ void xfa_store_free(xfa_store *st)
 	if (!st)
 		return;
 	xfa_store_bulk_end(st);
+	store_incoming_free(st);
 	git_repository_free(st->repo);
 	free(st->path);
 	free(st);
@@ -402,8 +406,12 @@ done:
 int xfa_store_put_blob(xfa_oid *out, xfa_store *st, const void *data, size_t len)
 {
 	git_oid id;
-	int err = git_blob_create_from_buffer(&id, st->repo, data, len);
+	int err;
 
+	if ((err = store_objects_begin(st)) < 0)
+		return err;
+	err = git_blob_create_from_buffer(&id, st->repo, data, len);
+	store_objects_end(st);
 	if (err < 0)
 		return store_fail(err, "cannot write blob");
 	memcpy(out->id, id.id, XFA_OID_RAW);
@@ -418,12 +426,19 @@ int xfa_blobw_open(xfa_blobw **out, xfa_store *st, uint64_t size)
 	*out = NULL;
 	if (!w)
 		return xfa_error_set(XFA_ERROR, "out of memory");
+	if ((err = store_objects_begin(st)) < 0) {
+		free(w);
+		return err;
+	}
+	w->st = st;
 	if ((err = git_repository_odb(&w->odb, st->repo)) < 0 ||
 	    (err = git_odb_open_wstream(&w->stream, w->odb, size, GIT_OBJECT_BLOB)) < 0) {
+		store_objects_end(st);
 		err = store_fail(err, "cannot write blob");
 		xfa_blobw_free(w);
 		return err;
 	}
+	store_objects_end(st);
 	*out = w;
 	return 0;
 }
@@ -440,8 +455,14 @@ int xfa_blobw_write(xfa_blobw *w, const void *data, size_t len)
 int xfa_blobw_finish(xfa_oid *out, xfa_blobw *w)
 {
 	git_oid id;
-	int err = git_odb_stream_finalize_write(&id, w->stream);
+	int err;
 
+	if ((err = store_objects_begin(w->st)) < 0) {
+		xfa_blobw_free(w);
+		return err;
+	}
+	err = git_odb_stream_finalize_write(&id, w->stream);
+	store_objects_end(w->st);
 	xfa_blobw_free(w);
 	if (err < 0)
 		return xfa_error_set(XFA_EINVALID, "blob does not have the declared size");
@@ -541,16 +562,20 @@ static int txn_tree(git_tree **out, xfa_txn *tx)
 	git_oid id;
 	int err;
 
+	if ((err = store_objects_begin(tx->st)) < 0)
+		return err;
 	if (!base) {
 		if ((err = git_treebuilder_new(&tb, tx->st->repo, NULL)) < 0 ||
 		    (err = git_treebuilder_write(&id, tb)) < 0 ||
 		    (err = git_tree_lookup(&base, tx->st->repo, &id)) < 0) {
 			git_treebuilder_free(tb);
+			store_objects_end(tx->st);
 			return store_fail(err, "cannot build the empty tree");
 		}
 		git_treebuilder_free(tb);
 	}
 	err = git_tree_create_updated(&id, tx->st->repo, base, tx->nup, tx->up);
+	store_objects_end(tx->st);
 	if (base != tx->base_tree)
 		git_tree_free(base);
 	if (err < 0)
@@ -608,8 +633,12 @@ static int write_commit(git_oid *out, xfa_txn *tx, git_tree *tree,
 	/* libgit2 writes an extra " " line if the armor ends in a newline */
 	for (n = strlen(armor); n && armor[n - 1] == '\n'; n--)
 		armor[n - 1] = '\0';
-	if ((err = git_commit_create_with_signature(out, tx->st->repo, buf.ptr,
-						    armor, NULL)) < 0)
+	if ((err = store_objects_begin(tx->st)) < 0)
+		goto done;
+	err = git_commit_create_with_signature(out, tx->st->repo, buf.ptr,
+					       armor, NULL);
+	store_objects_end(tx->st);
+	if (err < 0)
 		err = store_fail(err, "cannot write the commit");
 	else if (tx->st->mempack)
 		err = bulk_note(tx->st, out);
@@ -690,6 +719,8 @@ int xfa_txn_publish(xfa_txn *tx, const char *reflog)
 	if (tx->had_head && git_oid_equal(&tx->head, &tx->base))
 		return 0;
 	memset(&zero, 0, sizeof(zero));
+	if ((err = store_incoming_flush(tx->st)) < 0)
+		return err;
 	guard = publish_guard(tx->st);
 	err = git_reference_create_matching(&ref, tx->st->repo, XFA_MAIN_REF,
 			&tx->base, 1, tx->had_head ? &tx->head : &zero, reflog);

@@ -30,10 +30,26 @@ struct xfa_store {
 	git_odb_backend *mempack;  /* owned by repo's object database */
 	git_oid *bulk;             /* commits written since the last flush */
 	size_t nbulk, capbulk;
+	char *incoming;            /* objects/xfa-incoming-*, store_incoming.c */
+	int incoming_owner;        /* made by this handle (removed with it) */
+	int incoming_lock;         /* the owner's flock on <incoming>/.lock */
 };
 
 /* Turn libgit2's last error `gerr` into ours: "<what>: <libgit2 message>". */
 int store_fail(int gerr, const char *what);
+
+/* store_incoming.c: durable writes in four flushes.  Object writes go
+ * between begin and end (into the incoming folder, unsynced, once it
+ * exists); flush puts them on disk and into objects/ before a ref names
+ * them.  store_durable is what --no-fsync turns off. */
+extern int store_durable;
+int store_objects_begin(xfa_store *st);
+void store_objects_end(xfa_store *st);
+int store_incoming_flush(xfa_store *st);
+void store_incoming_free(xfa_store *st);
+/* A handle just opened: if this process writes into an incoming folder of
+ * the same repository, read (and write) there too. */
+void store_incoming_share(xfa_store *st);
 
 /* store_ca.c: while on, libgit2's start-up notes the CA bundle it would
  * parse instead of parsing it; store_ca_deferred() is that bundle (or

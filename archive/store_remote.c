@@ -435,6 +435,8 @@ int xfa_store_set_ref(xfa_store *st, const char *name, const xfa_oid *id,
 	int err;
 
 	memset(&zero, 0, sizeof(zero));
+	if ((err = store_incoming_flush(st)) < 0)
+		return err;
 	if (old)
 		err = git_reference_create_matching(&ref, st->repo, name,
 			(const git_oid *)id->id, 1,
@@ -613,6 +615,8 @@ int xfa_store_shadow(const char *path, xfa_store *st, const xfa_oid *head)
 	if (!(f = fopen(alt, "w")))
 		return xfa_error_set(XFA_EIO, "cannot write '%s'", alt);
 	fprintf(f, "%sobjects\n", git_repository_path(st->repo));
+	if (st->incoming)           /* objects written, not yet published */
+		fprintf(f, "%s\n", st->incoming);
 	if (fclose(f) != 0)
 		return xfa_error_set(XFA_EIO, "cannot write '%s'", alt);
 	if ((err = git_repository_open_bare(&repo, path)) < 0 ||

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -423,6 +425,90 @@ START_TEST(diffs_between_trees)
 }
 END_TEST
 
+/* How many files the objects/xfa-incoming-XXXXXX folder holds besides .lock, and
+ * whether there is such a folder at all (-1: none). */
+static int incoming_files(void)
+{
+	char cmd[512], line[64];
+	FILE *p;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "d=$(ls -d %s/objects/xfa-incoming-* 2>/dev/null) && "
+		 "find $d -type f ! -name .lock | wc -l", repo);
+	if ((p = popen(cmd, "r"))) {
+		if (fgets(line, sizeof(line), p))
+			n = atoi(line);
+		pclose(p);
+	}
+	return n;
+}
+
+/* With fsync on, objects wait unsynced in objects/xfa-incoming-XXXXXX and
+ * reach objects/ just before the ref names them; other handles of the
+ * process see them; a dead writer's folder goes, a live one's stays. */
+START_TEST(durable_writes_wait_in_the_incoming_folder)
+{
+	xfa_store *other = NULL;
+	xfa_txn *tx = NULL;
+	xfa_oid c, blob;
+	char path[512], hex[41];
+	char *buf = NULL;
+	size_t len;
+	int fd;
+
+	xfa_store_set_fsync(1);
+	ck_assert_int_eq(xfa_txn_begin(&tx, st), 0);
+	ck_assert_int_eq(xfa_txn_put(tx, "cases/a.json", "{\"a\":1}\n", 8), 0);
+	ck_assert_msg(xfa_txn_next(&c, tx, &who, "one", xfa_event_sign_git, key) == 0,
+		      "%s", xfa_error_last());
+	/* the blob, the empty tree the first commit starts from, two trees
+	 * and the commit, none yet in objects/ */
+	ck_assert_int_eq(incoming_files(), 5);
+	xfa_oid_fmt(hex, &c);
+	snprintf(path, sizeof(path), "%s/objects/%.2s/%s", repo, hex, hex + 2);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	/* another handle of this process reads them */
+	ck_assert_int_eq(xfa_store_open(&other, repo), 0);
+	ck_assert_int_eq(xfa_store_stat(&blob, NULL, other, &c, "cases/a.json"), 0);
+	ck_assert_int_eq(xfa_store_read_blob(&buf, &len, other, &blob, 100), 0);
+	ck_assert_int_eq((int)len, 8);
+	free(buf);
+	xfa_store_free(other);
+	ck_assert_int_eq(incoming_files(), 5);
+	ck_assert_int_eq(xfa_txn_publish(tx, "one"), 0);
+	xfa_txn_free(tx);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(incoming_files(), 0);
+	ck_assert(git_ok("fsck --full --strict"));
+	/* a folder whose owner died goes at the next write; a held one stays */
+	snprintf(path, sizeof(path), "%s/objects/xfa-incoming-dead01", repo);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/objects/xfa-incoming-dead01/.lock", repo);
+	ck_assert_int_ge(fd = open(path, O_RDWR | O_CREAT, 0600), 0);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/objects/xfa-incoming-live01", repo);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/objects/xfa-incoming-live01/.lock", repo);
+	ck_assert_int_ge(fd = open(path, O_RDWR | O_CREAT, 0600), 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	xfa_store_free(st);
+	ck_assert_int_eq(xfa_store_open(&st, repo), 0);
+	ck_assert_int_eq(xfa_store_put_blob(&blob, st, "x", 1), 0);
+	snprintf(path, sizeof(path), "%s/objects/xfa-incoming-dead01", repo);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/objects/xfa-incoming-live01", repo);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	close(fd);
+	/* a handle freed unpublished leaves nothing behind */
+	xfa_store_free(st);
+	st = NULL;
+	snprintf(path, sizeof(path), "ls -d %s/objects/xfa-incoming-* 2>/dev/null | grep -vq live01", repo);
+	ck_assert_int_ne(system(path), 0);
+	ck_assert_int_eq(xfa_store_open(&st, repo), 0);
+	xfa_store_set_fsync(0);
+}
+END_TEST
+
 START_TEST(oids)
 {
 	xfa_oid a, zero;
@@ -460,6 +546,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, compare_and_swap_on_an_empty_archive);
 	tcase_add_test(tc, batches_publish_all_or_nothing);
 	tcase_add_test(tc, diffs_between_trees);
+	tcase_add_test(tc, durable_writes_wait_in_the_incoming_folder);
 	tcase_add_test(tc, oids);
 	suite_add_tcase(s, tc);
 	return s;

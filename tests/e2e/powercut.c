@@ -10,10 +10,11 @@
  *
  * Environment:
  *   POWERCUT_LOG=FILE   append "W path" (written, not yet synced; logged at
- *                       close or rename), "S path" (fsync'd) and
+ *                       close or rename), "S path" (fsync'd), "A path"
+ *                       (syncfs: everything written before is durable) and
  *                       "R old new" (renamed) lines; the test replays them
  *                       after a cut and truncates every path still unsynced.
- *   POWERCUT_AT=N       at the Nth fsync/fdatasync of this process, cut the
+ *   POWERCUT_AT=N       at the Nth fsync/fdatasync/syncfs of this process, cut the
  *                       power: before the call if POWERCUT_BEFORE=1 (the
  *                       data never reached the disk), else just after it;
  *                       the process dies by SIGKILL there.
@@ -174,6 +175,24 @@ int fdatasync(int fd)
 	nsync++;
 	cut_if_due(0);
 	return synced(fd, real(fd));
+}
+
+/* syncfs: every file is durable afterwards ("A", logged with the fd's
+ * path so that the log keeps to POWERCUT_ROOT) */
+int syncfs(int fd)
+{
+	char p[PATH_MAX];
+	int r, i;
+	REAL(int, "syncfs", int);
+	nsync++;
+	cut_if_due(0);
+	for (i = 0; i < MAXFD; i++)
+		flush_dirty(i);
+	r = real(fd);
+	if (r == 0 && fd_path(fd, p) == 0)
+		logline("A", p, NULL);
+	cut_if_due(1);
+	return r;
 }
 
 int close(int fd)

@@ -118,9 +118,9 @@ echo "kills survived: $kills; operations acknowledged: $done_ok; refused busy: $
 
 say "power loss with fsync on"
 FSYNCS=$(LD_PRELOAD=$PWD/powercut.so POWERCUT_LOG=$PWD/count.log POWERCUT_ROOT=$XFA_ARCHIVE \
-	sh -c "$XFA case record $first note --note count --as keys/clerk.key > out && grep -c '^S ' count.log")
+	sh -c "$XFA case record $first note --note count --as keys/clerk.key > out && grep -c '^[SA] ' count.log")
 echo "$first 3" >> acked
-echo "one write makes $FSYNCS fsync calls"
+echo "one write makes $FSYNCS fsync/syncfs calls"
 [ "$FSYNCS" -gt 0 ] || die "xfa wrote without a single fsync"
 emptied=0
 : > pl.log
@@ -140,7 +140,7 @@ while [ $cuts -lt "$CUTS" ]; do
 	[ $rc -eq 137 ] || continue
 	cuts=$((cuts + 1))
 	# the power is out: every file still unsynced loses its data
-	awk '$1 == "W" { d[$2] = 1 } $1 == "S" { delete d[$2] }
+	awk '$1 == "W" { d[$2] = 1 } $1 == "S" { delete d[$2] } $1 == "A" { for (p in d) delete d[p] }
 	     $1 == "R" || $1 == "L" { if ($2 in d) d[$3] = 1; else if ($1 == "R") delete d[$3]; if ($1 == "R") delete d[$2] }
 	     END { for (p in d) print p }' pl.log > lost-data
 	while read -r p; do
