@@ -28,7 +28,7 @@ void xfa_vx_find(struct vx *v, const char *file, const char *reason,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), xfa_tr(fmt), ap);
 	va_end(ap);
 	json_array_append_new(v->findings, json_pack("{s:s, s:s, s:s}", "file",
 		file, "reason", reason, "message", msg));

@@ -178,7 +178,7 @@ static int fetch_local(xfa_oid *out, xfa_store *st, const char *url,
 		int any = git_reference_list(&names, src) == 0 && names.count > 0;
 		git_strarray_dispose(&names);
 		err = any ? xfa_error_set(XFA_EINVALID, "'%s' is not an xfa archive: "
-					  "it holds no " XFA_MAIN_REF, url) :
+					  "it holds no %s", url, XFA_MAIN_REF) :
 			    xfa_error_set(XFA_ENOTFOUND, "'%s' has no history", url);
 		goto done;
 	}
@@ -222,9 +222,9 @@ static int remote_main(git_oid *out, git_remote *r, const store_xfer *x)
 	}
 	if (!refs)
 		return xfa_error_set(XFA_ENOTFOUND, "remote '%s' (%s) has no history "
-				     "(no " XFA_MAIN_REF ")", x->remote, x->shown);
+				     "(no %s)", x->remote, x->shown, XFA_MAIN_REF);
 	return xfa_error_set(XFA_EINVALID, "remote '%s' (%s) is not an xfa archive: "
-			     "it holds no " XFA_MAIN_REF, x->remote, x->shown);
+			     "it holds no %s", x->remote, x->shown, XFA_MAIN_REF);
 }
 
 int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
@@ -268,8 +268,8 @@ int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
 		goto done;
 	}
 	if (!has_object(st->repo, &want)) {
-		err = xfa_error_set(XFA_EIO, "remote '%s' (%s) did not send its "
-				    XFA_MAIN_REF, remote, x.shown);
+		err = xfa_error_set(XFA_EIO, "remote '%s' (%s) did not send its %s",
+				    remote, x.shown, XFA_MAIN_REF);
 		goto done;
 	}
 	store_xfer_done(&x, 1);

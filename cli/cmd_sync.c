@@ -155,8 +155,8 @@ static void print_conflicts(const json_t *conf, const char *remote)
 	int s;
 
 	json_array_foreach(conf, i, c) {
-		fprintf(stderr, "xfa: conflict on %s: both this archive and remote '%s' "
-			"changed it since event #%d; not merged (the remote is kept as %s)\n",
+		fprintf(stderr, _("xfa: conflict on %s: both this archive and remote '%s' "
+			"changed it since event #%d; not merged (the remote is kept as %s)\n"),
 			xfa_json_str(c, "case"), remote,
 			(int)json_integer_value(json_object_get(c, "base_seq")),
 			xfa_json_str(c, "ref"));
