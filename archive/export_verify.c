@@ -175,10 +175,14 @@ static void check_signature(struct vx *v, json_t *rep, const char *trust)
 	}
 	if (!kr || xfa_keyring_roles(roles, 16, kr, fpr, t.t) < 0 ||
 	    !xfa_roles_has(roles, "archivist") || !(rec = xfa_keyring_find(kr, fpr))) {
-		xfa_vx_find(v, sigp, "untrusted-signer", "signed by %s, which %s at "
-			    "the export's time %s", fpr, v->stream ? "did not hold the "
-			    "archivist role by the archive's signed stream" : "is not an "
-			    "archivist key of the package's keyring.json", at ? at : "?");
+		if (v->stream)
+			xfa_vx_find(v, sigp, "untrusted-signer", "signed by %s, which did "
+				    "not hold the archivist role by the archive's signed "
+				    "stream at the export's time %s", fpr, at ? at : "?");
+		else
+			xfa_vx_find(v, sigp, "untrusted-signer", "signed by %s, which is "
+				    "not an archivist key of the package's keyring.json at "
+				    "the export's time %s", fpr, at ? at : "?");
 		json_decref(wrap);
 		return;
 	}

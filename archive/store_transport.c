@@ -579,10 +579,11 @@ int store_xfer_fail(store_xfer *x, int gerr, const char *verb)
 	int code;
 
 	if (*x->u.host && x->u.port)
-		snprintf(where, sizeof(where), "remote '%s' (%s, host %s port %d)",
+		snprintf(where, sizeof(where), xfa_tr("remote '%s' (%s, host %s port %d)"),
 			 x->remote, x->shown, x->u.host, x->u.port);
 	else
-		snprintf(where, sizeof(where), "remote '%s' (%s)", x->remote, x->shown);
+		snprintf(where, sizeof(where), xfa_tr("remote '%s' (%s)"), x->remote, x->shown);
+	verb = xfa_tr(verb);
 	if (x->cert_failed)
 		code = xfa_error_set(XFA_EAUTH, "cannot %s %s: %s", verb, where, x->cert_msg);
 	else if (x->auth_failed && !strncmp(x->tried, "git credential fill", 19))

@@ -151,7 +151,7 @@ git --git-dir=t.xfa update-ref refs/heads/main "$c"
 expect 1 zh $XFA -C t.xfa verify
 out_has '个问题：'
 out_has '不通过：档案库存在问题'
-out_has 'unsigned-commit  commit [0-9a-f]* is not signed  (提交没有签名)'
+out_has 'unsigned-commit  提交 [0-9a-f]* 没有签名  (提交没有签名)'
 expect 1 en $XFA -C t.xfa verify
 out_has 'unsigned-commit  commit [0-9a-f]* is not signed  (a commit has no signature)'
 out_has 'FAILED: the archive has problems'
