@@ -296,7 +296,7 @@ static int note(struct vrun *r, const char *fmt, const char *a)
 	char line[900];
 	json_t *s;
 
-	snprintf(line, sizeof(line), fmt, a);
+	snprintf(line, sizeof(line), xfa_tr(fmt), a);
 	if (!(s = json_string(line)) || json_array_append_new(r->notes, s) < 0)
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	return 0;
@@ -340,8 +340,8 @@ int xfa_verify_select(struct vrun *r)
 	for (i = 0; i < ns; i++)
 		events += s[i].n;
 	if (ok != 1) {
-		if ((err = note(r, "%s", "every commit of main was examined for the "
-				"selected cases instead")) < 0)
+		if ((err = note(r, "every commit of main was examined for the "
+				"selected cases instead", NULL)) < 0)
 			goto done;
 		r->sh.nids = 0;
 		r->sh.dirs = r->dirs;
