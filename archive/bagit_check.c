@@ -38,7 +38,7 @@ static void found(struct check *c, const char *file, const char *reason,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), xfa_tr(fmt), ap);
 	va_end(ap);
 	c->n++;
 	if (c->fn)

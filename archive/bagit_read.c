@@ -57,7 +57,7 @@ struct reader {
 
 static int reject(const char *name, const char *why)
 {
-	return xfa_error_set(XFA_EINVALID, "package entry '%s': %s", name, why);
+	return xfa_error_set(XFA_EINVALID, "package entry '%s': %s", name, xfa_tr(why));
 }
 
 static int push_file(struct reader *r, xfa_bag_file *f)

@@ -426,7 +426,7 @@ static int bad(const json_t *def, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), xfa_tr(fmt), ap);
 	va_end(ap);
 	return xfa_error_set(XFA_EINVALID, "workflow %s: %s",
 			     xfa_json_str(def, "id") ? xfa_json_str(def, "id") :

@@ -28,6 +28,12 @@ enum {
  */
 const char *xfa_tr(const char *fmt) __attribute__((format_arg(1)));
 
+/* Marks a message for xgettext where it is translated later, by xfa_tr or
+ * by the function it is given to (as cli/i18n.h's N_). */
+#ifndef N_
+#define N_(s) (s)
+#endif
+
 /* Record `code` with a printf-style message for this thread; returns `code`. */
 int xfa_error_set(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

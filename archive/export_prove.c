@@ -441,9 +441,9 @@ static void check_step(struct vx *v, struct pev *p, const json_t *before,
 	w.cal = m->cal;
 	w.allow_internal = 1;
 	if (rep && !w.repeat_of)
-		json_array_append_new(v->unproven, json_sprintf("%s event %u: repeat_of "
+		json_array_append_new(v->unproven, json_sprintf(xfa_tr("%s event %u: repeat_of "
 			"names %s, which the package does not hold: the rule for repeat "
-			"petitions was applied without it", p->id, p->seq, rep));
+			"petitions was applied without it"), p->id, p->seq, rep));
 	err = xfa_workflow_apply(copy, k->wf, &w);
 	if (err == XFA_EAUTH)
 		xfa_vx_find(v, p->path, "role-not-allowed", "%s", xfa_error_last());
@@ -507,9 +507,9 @@ static void check_entry(struct vx *v, const json_t *entry, const char *dir,
 			    "one a case is filed in, and the package does not record "
 			    "an export with --force", id, st);
 	if (!m)
-		json_array_append_new(v->unproven, json_sprintf("%s: whether its "
+		json_array_append_new(v->unproven, json_sprintf(xfa_tr("%s: whether its "
 			"final state may be filed was not re-proved (no workflow in "
-			"the package)", id ? id : dir));
+			"the package)"), id ? id : dir));
 }
 
 void xfa_vx_check_case(struct vx *v, const json_t *entry)

@@ -28,7 +28,7 @@ void xfa_vx_find(struct vx *v, const char *file, const char *reason,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), xfa_tr(fmt), ap);
 	va_end(ap);
 	json_array_append_new(v->findings, json_pack("{s:s, s:s, s:s}", "file",
 		file, "reason", reason, "message", msg));
@@ -108,22 +108,22 @@ static void check_root(struct vx *v, json_t *rep, const char *trust,
 
 	r = json_pack("{s:s?, s:b, s:s}", "fingerprint", root, "pinned", 0, "by", "none");
 	if (!trust) {
-		json_object_set_new(r, "statement", json_sprintf("the root was not "
+		json_object_set_new(r, "statement", json_sprintf(xfa_tr("the root was not "
 			"pinned (no --trust): the package proves itself from root key "
-			"%s, which only a fingerprint kept apart can confirm", root));
+			"%s, which only a fingerprint kept apart can confirm"), root));
 	} else if (root && !strcmp(trust, root)) {
 		json_object_set_new(r, "pinned", json_true());
 		json_object_set_new(r, "by", json_string("root"));
-		json_object_set_new(r, "statement", json_sprintf("the root %s is the "
-			"trusted key", root));
+		json_object_set_new(r, "statement", json_sprintf(xfa_tr("the root %s is the "
+			"trusted key"), root));
 	} else if (xfa_keyring_roles(roles, 16, final, trust, t) == 0 &&
 		   xfa_roles_has(roles, "archivist")) {
 		json_object_set_new(r, "pinned", json_true());
 		json_object_set_new(r, "by", json_string("archivist"));
 		json_object_set_new(r, "chain", chain_of(final, trust));
-		json_object_set_new(r, "statement", json_sprintf("the trusted key %s is "
+		json_object_set_new(r, "statement", json_sprintf(xfa_tr("the trusted key %s is "
 			"an archivist of the replayed keyring; the root %s is where its "
-			"chain of key-add events leads, not itself pinned", trust, root));
+			"chain of key-add events leads, not itself pinned"), trust, root));
 	} else {
 		xfa_vx_find(v, "data/archive", "untrusted-root", "the trusted key %s is "
 			    "neither the archive's root (%s) nor an archivist key of the "
@@ -175,10 +175,14 @@ static void check_signature(struct vx *v, json_t *rep, const char *trust)
 	}
 	if (!kr || xfa_keyring_roles(roles, 16, kr, fpr, t.t) < 0 ||
 	    !xfa_roles_has(roles, "archivist") || !(rec = xfa_keyring_find(kr, fpr))) {
-		xfa_vx_find(v, sigp, "untrusted-signer", "signed by %s, which %s at "
-			    "the export's time %s", fpr, v->stream ? "did not hold the "
-			    "archivist role by the archive's signed stream" : "is not an "
-			    "archivist key of the package's keyring.json", at ? at : "?");
+		if (v->stream)
+			xfa_vx_find(v, sigp, "untrusted-signer", "signed by %s, which did "
+				    "not hold the archivist role by the archive's signed "
+				    "stream at the export's time %s", fpr, at ? at : "?");
+		else
+			xfa_vx_find(v, sigp, "untrusted-signer", "signed by %s, which is "
+				    "not an archivist key of the package's keyring.json at "
+				    "the export's time %s", fpr, at ? at : "?");
 		json_decref(wrap);
 		return;
 	}
@@ -280,10 +284,10 @@ static void check_made_files(struct vx *v, const json_t *vr)
 		    (f->size != strlen(html) || memcmp(f->data, html, f->size)))
 			/* an earlier xfa laid the page out otherwise: its bytes are
 			 * in the signed manifest, its data is the CSV's */
-			json_array_append_new(v->unproven, json_string("the printable "
+			json_array_append_new(v->unproven, json_string(xfa_tr("the printable "
 				"inventory (data/inventory.html) was laid out by an "
 				"earlier xfa and was not regenerated; data/inventory.csv "
-				"was compared"));
+				"was compared")));
 		else if (!f || !f->data ||
 			 f->size != strlen(html) || memcmp(f->data, html, f->size))
 			xfa_vx_find(v, "data/inventory.html", "inventory-mismatch",
@@ -312,17 +316,17 @@ static void check_made_files(struct vx *v, const json_t *vr)
 
 static void old_format(struct vx *v)
 {
-	json_array_append_new(v->unproven, json_string("the package carries no "
+	json_array_append_new(v->unproven, json_string(xfa_tr("the package carries no "
 		"signed keyring history (written before packages held the archive's "
 		"own stream): key roles and validity were taken from "
 		"data/keys/keyring.json as it stands, which whoever signed the "
-		"package could have written"));
-	json_array_append_new(v->unproven, json_string("the workflow steps, the "
+		"package could have written")));
+	json_array_append_new(v->unproven, json_string(xfa_tr("the workflow steps, the "
 		"roles they allow and the values they derive were not re-proved: the "
-		"package carries no workflow definition"));
-	json_array_append_new(v->unproven, json_string("the root of trust is not "
+		"package carries no workflow definition")));
+	json_array_append_new(v->unproven, json_string(xfa_tr("the root of trust is not "
 		"known: only --trust with the archivist's fingerprint anchors the "
-		"package"));
+		"package")));
 }
 
 /* Parse export.json and keyring.json and replay the archive's stream

@@ -222,7 +222,7 @@ static int check_line(struct importer *im, const json_t *doc,
 	size_t i;
 	int err;
 
-	snprintf(what, sizeof(what), "line %lu", line);
+	snprintf(what, sizeof(what), xfa_tr("line %lu"), line);
 	if ((err = xfa_schema_check("import-line.schema.json", doc, what)) < 0) {
 		problem(im, line, 0, err, xfa_error_last());
 		return err;
@@ -328,7 +328,7 @@ static void one_line(struct importer *im, const char *buf, size_t len,
 	json_t *doc = NULL;
 	int err;
 
-	snprintf(what, sizeof(what), "line %lu", line);
+	snprintf(what, sizeof(what), xfa_tr("line %lu"), line);
 	if (len > LINE_MAX_BYTES) {
 		xfa_error_set(XFA_EINVALID, "line %lu: longer than %u bytes", line,
 			      LINE_MAX_BYTES);
@@ -336,14 +336,13 @@ static void one_line(struct importer *im, const char *buf, size_t len,
 		return;
 	}
 	if ((err = xfa_json_parse(&doc, buf, len, what)) < 0) {
-		/* the parser counts lines within the line: drop its "at line 1" */
-		const char *m = xfa_error_last(), *at = strstr(m, " at line ");
-		const char *rest = at ? strchr(at + 9, ':') : NULL;
-		char why[256];
-		if (rest) {
-			snprintf(why, sizeof(why), "%s", rest);
-			xfa_error_set(err, "line %lu: invalid JSON%s", line, why);
-		}
+		/* the parser counts lines within the line: a syntax error is
+		 * named by the file's line alone (whatever the language) */
+		json_error_t jerr;
+		json_t *v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!v && *jerr.text && strstr(xfa_error_last(), jerr.text))
+			xfa_error_set(err, "line %lu: invalid JSON: %s", line, jerr.text);
+		json_decref(v);
 		problem(im, line, 0, err, xfa_error_last());
 		return;
 	}

@@ -34,8 +34,8 @@ static int read_one(const char *id, const char *dir, void *payload)
 	(void)id;
 	if ((err = xfa_case_doc_at(&doc, w->st, w->head, dir)) == 0) {
 		if (!json_is_object(doc) || !xfa_json_str(doc, "status"))
-			err = xfa_error_set(XFA_EINVALID, "%s/" XFA_CASE_DOC ": not "
-					    "a risk document", dir);
+			err = xfa_error_set(XFA_EINVALID, "%s/%s: not a risk document",
+					    dir, XFA_CASE_DOC);
 		else
 			err = w->fn(doc, w->payload);
 	}

@@ -117,8 +117,8 @@ int xfa_pubkey_from_blob(xfa_pubkey *out, const unsigned char *blob,
 		pk.sk = 1;
 	else if (!is(&type, ED_TYPE))
 		return xfa_error_set(XFA_EINVALID,
-			"public key type '%s' is not supported (ssh-ed25519 or "
-			SK_TYPE ")", quotable(q, type.p, type.len));
+			"public key type '%s' is not supported (ssh-ed25519 or %s)",
+			quotable(q, type.p, type.len), SK_TYPE);
 	if (r.len >= 4 && get_u32be(r.p) != 32)
 		return xfa_error_set(XFA_EINVALID,
 			"ed25519 public key is %lu bytes, expected 32",
@@ -218,8 +218,8 @@ int xfa_pubkey_parse(xfa_pubkey *out, char **comment, const char *line)
 	if (!(tlen == strlen(ED_TYPE) && !memcmp(p, ED_TYPE, tlen)) &&
 	    !(tlen == strlen(SK_TYPE) && !memcmp(p, SK_TYPE, tlen)))
 		return xfa_error_set(XFA_EINVALID,
-			"public key type '%s' is not supported (ssh-ed25519 or "
-			SK_TYPE ")", quotable(q, (const unsigned char *)p, tlen));
+			"public key type '%s' is not supported (ssh-ed25519 or %s)",
+			quotable(q, (const unsigned char *)p, tlen), SK_TYPE);
 	p += tlen;
 	while (*p == ' ' || *p == '\t')
 		p++;

@@ -36,7 +36,7 @@ int schema_fatal(struct vctx *c, int code, const char *fmt, ...)
 	c->fatal_code = code;
 	memcpy(c->errpath, c->path, c->plen + 1);
 	va_start(ap, fmt);
-	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	vsnprintf(c->reason, sizeof(c->reason), xfa_tr(fmt), ap);
 	va_end(ap);
 	return V_FATAL;
 }

@@ -169,9 +169,9 @@ static size_t path_index(struct vctx *c, size_t i)
 	return old;
 }
 
-static int fail(struct vctx *c, const char *fmt, ...)
+static int reject(struct vctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-static int fail(struct vctx *c, const char *fmt, ...)
+static int reject(struct vctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -180,7 +180,7 @@ static int fail(struct vctx *c, const char *fmt, ...)
 		return V_BAD;
 	memcpy(c->errpath, c->path, c->plen + 1);
 	va_start(ap, fmt);
-	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	vsnprintf(c->reason, sizeof(c->reason), xfa_tr(fmt), ap);
 	va_end(ap);
 	return V_BAD;
 }
@@ -193,7 +193,7 @@ static int fail_buf(struct vctx *c, struct buf *b)
 	if (b->oom)
 		r = schema_fatal(c, XFA_ERROR, "out of memory");
 	else
-		r = fail(c, "%s", b->p ? b->p : "");
+		r = reject(c, "%s", b->p ? b->p : "");
 	free(b->p);
 	return r;
 }
@@ -309,7 +309,7 @@ static int kw_type(struct vctx *c, const json_t *s, const json_t *v)
 			return V_OK;
 	}
 	if (c->quiet)
-		return fail(c, "wrong type");
+		return reject(c, "wrong type");
 	schema_buf_str(&b, "must be ");
 	for (i = 0; i < n; i++) {
 		e = json_is_array(t) ? json_array_get(t, i) : t;
@@ -328,7 +328,7 @@ static int kw_enum(struct vctx *c, const json_t *s, const json_t *v)
 
 	if (e && !value_eq(e, v, 0)) {
 		if (c->quiet)
-			return fail(c, "wrong value");
+			return reject(c, "wrong value");
 		schema_buf_str(&b, "must be ");
 		buf_value(&b, e, 1);
 		return fail_buf(c, &b);
@@ -341,8 +341,8 @@ static int kw_enum(struct vctx *c, const json_t *s, const json_t *v)
 		if (value_eq(x, v, 0))
 			return V_OK;
 	if (c->quiet)
-		return fail(c, "not in enum");
-	schema_buf_str(&b, "must be one of: ");
+		return reject(c, "not in enum");
+	schema_buf_str(&b, xfa_tr("must be one of: "));
 	json_array_foreach(e, i, x) {
 		if (i)
 			schema_buf_str(&b, ", ");
@@ -357,10 +357,10 @@ static int kw_number(struct vctx *c, const json_t *s, const json_t *v)
 		const char *kw, *msg;
 		int bad_lt, bad_eq, bad_gt;
 	} rules[] = {
-		{ "minimum", "must be at least", 1, 0, 0 },
-		{ "maximum", "must be at most", 0, 0, 1 },
-		{ "exclusiveMinimum", "must be greater than", 1, 1, 0 },
-		{ "exclusiveMaximum", "must be less than", 0, 1, 1 },
+		{ "minimum", N_("must be at least"), 1, 0, 0 },
+		{ "maximum", N_("must be at most"), 0, 0, 1 },
+		{ "exclusiveMinimum", N_("must be greater than"), 1, 1, 0 },
+		{ "exclusiveMaximum", N_("must be less than"), 0, 1, 1 },
 	};
 	const json_t *x;
 	char num[40];
@@ -376,7 +376,7 @@ static int kw_number(struct vctx *c, const json_t *s, const json_t *v)
 		if ((cmp < 0 && rules[i].bad_lt) || (cmp == 0 && rules[i].bad_eq) ||
 		    (cmp > 0 && rules[i].bad_gt)) {
 			fmt_num(num, sizeof(num), x);
-			return fail(c, "%s %s", rules[i].msg, num);
+			return reject(c, "%s %s", xfa_tr(rules[i].msg), num);
 		}
 	}
 	if ((x = json_object_get(s, "multipleOf"))) {
@@ -384,7 +384,7 @@ static int kw_number(struct vctx *c, const json_t *s, const json_t *v)
 			return schema_fatal(c, XFA_ERROR, "\"multipleOf\" must be a positive number");
 		if (!is_multiple(v, x)) {
 			fmt_num(num, sizeof(num), x);
-			return fail(c, "must be a multiple of %s", num);
+			return reject(c, "must be a multiple of %s", num);
 		}
 	}
 	return V_OK;
@@ -397,7 +397,7 @@ static int kw_format(struct vctx *c, const json_t *s, const json_t *v)
 
 	if (f && (why = schema_format_problem(f, json_string_value(v),
 					      json_string_length(v))))
-		return fail(c, "%s", why);
+		return reject(c, "%s", why);
 	return V_OK;
 }
 
@@ -412,19 +412,19 @@ static int kw_string(struct vctx *c, const json_t *s, const json_t *v)
 	if ((r = get_count(c, s, "minLength", &lim)) < 0)
 		return r;
 	if (r && n < (unsigned long long)lim)
-		return lim == 1 ? fail(c, "must not be empty") :
-			fail(c, "must be at least %lld characters long", lim);
+		return lim == 1 ? reject(c, "must not be empty") :
+			reject(c, "must be at least %lld characters long", lim);
 	if ((r = get_count(c, s, "maxLength", &lim)) < 0)
 		return r;
 	if (r && n > (unsigned long long)lim)
-		return fail(c, "must be at most %lld characters long", lim);
+		return reject(c, "must be at most %lld characters long", lim);
 	if ((p = json_object_get(s, "pattern"))) {
 		if (!json_is_string(p))
 			return schema_fatal(c, XFA_ERROR, "\"pattern\" must be a string");
 		if ((r = schema_rx_match(c, json_string_value(p), str)) < 0)
 			return r;
 		if (!r)
-			return fail(c, "does not match pattern %s", json_string_value(p));
+			return reject(c, "does not match pattern %s", json_string_value(p));
 	}
 	return kw_format(c, s, v);
 }
@@ -451,8 +451,8 @@ static int kw_items(struct vctx *c, const json_t *s, const json_t *v)
 	if (!more || n <= fixed)
 		return V_OK;
 	if (json_is_false(more))
-		return fail(c, "must have at most %zu item%s", fixed,
-			    fixed == 1 ? "" : "s");
+		return reject(c, fixed == 1 ? N_("must have at most %zu item") :
+			      N_("must have at most %zu items"), fixed);
 	for (i = fixed; i < n; i++)
 		if ((r = eval_index(c, more, json_array_get(v, i), i)))
 			return r;
@@ -474,7 +474,7 @@ static int kw_contains(struct vctx *c, const json_t *s, const json_t *v)
 	c->quiet--;
 	if (i < json_array_size(v))
 		return r;
-	return fail(c, "must contain at least one matching item");
+	return reject(c, "must contain at least one matching item");
 }
 
 static int kw_array(struct vctx *c, const json_t *s, const json_t *v)
@@ -489,18 +489,20 @@ static int kw_array(struct vctx *c, const json_t *s, const json_t *v)
 	if ((r = get_count(c, s, "minItems", &lim)) < 0)
 		return r;
 	if (r && n < (unsigned long long)lim)
-		return fail(c, "must have at least %lld item%s", lim, lim == 1 ? "" : "s");
+		return reject(c, lim == 1 ? N_("must have at least %lld item") :
+			      N_("must have at least %lld items"), lim);
 	if ((r = get_count(c, s, "maxItems", &lim)) < 0)
 		return r;
 	if (r && n > (unsigned long long)lim)
-		return fail(c, "must have at most %lld item%s", lim, lim == 1 ? "" : "s");
+		return reject(c, lim == 1 ? N_("must have at most %lld item") :
+			      N_("must have at most %lld items"), lim);
 	if (u && !json_is_boolean(u))
 		return schema_fatal(c, XFA_ERROR,
 				    "\"uniqueItems\" must be a boolean");
 	for (i = 0; json_is_true(u) && i < n; i++)
 		for (j = i + 1; j < n; j++)
 			if (value_eq(json_array_get(v, i), json_array_get(v, j), 0))
-				return fail(c, "must not contain duplicates "
+				return reject(c, "must not contain duplicates "
 					       "(items %zu and %zu are equal)", i, j);
 	return kw_contains(c, s, v);
 }
@@ -535,7 +537,7 @@ static int kw_members(struct vctx *c, const json_t *s, const json_t *v)
 			continue;
 		if (json_is_false(more)) {
 			size_t old = path_key(c, key);
-			r = fail(c, "unknown property '%s'", key);
+			r = reject(c, "unknown property '%s'", key);
 			schema_path_pop(c, old);
 			return r;
 		}
@@ -591,10 +593,10 @@ static int kw_required(struct vctx *c, const json_t *req, const json_t *v,
 			continue;
 		old = path_key(c, json_string_value(k));
 		if (dependent)
-			r = fail(c, "property '%s' required by '%s' missing",
+			r = reject(c, "property '%s' required by '%s' missing",
 				 json_string_value(k), dependent);
 		else
-			r = fail(c, "required property '%s' missing",
+			r = reject(c, "required property '%s' missing",
 				 json_string_value(k));
 		schema_path_pop(c, old);
 		return r;
@@ -634,13 +636,13 @@ static int kw_object(struct vctx *c, const json_t *s, const json_t *v)
 	if ((r = get_count(c, s, "minProperties", &lim)) < 0)
 		return r;
 	if (r && n < (unsigned long long)lim)
-		return fail(c, "must have at least %lld propert%s", lim,
-			    lim == 1 ? "y" : "ies");
+		return reject(c, lim == 1 ? N_("must have at least %lld property") :
+			      N_("must have at least %lld properties"), lim);
 	if ((r = get_count(c, s, "maxProperties", &lim)) < 0)
 		return r;
 	if (r && n > (unsigned long long)lim)
-		return fail(c, "must have at most %lld propert%s", lim,
-			    lim == 1 ? "y" : "ies");
+		return reject(c, lim == 1 ? N_("must have at most %lld property") :
+			      N_("must have at most %lld properties"), lim);
 	return kw_dependencies(c, s, v);
 }
 
@@ -667,7 +669,7 @@ static int explain_alternatives(struct vctx *c, const json_t *list,
 				"schema evaluation is not repeatable") : r;
 		}
 		if (i)
-			schema_buf_str(&b, ", or ");
+			schema_buf_str(&b, xfa_tr(", or "));
 		schema_buf_str(&b, c->reason);
 	}
 	return fail_buf(c, &b);
@@ -703,7 +705,7 @@ static int kw_any_one(struct vctx *c, const json_t *list, const json_t *v,
 	if (hits == 1)
 		return V_OK;
 	if (hits > 1)
-		return fail(c, "must match exactly one alternative, but matches "
+		return reject(c, "must match exactly one alternative, but matches "
 			       "alternatives %zu and %zu", first + 1, i + 1);
 	return explain_alternatives(c, list, v, best, deepest);
 }
@@ -740,7 +742,7 @@ static int kw_logic(struct vctx *c, const json_t *s, const json_t *v)
 		if ((r = eval_quiet(c, x, v)) == V_FATAL)
 			return r;
 		if (r == V_OK)
-			return fail(c, "must not match the schema under \"not\"");
+			return reject(c, "must not match the schema under \"not\"");
 	}
 	if ((x = json_object_get(s, "if"))) {
 		if ((r = eval_quiet(c, x, v)) == V_FATAL)
@@ -777,7 +779,7 @@ int schema_eval(struct vctx *c, const json_t *s, const json_t *v)
 	if (json_is_true(s))
 		return V_OK;
 	if (json_is_false(s))
-		return fail(c, "is not allowed");
+		return reject(c, "is not allowed");
 	if (!json_is_object(s))
 		return schema_fatal(c, XFA_ERROR, "a schema must be an object or a boolean");
 	if (c->depth >= DEPTH_MAX)

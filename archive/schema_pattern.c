@@ -564,11 +564,11 @@ const char *schema_format_problem(const char *format, const char *s,
 				  size_t len)
 {
 	if (!strcmp(format, "date-time") && !is_date_time(s, len))
-		return "must be a date-time with a UTC offset "
-		       "(e.g. 2026-03-01T09:30:00+08:00)";
+		return xfa_tr("must be a date-time with a UTC offset "
+			      "(e.g. 2026-03-01T09:30:00+08:00)");
 	if (!strcmp(format, "date") && !(len == 10 && is_date(s)))
-		return "must be a date (YYYY-MM-DD)";
+		return xfa_tr("must be a date (YYYY-MM-DD)");
 	if (!strcmp(format, "email") && !is_email(s, len))
-		return "must be an email address";
+		return xfa_tr("must be an email address");
 	return NULL;
 }

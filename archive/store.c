@@ -34,7 +34,7 @@ int store_fail(int gerr, const char *what)
 	case GIT_ELOCKED:   code = XFA_ECONFLICT; break;
 	default:            code = XFA_EIO; break;
 	}
-	return xfa_error_set(code, "%s: %s", what, msg);
+	return xfa_error_set(code, "%s: %s", xfa_tr(what), msg);
 }
 int xfa_store_global_init(void)
 {
@@ -502,7 +502,7 @@ int xfa_txn_begin(xfa_txn **out, xfa_store *st)
 		}
 		git_commit_free(c);
 	} else if (err != GIT_ENOTFOUND) {
-		err = store_fail(err, "cannot read " XFA_MAIN_REF);
+		err = store_fail(err, "cannot read refs/heads/main");
 		goto fail;
 	}
 	*out = tx;
@@ -732,7 +732,7 @@ int xfa_txn_publish(xfa_txn *tx, const char *reflog)
 		return xfa_error_set(XFA_ECONFLICT,
 			"the archive changed while writing (concurrent update)");
 	if (err < 0)
-		return store_fail(err, "cannot update " XFA_MAIN_REF);
+		return store_fail(err, "cannot update refs/heads/main");
 	tx->head = tx->base;
 	tx->had_head = 1;
 	return 0;

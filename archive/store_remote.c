@@ -178,7 +178,7 @@ static int fetch_local(xfa_oid *out, xfa_store *st, const char *url,
 		int any = git_reference_list(&names, src) == 0 && names.count > 0;
 		git_strarray_dispose(&names);
 		err = any ? xfa_error_set(XFA_EINVALID, "'%s' is not an xfa archive: "
-					  "it holds no " XFA_MAIN_REF, url) :
+					  "it holds no %s", url, XFA_MAIN_REF) :
 			    xfa_error_set(XFA_ENOTFOUND, "'%s' has no history", url);
 		goto done;
 	}
@@ -222,9 +222,9 @@ static int remote_main(git_oid *out, git_remote *r, const store_xfer *x)
 	}
 	if (!refs)
 		return xfa_error_set(XFA_ENOTFOUND, "remote '%s' (%s) has no history "
-				     "(no " XFA_MAIN_REF ")", x->remote, x->shown);
+				     "(no %s)", x->remote, x->shown, XFA_MAIN_REF);
 	return xfa_error_set(XFA_EINVALID, "remote '%s' (%s) is not an xfa archive: "
-			     "it holds no " XFA_MAIN_REF, x->remote, x->shown);
+			     "it holds no %s", x->remote, x->shown, XFA_MAIN_REF);
 }
 
 int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
@@ -257,19 +257,19 @@ int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
 		goto done;
 	if ((err = git_remote_connect(r, GIT_DIRECTION_FETCH, &fo.callbacks,
 				      &fo.proxy_opts, NULL)) < 0) {
-		err = store_xfer_fail(&x, err, "fetch from");
+		err = store_xfer_fail(&x, err, N_("fetch from"));
 		goto done;
 	}
 	if ((err = remote_main(&want, r, &x)) < 0)
 		goto done;
 	if (!has_object(st->repo, &want) &&
 	    (err = git_remote_download(r, &arr, &fo)) < 0) {
-		err = store_xfer_fail(&x, err, "fetch from");
+		err = store_xfer_fail(&x, err, N_("fetch from"));
 		goto done;
 	}
 	if (!has_object(st->repo, &want)) {
-		err = xfa_error_set(XFA_EIO, "remote '%s' (%s) did not send its "
-				    XFA_MAIN_REF, remote, x.shown);
+		err = xfa_error_set(XFA_EIO, "remote '%s' (%s) did not send its %s",
+				    remote, x.shown, XFA_MAIN_REF);
 		goto done;
 	}
 	store_xfer_done(&x, 1);
@@ -393,7 +393,7 @@ int xfa_store_push(xfa_store *st, const char *remote, const char *src,
 		err = xfa_error_set(XFA_ECONFLICT,
 			"push to '%s' refused: not a fast-forward", remote);
 	else if (err < 0)
-		err = store_xfer_fail(&ps.x, err, "push to");
+		err = store_xfer_fail(&ps.x, err, N_("push to"));
 	else if (ps.rejected && moved_meanwhile(ps.rejected,
 						store_xfer_server_text(&ps.x)))
 		err = xfa_error_set(XFA_ECONFLICT, "push to '%s' refused by the server: %s",
@@ -402,7 +402,7 @@ int xfa_store_push(xfa_store *st, const char *remote, const char *src,
 		const char *said = store_xfer_server_text(&ps.x);
 		err = xfa_error_set(XFA_EIO, "remote '%s' (%s) refused the push: %s%s%s",
 				    remote, ps.x.shown, ps.rejected,
-				    *said ? "; the server said: " : "", said);
+				    *said ? xfa_tr("; the server said: ") : "", said);
 	} else
 		store_xfer_done(&ps.x, 1);
 done:

@@ -287,7 +287,7 @@ static int ssh_key(git_credential **out, store_xfer *x, const char *user)
 	if (x->ssh_step == 0) {
 		x->ssh_step = 1;
 		if (agent_alive()) {
-			snprintf(x->tried_buf, sizeof(x->tried_buf), "the ssh-agent's keys");
+			snprintf(x->tried_buf, sizeof(x->tried_buf), "%s", N_("the ssh-agent's keys"));
 			return git_credential_ssh_key_from_agent(out, user);
 		}
 	}
@@ -303,7 +303,7 @@ static int ssh_key(git_credential **out, store_xfer *x, const char *user)
 			access(pub, R_OK) == 0 ? pub : NULL, priv, NULL);
 	}
 	return give_up(x, user, *x->tried_buf ? x->tried_buf :
-		       "no ssh-agent (SSH_AUTH_SOCK) and no ~/.ssh/id_ed25519");
+		       N_("no ssh-agent (SSH_AUTH_SOCK) and no ~/.ssh/id_ed25519"));
 }
 
 static int on_credentials(git_credential **out, const char *url,
@@ -323,16 +323,16 @@ static int on_credentials(git_credential **out, const char *url,
 		if (x->pass) {                /* the helper's password was refused */
 			tell_helpers(x, "reject");
 			forget_pass(x);
-			return give_up(x, x->user, "the password from git's credential helper");
+			return give_up(x, x->user, N_("the password from git's credential helper"));
 		}
 		if (x->filled++ || fill(x, user) < 0) {
 			forget_pass(x);
-			return give_up(x, user ? user : "?", "git credential fill gave no "
-				       "user and password (configure credential.helper)");
+			return give_up(x, user ? user : "?", N_("git credential fill gave no "
+				       "user and password (configure credential.helper)"));
 		}
 		return git_credential_userpass_plaintext_new(out, x->user, x->pass);
 	}
-	return give_up(x, user ? user : "?", "no kind of credential this server accepts");
+	return give_up(x, user ? user : "?", N_("no kind of credential this server accepts"));
 }
 
 /* --- host keys and certificates ----------------------------------------- */
@@ -581,20 +581,21 @@ int store_xfer_fail(store_xfer *x, int gerr, const char *verb)
 	int code;
 
 	if (*x->u.host && x->u.port)
-		snprintf(where, sizeof(where), "remote '%s' (%s, host %s port %d)",
+		snprintf(where, sizeof(where), xfa_tr("remote '%s' (%s, host %s port %d)"),
 			 x->remote, x->shown, x->u.host, x->u.port);
 	else
-		snprintf(where, sizeof(where), "remote '%s' (%s)", x->remote, x->shown);
+		snprintf(where, sizeof(where), xfa_tr("remote '%s' (%s)"), x->remote, x->shown);
+	verb = xfa_tr(verb);
 	if (x->cert_failed)
 		code = xfa_error_set(XFA_EAUTH, "cannot %s %s: %s", verb, where, x->cert_msg);
 	else if (x->auth_failed && !strncmp(x->tried, "git credential fill", 19))
 		code = xfa_error_set(XFA_EAUTH, "%s asks for a user and password, and "
-				     "%s", where, x->tried);
+				     "%s", where, xfa_tr(x->tried));
 	else if (x->auth_failed || gerr == GIT_EAUTH)
 		code = xfa_error_set(XFA_EAUTH, "%s refused the credentials of user '%s' "
 				     "(tried: %s)", where, *x->user ? x->user :
 				     *x->u.user ? x->u.user : "?",
-				     *x->tried ? x->tried : msg);
+				     *x->tried ? xfa_tr(x->tried) : msg);
 	else if (gerr == GIT_ECERTIFICATE)
 		code = xfa_error_set(XFA_EAUTH, "cannot %s %s: the server's certificate "
 				     "is not trusted: %s", verb, where, msg);

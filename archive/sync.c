@@ -488,7 +488,7 @@ static int fetched_archive(xfa_store *st, const xfa_oid *head, const char *url)
 
 	if (err == XFA_ENOTFOUND)
 		return xfa_error_set(XFA_EINVALID, "'%s' is not an xfa archive: its "
-				     XFA_MAIN_REF " holds no " XFA_META_DIR "/", url);
+				     "%s holds no %s/", url, XFA_MAIN_REF, XFA_META_DIR);
 	return err;
 }
 

@@ -104,24 +104,24 @@ static int prove(struct vrun *r, const xfa_evmap *m, struct vtrace *s,
 	memset(&zero, 0, sizeof(zero));
 	prev_folder = zero;
 	if (s->bad_name) {
-		snprintf(why, wn, "%s/events holds a file that is not an event", s->dir);
+		snprintf(why, wn, xfa_tr("%s/events holds a file that is not an event"), s->dir);
 		return 0;
 	}
 	for (k = 0; k < s->n; k++) {
 		struct vevt *e = &s->ev[k];
 		if (e->seq != k + 1) {
-			snprintf(why, wn, "%s: events are not numbered 1 to %zu", s->id, s->n);
+			snprintf(why, wn, xfa_tr("%s: events are not numbered 1 to %zu"), s->id, s->n);
 			return 0;
 		}
 		if (xfa_evmap_find(&e->commit, m, &e->blob) < 0) {
-			snprintf(why, wn, "%s #%u: no commit listed", s->id, e->seq);
+			snprintf(why, wn, xfa_tr("%s #%u: no commit listed"), s->id, e->seq);
 			return 0;
 		}
 		snprintf(path, sizeof(path), "%s/events/%06u.json", s->dir, e->seq);
 		memset(&ci, 0, sizeof(ci));
 		if ((err = xfa_store_commit_info(&ci, r->st, &e->commit)) < 0) {
 			xfa_error_clear();
-			snprintf(why, wn, "%s #%u: the listed commit is unreadable", s->id, e->seq);
+			snprintf(why, wn, xfa_tr("%s #%u: the listed commit is unreadable"), s->id, e->seq);
 			return 0;
 		}
 		err = xfa_store_entry_id(&at, r->st, &e->commit, path);
@@ -146,8 +146,8 @@ static int prove(struct vrun *r, const xfa_evmap *m, struct vtrace *s,
 		xfa_commit_info_release(&ci);
 		xfa_error_clear();
 		if (!link || err < 0) {
-			snprintf(why, wn, "%s #%u: the listed commit does not add it "
-				 "after #%u's", s->id, e->seq, e->seq - 1);
+			snprintf(why, wn, xfa_tr("%s #%u: the listed commit does not add it "
+				 "after #%u's"), s->id, e->seq, e->seq - 1);
 			return err == XFA_ERROR ? err : 0;
 		}
 	}
@@ -155,8 +155,8 @@ static int prove(struct vrun *r, const xfa_evmap *m, struct vtrace *s,
 		return err;
 	/* (that the last commit is an ancestor of the head: reached())  */
 	if (!xfa_oid_equal(&f, &prev_folder)) {
-		snprintf(why, wn, "%s: the head's folder is not the one its last "
-			 "event's commit left", s->id);
+		snprintf(why, wn, xfa_tr("%s: the head's folder is not the one its last "
+			 "event's commit left"), s->id);
 		return 0;
 	}
 	return 1;
@@ -189,8 +189,8 @@ static int meta_known(struct vrun *r, const struct vtrace *meta,
 		xfa_commit_info_release(&ci);
 		if (!ok) {
 			xfa_error_clear();
-			snprintf(why, wn, "%s #%u: its parent's .xfa/ is none the "
-				 "archive's own events left", s->id, s->ev[k].seq);
+			snprintf(why, wn, xfa_tr("%s #%u: its parent's .xfa/ is none the "
+				 "archive's own events left"), s->id, s->ev[k].seq);
 			return 0;
 		}
 	}
@@ -252,8 +252,8 @@ static int reached(struct vrun *r, struct vtrace *s, size_t ns, char *why,
 	if (err < 0)
 		return err;
 	if (w.left) {
-		snprintf(why, wn, "a stream's last listed commit is not in main's "
-			 "history");
+		snprintf(why, wn, "%s", xfa_tr("a stream's last listed commit is not in main's "
+			 "history"));
 		return 0;
 	}
 	return 1;
@@ -296,7 +296,7 @@ static int note(struct vrun *r, const char *fmt, const char *a)
 	char line[900];
 	json_t *s;
 
-	snprintf(line, sizeof(line), fmt, a);
+	snprintf(line, sizeof(line), xfa_tr(fmt), a);
 	if (!(s = json_string(line)) || json_array_append_new(r->notes, s) < 0)
 		return xfa_error_set(XFA_ERROR, "out of memory");
 	return 0;
@@ -340,8 +340,8 @@ int xfa_verify_select(struct vrun *r)
 	for (i = 0; i < ns; i++)
 		events += s[i].n;
 	if (ok != 1) {
-		if ((err = note(r, "%s", "every commit of main was examined for the "
-				"selected cases instead")) < 0)
+		if ((err = note(r, "every commit of main was examined for the "
+				"selected cases instead", NULL)) < 0)
 			goto done;
 		r->sh.nids = 0;
 		r->sh.dirs = r->dirs;

@@ -93,10 +93,10 @@ static int relation(struct vrun *r, struct vcp *c)
 	xfa_error_clear();
 	if (!own) {
 		c->status = "not-integrated";
-		snprintf(line, sizeof(line), "%s: office %s's head %.12s (%zu "
+		snprintf(line, sizeof(line), xfa_tr("%s: office %s's head %.12s (%zu "
 			 "commits, %s, signed by %s) is not yet integrated into "
-			 "this history", name_of(c), c->cp.office[0] ? c->cp.office
-			 : "main (the bureau)", hex, c->cp.count, c->cp.time,
+			 "this history"), name_of(c), c->cp.office[0] ? c->cp.office
+			 : xfa_tr("main (the bureau)"), hex, c->cp.count, c->cp.time,
 			 c->cp.signer);
 		if (!(s = json_string(line)) || json_array_append_new(r->notes, s) < 0)
 			return xfa_error_set(XFA_ERROR, "out of memory");
@@ -163,9 +163,9 @@ static int compare(struct vrun *r, struct vcp *a, struct vcp *b)
 		if (xfa_store_commit_tree(&t, r->st, &lo->cp.head) < 0 ||
 		    xfa_store_commit_tree(&t, r->st, &hi->cp.head) < 0) {
 			xfa_error_clear();
-			snprintf(line, sizeof(line), "%s and %s (%s): heads %.12s and "
+			snprintf(line, sizeof(line), xfa_tr("%s and %s (%s): heads %.12s and "
 				 "%.12s cannot be compared, this replica does not hold "
-				 "both", name_of(lo), name_of(hi), lo->cp.origin, ha, hb);
+				 "both"), name_of(lo), name_of(hi), lo->cp.origin, ha, hb);
 			if (!(s = json_string(line)) ||
 			    json_array_append_new(r->notes, s) < 0)
 				return xfa_error_set(XFA_ERROR, "out of memory");

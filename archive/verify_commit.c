@@ -25,7 +25,7 @@ int xfa_verify_find(struct vc *c, int reason, const char *case_id, long seq,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), xfa_tr(fmt), ap);
 	va_end(ap);
 	c->seen[reason] = 1;
 	return xfa_verify_add(c->t->sh, reason, case_id, seq, &c->ci.id, path,
@@ -188,9 +188,10 @@ static int report_mixed(struct vc *c, const struct vstream *main)
 				n++;
 			}
 		if ((err = xfa_verify_find(c, R_MIXED_COMMIT, c->streams[i].id, 0,
-				c->streams[i].dir, "commit %.12s also changes %s "
-				"(%zu file%s) besides %s", c->hex, c->streams[i].id,
-				n, n == 1 ? "" : "s", main->id)) < 0)
+				c->streams[i].dir, n == 1 ?
+				N_("commit %.12s also changes %s (%zu file) besides %s") :
+				N_("commit %.12s also changes %s (%zu files) besides %s"),
+				c->hex, c->streams[i].id, n, main->id)) < 0)
 			return err;
 	}
 	return 0;

@@ -43,7 +43,7 @@ static int find(struct vev *e, int reason, const char *path, const char *fmt,
 {
 	char msg[900];
 
-	snprintf(msg, sizeof(msg), fmt, a ? a : "", b ? b : "");
+	snprintf(msg, sizeof(msg), xfa_tr(fmt), a ? a : "", b ? b : "");
 	return xfa_verify_find(e->c, reason, e->s->id,
 			       e->seq > 0 ? e->seq : (long)e->n, path, "%s", msg);
 }

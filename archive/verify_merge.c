@@ -68,7 +68,7 @@ static int check_signer(struct vm *m)
 		return xfa_verify_find(c, R_KEY_REVOKED, NULL, 0, NULL,
 			"merge %.12s signed by %s, which the %s parent's keyring "
 			"revoked at %s", c->hex, c->signer,
-			m->keep_meta ? "first" : "second", rev);
+			m->keep_meta ? xfa_tr("first") : xfa_tr("second"), rev);
 	if (xfa_keyring_roles(roles, 16, c->keyring, c->signer, c->ci.commit_time) < 0)
 		return xfa_verify_find(c, R_ROLE_NOT_ALLOWED, NULL, 0, NULL,
 			"merge %.12s: %s", c->hex, xfa_error_last());
@@ -134,8 +134,8 @@ static int on_merge_change(const xfa_change *x, void *payload)
 	if (r)
 		r->seen = 1;
 	err = xfa_verify_find(m->c, R_MERGE_COMMIT, id[0] ? id : NULL, 0, dir,
-		"merge %.12s changes %s, %s", m->c->hex, dir, r ? "which its "
-		"parents hold outside any record" : "which both parents hold alike");
+		"merge %.12s changes %s, %s", m->c->hex, dir, r ? xfa_tr("which its "
+		"parents hold outside any record") : xfa_tr("which both parents hold alike"));
 	return err < 0 ? err : 0;
 }
 
@@ -171,7 +171,7 @@ static int carried(struct vm *m, const xfa_merge_rec *r, int side, unsigned from
 			err = xfa_verify_find(m->c, R_KEY_REVOKED, r->id, (long)seq, path,
 				"event #%u (at %s) is signed by %s, which the %s parent's "
 				"keyring revoked at %s", seq, xfa_json_str(ev, "at"),
-				xfa_json_str(ev, "by"), side ? "first" : "second", rev);
+				xfa_json_str(ev, "by"), side ? xfa_tr("first") : xfa_tr("second"), rev);
 		json_decref(ev);
 		ev = NULL;
 	}
@@ -287,8 +287,8 @@ static int check_decision(struct vm *m, const xfa_merge_rec *r, int keep,
 		"%u discarded events #%u-#%u of the %s side with their sha256%s",
 		r->id, meta ? "keyring-merge" : "note", keep ? "remote" : "local",
 		other - r->common, r->common + 1, other, keep ? "local" : "remote",
-		meta ? " (key events only), carrying exactly the other side's keys "
-		"and revocations" : "");
+		meta ? xfa_tr(" (key events only), carrying exactly the other side's keys "
+		"and revocations") : "");
 }
 
 /* The merge holds side `keep`'s folder plus one event: check that event
@@ -381,22 +381,22 @@ static int not_taken(struct vm *m, const xfa_merge_rec *r, int take,
 			"merge %.12s adds an event to %s, which did not diverge (the "
 			"%s parent's %u events extend the other's %u)", m->c->hex,
 			r->id, side[take], r->n[take], r->n[1 - take]);
-	return bad(m, r->id, r->dir, "merge %.12s: %s must hold the %s parent's "
-		   "%u events exactly (the other's %u are a prefix of them)",
+	return bad(m, r->id, r->dir, N_("merge %.12s: %s must hold the %s parent's "
+		   "%u events exactly (the other's %u are a prefix of them)"),
 		   side[take], r->n[take], r->n[1 - take]);
 }
 
 /* Each record of the plan as the merge holds it. */
 static int check_record(struct vm *m, xfa_merge_rec *r)
 {
-	const char *side[2] = { "first", "second" };
+	const char *side[2] = { xfa_tr("first"), xfa_tr("second") };
 	xfa_oid mt;
 	int err, take;
 
 	if (r->verdict == XFA_MERGE_BAD)
-		return bad(m, r->id, r->dir, "merge %.12s: its parents hold %s %s "
-			   "(%u, %u events)", r->id[0] ? "with the same events "
-			   "but other files" : "outside any record", r->n[0], r->n[1]);
+		return bad(m, r->id, r->dir, N_("merge %.12s: its parents hold %s %s "
+			   "(%u, %u events)"), r->id[0] ? xfa_tr("with the same events "
+			   "but other files") : xfa_tr("outside any record"), r->n[0], r->n[1]);
 	if ((err = xfa_store_entry_id(&mt, m->c->t->st, &m->c->ci.id, r->dir)) < 0 &&
 	    err != XFA_ENOTFOUND)
 		return xfa_verify_soft(m->c, err, r->id, r->dir);

@@ -173,7 +173,7 @@ static int bad(const xfa_workflow *wf, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), xfa_tr(fmt), ap);
 	va_end(ap);
 	return xfa_error_set(XFA_EINVALID, "workflow %s: %s",
 			     wf->id ? wf->id : "?", msg);
@@ -281,8 +281,8 @@ static int add_steps(xfa_workflow *wf, const char *key, int events)
 		st->initial = !events && wf_step_flag(st, "initial");
 		st->internal = wf_step_flag(st, "internal");
 		if (!st->id || (!events && !st->to))
-			return bad(wf, "%s[%zu] needs an id%s", key, i,
-				   events ? "" : " and a target state");
+			return events ? bad(wf, "%s[%zu] needs an id", key, i) :
+				bad(wf, "%s[%zu] needs an id and a target state", key, i);
 		if (wf_find_step(wf, st->id))
 			return bad(wf, "step '%s' is defined twice", st->id);
 		wf->nsteps++;

@@ -37,12 +37,12 @@ int cli_fail(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("xfa: ", stderr);
+	fputs(_("xfa: "), stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	if (*xfa_error_last())
-		fprintf(stderr, ": %s", xfa_error_last());
+		fprintf(stderr, _(": %s"), xfa_error_last());
 	fputc('\n', stderr);
 	return cli_status(code);
 }
@@ -52,7 +52,7 @@ int cli_usage(const char *usage, const char *fmt, ...)
 	va_list ap;
 
 	if (fmt) {
-		fputs("xfa: ", stderr);
+		fputs(_("xfa: "), stderr);
 		va_start(ap, fmt);
 		vfprintf(stderr, _(fmt), ap);
 		va_end(ap);

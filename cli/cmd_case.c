@@ -61,9 +61,9 @@ static int resolve_ev(struct ev_args *e, const xfa_workflow *wf, json_t *doc,
 
 	if (doc && xfa_workflow_resolve_codes(wf, doc, cli.lang) < 0) {
 		if (file)
-			fprintf(stderr, "xfa: %s: %s\n", file, xfa_error_last());
+			fprintf(stderr, _("xfa: %s: %s\n"), file, xfa_error_last());
 		else
-			fprintf(stderr, "xfa: --set %s\n", xfa_error_last());
+			fprintf(stderr, _("xfa: --set %s\n"), xfa_error_last());
 		return EXIT_DATA;
 	}
 	if (e->o.role && !(e->o.role = cli_resolve(wf, "role", "--role", e->o.role)))
@@ -209,7 +209,7 @@ static int received_date(json_t *input, const xfa_meta *m, const char *file)
 	if (!text || strlen(text) != 10 || xfa_date_parse(&day, text) < 0)
 		return 0;   /* the schema judges anything else */
 	if (xfa_stamp_now(&now, m->off) < 0) {
-		fprintf(stderr, "xfa: %s\n", xfa_error_last());
+		fprintf(stderr, _("xfa: %s\n"), xfa_error_last());
 		return EXIT_IOERR;
 	}
 	s.off = now.off;

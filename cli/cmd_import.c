@@ -197,7 +197,7 @@ static int run(char *file, xfa_key **keys, size_t nkeys, int check_only)
 		report_cases(&r, check_only);
 		if (!cli.quiet)
 			fprintf(stderr, _("xfa: %s %zu cases, %lu events in %.2f s\n"),
-				check_only ? "checked" : "imported",
+				check_only ? _("checked") : _("imported"),
 				json_array_size(r.cases), r.events, since(&pr.start));
 	}
 	xfa_import_result_release(&r);

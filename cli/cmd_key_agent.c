@@ -11,6 +11,7 @@
 #include "cmds.h"
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "json.h"
 #include "keyring.h"
 
@@ -80,8 +81,8 @@ int key_agent_add(int argc, char **argv, const char *usage)
 	if (!path)
 		return cli_usage(usage, "key agent-add needs a key file");
 	if (cli_is_pubfile(path)) {
-		fprintf(stderr, "xfa: '%s' is a public key: agent-add takes the "
-			"secret key file (PATH.key)\n", path);
+		fprintf(stderr, _("xfa: '%s' is a public key: agent-add takes the "
+			"secret key file (PATH.key)\n"), path);
 		return EXIT_USAGE;
 	}
 	if ((err = xfa_key_file_check(path)) < 0)
@@ -170,9 +171,9 @@ static void list_one(json_t *arr, const json_t *doc, const xfa_agent_id *id)
 		json_array_foreach(json_object_get(rec, "roles"), i, r)
 			printf("%s%s", i ? "," : "", json_string_value(r));
 		if (xfa_json_str(rec, "revoked_at"))
-			printf("  revoked %s", xfa_json_str(rec, "revoked_at"));
+			printf(_("  revoked %s"), xfa_json_str(rec, "revoked_at"));
 	} else if (doc) {
-		printf("  (not in the keyring)");
+		printf("%s", _("  (not in the keyring)"));
 	}
 	putchar('\n');
 }

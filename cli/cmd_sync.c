@@ -140,8 +140,9 @@ int cmd_remote(int argc, char **argv)
 
 static const char *outcome_name(int o)
 {
-	static const char *const names[] = { "up-to-date", "fast-forward", "merged",
-		"resolved", "conflict", "refused" };
+	/* the JSON's "outcome" values; the text line translates them */
+	static const char *const names[] = { N_("up-to-date"), N_("fast-forward"),
+		N_("merged"), N_("resolved"), N_("conflict"), N_("refused") };
 
 	return o >= 0 && o <= XFA_SYNC_REFUSED ? names[o] : "?";
 }
@@ -155,8 +156,8 @@ static void print_conflicts(const json_t *conf, const char *remote)
 	int s;
 
 	json_array_foreach(conf, i, c) {
-		fprintf(stderr, "xfa: conflict on %s: both this archive and remote '%s' "
-			"changed it since event #%d; not merged (the remote is kept as %s)\n",
+		fprintf(stderr, _("xfa: conflict on %s: both this archive and remote '%s' "
+			"changed it since event #%d; not merged (the remote is kept as %s)\n"),
 			xfa_json_str(c, "case"), remote,
 			(int)json_integer_value(json_object_get(c, "base_seq")),
 			xfa_json_str(c, "ref"));
@@ -199,8 +200,8 @@ static int sync_report(const xfa_sync_result *r, const char *remote)
 		cli_json(j);
 		json_decref(j);
 	} else if (!cli.quiet && status == 0) {
-		printf(_("%s: %s%s, head %.12s\n"), remote, outcome_name(r->outcome),
-		       r->pushed ? ", pushed" : "", head);
+		printf(_("%s: %s%s, head %.12s\n"), remote, _(outcome_name(r->outcome)),
+		       r->pushed ? _(", pushed") : "", head);
 	}
 	return status;
 }

@@ -81,19 +81,19 @@ static void print_coverage(const json_t *c)
 	const char *mode = str_or(c, "mode", "all");
 
 	if (!strcmp(mode, "since") && json_is_string(json_object_get(c, "from")))
-		printf("covered: the %lld commits after %.12s (%lld commits); the "
+		printf(_("covered: the %lld commits after %.12s (%lld commits); the "
 		       "history up to it rests on the checkpoint of %s signed by "
-		       "%s (%s)\n", (long long)xfa_json_int(c, "commits", 0),
+		       "%s (%s)\n"), (long long)xfa_json_int(c, "commits", 0),
 		       str_or(c, "from", "?"), (long long)xfa_json_int(c, "from_count", 0),
 		       str_or(json_object_get(c, "rests_on"), "time", "?"),
 		       str_or(json_object_get(c, "rests_on"), "signer", "?"),
 		       str_or(json_object_get(c, "rests_on"), "name", "?"));
 	else if (!strcmp(mode, "since"))
-		printf("covered: nothing: the --since checkpoint was refused (%s)\n",
+		printf(_("covered: nothing: the --since checkpoint was refused (%s)\n"),
 		       str_or(c, "refused", "?"));
 	else if (!strcmp(mode, "cases"))
-		printf("covered: the selected cases and the archive's own stream: "
-		       "%lld events, %lld commits (derived event list: %s)\n",
+		printf(_("covered: the selected cases and the archive's own stream: "
+		       "%lld events, %lld commits (derived event list: %s)\n"),
 		       (long long)xfa_json_int(c, "events", 0),
 		       (long long)xfa_json_int(c, "commits", 0),
 		       str_or(c, "derived", "?"));
@@ -134,7 +134,7 @@ static void print_text(const json_t *r, int strict)
 		       (long long)xfa_json_int(cp, "count", 0),
 		       str_or(cp, "head", "-"), str_or(cp, "time", "-"));
 	json_array_foreach(json_object_get(r, "notes"), i, cp)
-		printf("note: %s\n", json_string_value(cp));
+		printf(_("note: %s\n"), json_string_value(cp));
 	if (json_array_size(errs)) {
 		printf(ngettext("%zu problem:\n", "%zu problems:\n",
 				json_array_size(errs)), json_array_size(errs));

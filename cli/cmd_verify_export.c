@@ -40,11 +40,11 @@ static void print_report(const json_t *r)
 	long long n;
 
 	if (xfa_json_str(root, "statement"))
-		printf("root: %s\n", xfa_json_str(root, "statement"));
+		printf(_("root: %s\n"), xfa_json_str(root, "statement"));
 	json_array_foreach(json_object_get(r, "unproven"), i, f)
-		printf("not re-proved: %s\n", json_string_value(f));
+		printf(_("not re-proved: %s\n"), json_string_value(f));
 	printf("%s: %s", xfa_json_str(r, "package"),
-	       json_is_true(json_object_get(r, "ok")) ? "OK" : "FAILED");
+	       json_is_true(json_object_get(r, "ok")) ? _("OK") : _("FAILED"));
 	n = xfa_json_int(r, "cases", 0);
 	printf(ngettext("; %lld case", "; %lld cases", (unsigned long)n), n);
 	n = xfa_json_int(r, "events", 0);

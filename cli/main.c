@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 	if (c->fn == cmd_help)
 		return cmd_help(argc - 1, argv + 1);
 	if (xfa_init() < 0) {
-		fprintf(stderr, "xfa: cannot initialise: %s\n", xfa_error_last());
+		fprintf(stderr, _("xfa: cannot initialise: %s\n"), xfa_error_last());
 		return EXIT_IOERR;
 	}
 	err = c->fn(argc - 1, argv + 1);

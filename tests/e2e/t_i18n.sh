@@ -151,10 +151,39 @@ git --git-dir=t.xfa update-ref refs/heads/main "$c"
 expect 1 zh $XFA -C t.xfa verify
 out_has '个问题：'
 out_has '不通过：档案库存在问题'
-out_has 'unsigned-commit  commit [0-9a-f]* is not signed  (提交没有签名)'
+out_has 'unsigned-commit  提交 [0-9a-f]* 没有签名  (提交没有签名)'
 expect 1 en $XFA -C t.xfa verify
 out_has 'unsigned-commit  commit [0-9a-f]* is not signed  (a commit has no signature)'
 out_has 'FAILED: the archive has problems'
+
+say "sync, remote, import, schema and verify-export messages from the catalogue"
+unchanged 66 zh $XFA sync nowhere --as keys/clerk.key
+err_has '^xfa：无法与“nowhere”同步：没有远端“nowhere”$'
+unchanged 66 en $XFA sync nowhere --as keys/clerk.key
+err_has "^xfa: cannot sync with 'nowhere': no remote 'nowhere'$"
+unchanged 65 zh $XFA remote add county https://u:secret@example.org/a.git
+err_has '远端“county”的 URL 中含有密码：请给出不含密码的 URL（https://u@example.org/...）'
+unchanged 65 en $XFA remote add county https://u:secret@example.org/a.git
+err_has "the URL of remote 'county' holds a password: give the URL without it (https://u@example.org/...)"
+printf '{"legacy_ref": "A1",\n\357\273\277{}\n' > bad.jsonl
+unchanged 65 zh $XFA import bad.jsonl --key keys/clerk.key --check
+err_has '^xfa：第 1 行：不是有效的 JSON：'
+err_has '^xfa：第 2 行：以字节顺序标记开头（字节 EF BB BF，U+FEFF）'
+err_has '^xfa：无法导入“bad.jsonl”：bad.jsonl：2 行被拒绝；未导入任何内容$'
+unchanged 65 en $XFA import bad.jsonl --key keys/clerk.key --check
+err_has "^xfa: line 1: invalid JSON: "
+err_has "^xfa: line 2: starts with a byte-order mark (bytes EF BB BF, U+FEFF)"
+err_has "^xfa: cannot import 'bad.jsonl': bad.jsonl: 2 line(s) refused; nothing was imported$"
+sed 's/"summary"/"colour": "red", "summary"/' p2.json > extra.json
+unchanged 65 zh $XFA case new extra.json --as keys/clerk.key
+err_has '：未知的属性“colour”$'
+unchanged 65 en $XFA case new extra.json --as keys/clerk.key
+err_has ": unknown property 'colour'$"
+printf 'not a package' > junk.tar
+expect 1 zh $XFA verify-export junk.tar
+out_has '^junk.tar: 不通过；0 件事项'
+expect 1 en $XFA verify-export junk.tar
+out_has '^junk.tar: FAILED; 0 cases'
 
 say "help in both languages"
 expect 0 zh $XFA help case
