@@ -242,8 +242,7 @@ static int send_push(struct push_state *ps, xfa_store *st, git_remote *r,
 	git_oid_tostr(hh, sizeof(hh), have);
 	/* "<old> <new> <ref>\0 <capabilities>\n", then a flush */
 	n = snprintf(cmd + 4, sizeof(cmd) - 4, "%s %s %s", hh, hw, ps->dst);
-	len = 4 + (size_t)n + 1 + sizeof(caps) - 1;
-	if (n < 0 || len + 4 > sizeof(cmd))
+	if (n < 0 || (len = 4 + (size_t)n + 1 + sizeof(caps) - 1) + 4 > sizeof(cmd))
 		return xfa_error_set(XFA_EINVALID, "ref name too long: '%s'", ps->dst);
 	memcpy(cmd + 4 + n + 1, caps, sizeof(caps) - 1);
 	memcpy(cmd + len, "0000", 4);
@@ -379,6 +378,23 @@ done:
 	return err;
 }
 
+/* A push the server has answered: 0 if it took it, XFA_ECONFLICT when its
+ * main moved meanwhile (fetch and try again), XFA_EIO with its words. */
+static int judge_report(struct push_state *ps, const char *remote)
+{
+	const char *said = store_xfer_server_text(&ps->x);
+
+	if (ps->rejected && moved_meanwhile(ps->rejected, said))
+		return xfa_error_set(XFA_ECONFLICT, "push to '%s' refused by the "
+				     "server: %s", remote, ps->rejected);
+	if (ps->rejected)
+		return xfa_error_set(XFA_EIO, "remote '%s' (%s) refused the push: "
+				     "%s%s%s", remote, ps->x.shown, ps->rejected,
+				     *said ? "; the server said: " : "", said);
+	store_xfer_done(&ps->x, 1);
+	return 0;
+}
+
 /* The scheme of a remote URL whose push we send ourselves: 's', 'g' or
  * 'h', or 0 (another transport: libgit2's git_remote_push). */
 static int push_kind(const char *url)
@@ -436,19 +452,8 @@ int xfa_store_push(xfa_store *st, const char *remote, const char *src,
 		else if (err < 0)
 			err = store_xfer_fail(&ps.x, err, "push to");
 	}
-	if (err < 0)
-		;
-	else if (ps.rejected && moved_meanwhile(ps.rejected,
-						store_xfer_server_text(&ps.x)))
-		err = xfa_error_set(XFA_ECONFLICT, "push to '%s' refused by the server: %s",
-				    remote, ps.rejected);
-	else if (ps.rejected) {
-		const char *said = store_xfer_server_text(&ps.x);
-		err = xfa_error_set(XFA_EIO, "remote '%s' (%s) refused the push: %s%s%s",
-				    remote, ps.x.shown, ps.rejected,
-				    *said ? "; the server said: " : "", said);
-	} else
-		store_xfer_done(&ps.x, 1);
+	if (err == 0)
+		err = judge_report(&ps, remote);
 done:
 	store_xfer_done(&ps.x, 0);
 	git_remote_free(r);
