@@ -12,14 +12,17 @@
  * head the remote advertises to mark it as not to be sent
  * (mark_edges_uninteresting: every tree of the archive read and parsed,
  * every entry put in a hash map).  A push of 100 events then cost what
- * the archive holds: at 100,000 cases 1.3 s of CPU and 280 MB, 72% of the
- * pushing process.  git's pack-objects walks only the paths that changed
- * (pack.useSparse).  So libgit2 connects (its ssh, git and http
- * subtransports, our credential and host-key callbacks) and reads the
- * remote's refs; we send the update command and the pack that
- * store_pack_range builds on the same stream, as libgit2's own push would
- * (smart_protocol.c: gen_pktline, git_smart__push), and read the server's
- * report-status.
+ * the archive holds: 0.13 s of CPU at 10,000 cases, 1.8 s (of the
+ * process's 2.3 s) and 280 MB at 100,000.  git's pack-objects walks only
+ * the paths that changed (pack.useSparse).  So libgit2 connects (its ssh,
+ * git and http subtransports, our credential and host-key callbacks) and
+ * reads the remote's refs; we send the update command and the pack that
+ * store_pack_range builds (5 ms at either size) on the same stream, as
+ * libgit2's own push would (smart_protocol.c: gen_pktline,
+ * git_smart__push: report-status and side-band-64k asked for), and read
+ * the server's report-status.  A server without report-status (none we
+ * know of) would make a push that landed look failed: the next sync finds
+ * it up to date.
  */
 
 /* git's pkt-line: 4 hex digits of length (themselves included), payload;
