@@ -1,5 +1,5 @@
-/* store_remote.c - remotes and exchange for sync: remotes, fetch, push with
- * explicit refspecs, merge bases, refs, per-clone config, merges. */
+/* store_remote.c - remotes and exchange for sync: remotes, fetch (pushes:
+ * store_push.c), merge bases, refs, per-clone config, merges. */
 #include "store_int.h"
 
 /* --- remotes and exchange (sync) -------------------------------------- */
