@@ -316,10 +316,11 @@ int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
 		    const char *into);
 
 /*
- * Push local ref `src` to the remote's ref `dst` (explicit refspec, never
- * forced).  Returns 0, XFA_ECONFLICT when the push is not a fast-forward
- * (found locally, or the server's rejection for a head that moved, reported
- * through libgit2's push_update_reference callback), XFA_EIO when the
+ * Push local ref `src` to the remote's ref `dst` (never forced: the server
+ * moves it only from the value it listed).  The pack holds what `src` adds
+ * over the remote's `dst`, found from what changed (store_push.c).  Returns
+ * 0, XFA_ECONFLICT when the push is not a fast-forward (found locally, or
+ * the server's rejection for a head that moved meanwhile), XFA_EIO when the
  * server refuses it otherwise (a hook, a permission: its words in the
  * message) or cannot be reached, XFA_EAUTH, XFA_ENOTFOUND.
  */

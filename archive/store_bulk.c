@@ -155,73 +155,6 @@ fail:
 	return err;
 }
 
-/* Add to `pb` every object of tree `b` that tree `a` (may be NULL) lacks,
- * skipping subtrees whose ids are equal; `path` names b for delta hints. */
-static int pack_tree(git_packbuilder *pb, git_repository *repo,
-		     const git_oid *a, const git_oid *b, char *path, size_t plen)
-{
-	git_tree *ta = NULL, *tb = NULL;
-	size_t i, n = strlen(path);
-	int err;
-
-	if (a && git_oid_equal(a, b))
-		return 0;
-	if ((err = git_packbuilder_insert(pb, b, path)) < 0 ||
-	    (err = git_tree_lookup(&tb, repo, b)) < 0 ||
-	    (a && (err = git_tree_lookup(&ta, repo, a)) < 0))
-		goto done;
-	for (i = 0; i < git_tree_entrycount(tb); i++) {
-		const git_tree_entry *eb = git_tree_entry_byindex(tb, i);
-		const char *name = git_tree_entry_name(eb);
-		const git_tree_entry *ea = ta ? git_tree_entry_byname(ta, name) : NULL;
-		int sub = git_tree_entry_type(eb) == GIT_OBJECT_TREE;
-
-		if (ea && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
-			continue;
-		if (n + strlen(name) + 2 >= plen) {
-			err = -1;
-			git_error_set_str(GIT_ERROR_INVALID, "path too long");
-			goto done;
-		}
-		snprintf(path + n, plen - n, "%s%s", n ? "/" : "", name);
-		if (sub)
-			err = pack_tree(pb, repo, ea && git_tree_entry_type(ea) ==
-					GIT_OBJECT_TREE ? git_tree_entry_id(ea) : NULL,
-					git_tree_entry_id(eb), path, plen);
-		else if (git_tree_entry_type(eb) == GIT_OBJECT_BLOB)
-			err = git_packbuilder_insert(pb, git_tree_entry_id(eb), path);
-		path[n] = '\0';
-		if (err < 0)
-			goto done;
-	}
-done:
-	git_tree_free(ta);
-	git_tree_free(tb);
-	return err;
-}
-
-/* Add commit `id` and the objects it adds over its first parent. */
-static int pack_commit(git_packbuilder *pb, git_repository *repo,
-		       const git_oid *id)
-{
-	git_commit *c = NULL, *parent = NULL;
-	char path[1024] = "";
-	int err;
-
-	if ((err = git_commit_lookup(&c, repo, id)) < 0 ||
-	    (err = git_packbuilder_insert(pb, id, NULL)) < 0)
-		goto done;
-	if (git_commit_parentcount(c) > 0 &&
-	    (err = git_commit_parent(&parent, c, 0)) < 0)
-		goto done;
-	err = pack_tree(pb, repo, parent ? git_commit_tree_id(parent) : NULL,
-			git_commit_tree_id(c), path, sizeof(path));
-done:
-	git_commit_free(parent);
-	git_commit_free(c);
-	return err;
-}
-
 /*
  * Build the pack in memory, then index it in one piece: handing the indexer
  * one object at a time (git_packbuilder_write) makes it map and unmap the
@@ -262,7 +195,7 @@ int xfa_store_bulk_flush(xfa_store *st)
 		goto fail;
 	git_packbuilder_set_threads(pb, 0);
 	for (i = 0; i < st->nbulk; i++)
-		if ((err = pack_commit(pb, st->repo, &st->bulk[i])) < 0)
+		if ((err = store_pack_commit(pb, st->repo, &st->bulk[i])) < 0)
 			goto fail;
 	snprintf(dir, sizeof(dir), "%s/objects/pack", git_repository_path(st->repo));
 	if ((err = write_pack(pb, dir)) < 0)

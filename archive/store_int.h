@@ -1,6 +1,7 @@
 /* store_int.h - what the files of the store module share (store.c: objects,
  * transactions and publishing; store_history.c: reading history;
- * store_bulk.c: bulk packs; store_remote.c: remotes and exchange;
+ * store_bulk.c: bulk packs; store_pack.c: packs of what commits add;
+ * store_remote.c: remotes and exchange; store_push.c: pushes;
  * store_transport.c: credentials, host keys and errors of a transfer).  Only
  * these files include git2.h.  Not a public header. */
 #ifndef XFA_STORE_INT_H
@@ -62,6 +63,24 @@ void store_ca_free(void);
 int store_entry_at(git_tree_entry **out, xfa_store *st, const xfa_oid *commit,
 		   const char *path);
 
+/* Add commit `id` to `pb` with the trees and blobs it holds that none of
+ * its parents holds at the same path (store_pack.c). */
+int store_pack_commit(git_packbuilder *pb, git_repository *repo, const git_oid *id);
+
+/* Add to `pb` what `want` reaches and `have` (NULL: nothing) does not:
+ * each commit of the range with what it adds over its parents.  Costs what
+ * the range changes, not the size of the trees.  0 or a libgit2 code. */
+int store_pack_range(git_packbuilder *pb, git_repository *repo,
+		     const git_oid *want, const git_oid *have);
+
+/* Send the objects of `want` that repository `dest` lacks (all but what
+ * `have` reaches; NULL: all) from `src` as one pack.  0 or a code. */
+int store_pack_send(git_repository *dest, git_repository *src, const git_oid *want,
+		    const git_oid *have);
+
+/* Does repository `r` hold object `id`? */
+int store_has_object(git_repository *r, const git_oid *id);
+
 /* A remote's URL, taken apart (store_url_parse). */
 typedef struct store_url {
 	char scheme[16];         /* ssh (also scp-like), https, http, git, local */
@@ -104,6 +123,9 @@ void store_xfer_done(store_xfer *x, int ok);
 /* Map a failed transfer to XFA_EAUTH or XFA_EIO with a message naming the
  * remote, its host, the user; "cannot <verb> ...".  Wipes credentials. */
 int store_xfer_fail(store_xfer *x, int gerr, const char *verb);
+/* Keep text the server sends aside (hook output, "remote: ..."): the
+ * latest 2 KiB. */
+void store_xfer_said(store_xfer *x, const char *str, size_t n);
 /* What the server printed (hook output), progress lines left out. */
 const char *store_xfer_server_text(store_xfer *x);
 

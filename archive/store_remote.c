@@ -1,5 +1,5 @@
-/* store_remote.c - remotes and exchange for sync: remotes, fetch, push with
- * explicit refspecs, merge bases, refs, per-clone config, merges. */
+/* store_remote.c - remotes and exchange for sync: remotes, fetch (pushes:
+ * store_push.c), merge bases, refs, per-clone config, merges. */
 #include "store_int.h"
 
 /* --- remotes and exchange (sync) -------------------------------------- */
@@ -78,53 +78,6 @@ int xfa_store_remote_url(char **out, xfa_store *st, const char *name)
 	return *out ? 0 : xfa_error_set(XFA_ERROR, "out of memory");
 }
 
-/* Send the objects of `want` that `dest` lacks (all but `have`'s history)
- * as one pack, built in memory and indexed once on the receiving side. */
-static int send_pack(git_repository *dest, git_repository *src, const git_oid *want,
-		     const git_oid *have)
-{
-	git_packbuilder *pb = NULL;
-	git_revwalk *w = NULL;
-	git_odb *odb = NULL;
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress prog;
-	git_buf buf = GIT_BUF_INIT;
-	int err;
-
-	memset(&prog, 0, sizeof(prog));
-	if ((err = git_packbuilder_new(&pb, src)) < 0 ||
-	    (err = git_revwalk_new(&w, src)) < 0 ||
-	    (err = git_revwalk_push(w, want)) < 0 ||
-	    (have && (err = git_revwalk_hide(w, have)) < 0) ||
-	    (err = git_packbuilder_insert_walk(pb, w)) < 0 ||
-	    (err = git_packbuilder_write_buf(&buf, pb)) < 0 ||
-	    (err = git_repository_odb(&odb, dest)) < 0 ||
-	    (err = git_odb_write_pack(&wp, odb, NULL, NULL)) < 0 ||
-	    (err = wp->append(wp, buf.ptr, buf.size, &prog)) < 0 ||
-	    (err = wp->commit(wp, &prog)) < 0)
-		err = store_fail(err, "cannot push to the remote");
-	if (wp)
-		wp->free(wp);
-	git_odb_free(odb);
-	git_buf_dispose(&buf);
-	git_revwalk_free(w);
-	git_packbuilder_free(pb);
-	return err;
-}
-
-/* Does repository `r` hold object `id`? */
-static int has_object(git_repository *r, const git_oid *id)
-{
-	git_odb *odb = NULL;
-	int yes;
-
-	if (git_repository_odb(&odb, r) < 0)
-		return 0;
-	yes = git_odb_exists(odb, id);
-	git_odb_free(odb);
-	return yes;
-}
-
 /* A remote's main must name a commit it holds (never "up-to-date"). */
 static int main_is_commit(git_repository *src, const git_oid *want, const char *url)
 {
@@ -184,14 +137,14 @@ static int fetch_local(xfa_oid *out, xfa_store *st, const char *url,
 	}
 	if ((err = main_is_commit(src, &want, url)) < 0)
 		goto done;
-	if (!has_object(st->repo, &want)) {
+	if (!store_has_object(st->repo, &want)) {
 		if (git_reference_name_to_id(&mine, st->repo, XFA_MAIN_REF) == 0 &&
-		    has_object(src, &mine))
+		    store_has_object(src, &mine))
 			hide = 1;
 		else if (git_reference_name_to_id(&mine, st->repo, into) == 0 &&
-			 has_object(src, &mine))
+			 store_has_object(src, &mine))
 			hide = 1;
-		if ((err = send_pack(st->repo, src, &want, hide ? &mine : NULL)) < 0)
+		if ((err = store_pack_send(st->repo, src, &want, hide ? &mine : NULL)) < 0)
 			goto done;
 	}
 	memcpy(out->id, want.id, XFA_OID_RAW);
@@ -262,12 +215,12 @@ int xfa_store_fetch(xfa_oid *out, xfa_store *st, const char *remote,
 	}
 	if ((err = remote_main(&want, r, &x)) < 0)
 		goto done;
-	if (!has_object(st->repo, &want) &&
+	if (!store_has_object(st->repo, &want) &&
 	    (err = git_remote_download(r, &arr, &fo)) < 0) {
 		err = store_xfer_fail(&x, err, N_("fetch from"));
 		goto done;
 	}
-	if (!has_object(st->repo, &want)) {
+	if (!store_has_object(st->repo, &want)) {
 		err = xfa_error_set(XFA_EIO, "remote '%s' (%s) did not send its %s",
 				    remote, x.shown, XFA_MAIN_REF);
 		goto done;
@@ -282,133 +235,6 @@ done:
 	git_remote_disconnect(r);
 	git_reference_free(ref);
 	git_remote_free(r);
-	return err;
-}
-
-struct push_state {
-	store_xfer x;       /* first: the callbacks' payload */
-	char *rejected;     /* the server's reason, malloc'd */
-};
-
-static int on_push_update(const char *ref, const char *status, void *data)
-{
-	struct push_state *ps = data;
-
-	(void)ref;
-	if (status && !ps->rejected)
-		ps->rejected = strdup(status);
-	return 0;
-}
-
-/* Does the server's reason mean "the ref moved meanwhile: fetch again"?
- * (git receive-pack: "failed to update ref" with "cannot lock ref ...: is
- * at X but expected Y" when another push won the race.) */
-static int moved_meanwhile(const char *status, const char *said)
-{
-	return strstr(status, "non-fast-forward") || strstr(status, "fetch first") ||
-	       strstr(status, "stale info") || strstr(said, "but expected") ||
-	       strstr(status, "but expected");
-}
-
-/*
- * A push to a bare repository on a local path (or file://): the objects
- * go over as one pack (libgit2's local push writes and syncs every object
- * loose), then the remote's ref moves by compare-and-swap if it is a
- * fast-forward.  1 if the remote is not such a repository (push
- * normally), 0, or a code.
- */
-static int push_local(xfa_store *st, const char *url, const char *src,
-		      const char *dst)
-{
-	git_repository *dest = NULL;
-	git_reference *ref = NULL;
-	git_oid want, have, zero;
-	int err, has;
-
-	if (!strncmp(url, "file://", 7))
-		url += 7;
-	if (strstr(url, "://") || git_repository_open_bare(&dest, url) < 0) {
-		git_error_clear();
-		return 1;
-	}
-	memset(&zero, 0, sizeof(zero));
-	if ((err = git_reference_name_to_id(&want, st->repo, src)) < 0) {
-		err = store_fail(err, src);
-		goto done;
-	}
-	has = git_reference_name_to_id(&have, dest, dst) == 0;
-	if (has && git_oid_equal(&have, &want)) {
-		err = 0;
-		goto done;
-	}
-	if (has && git_graph_descendant_of(st->repo, &want, &have) != 1) {
-		err = xfa_error_set(XFA_ECONFLICT, "push to '%s' refused: not a fast-forward", url);
-		goto done;
-	}
-	if ((err = send_pack(dest, st->repo, &want, has ? &have : NULL)) < 0)
-		goto done;
-	err = git_reference_create_matching(&ref, dest, dst, &want, 1,
-					    has ? &have : &zero, "xfa sync: push");
-	if (err == GIT_EMODIFIED || err == GIT_ELOCKED || (err == GIT_ENOTFOUND && has))
-		err = xfa_error_set(XFA_ECONFLICT, "push to '%s' refused: "
-				    "the remote moved meanwhile", url);
-	else if (err < 0)
-		err = store_fail(err, "cannot push to the remote");
-done:
-	git_reference_free(ref);
-	git_repository_free(dest);
-	git_error_clear();
-	return err;
-}
-
-int xfa_store_push(xfa_store *st, const char *remote, const char *src,
-		   const char *dst)
-{
-	git_push_options po = GIT_PUSH_OPTIONS_INIT;
-	struct push_state ps;
-	git_remote *r = NULL;
-	char spec[600], *specs[1] = { spec };
-	git_strarray arr = { specs, 1 };
-	int err;
-
-	memset(&ps, 0, sizeof(ps));
-	if ((err = git_remote_lookup(&r, st->repo, remote)) < 0) {
-		if (err == GIT_ENOTFOUND || err == GIT_EINVALIDSPEC)
-			return xfa_error_set(XFA_ENOTFOUND, "no remote '%s'", remote);
-		return store_fail(err, remote);
-	}
-	if (git_remote_url(r) &&
-	    (err = push_local(st, git_remote_url(r), src, dst)) <= 0) {
-		git_remote_free(r);
-		return err;
-	}
-	snprintf(spec, sizeof(spec), "%s:%s", src, dst);  /* never '+' */
-	store_xfer_init(&ps.x, st, remote, git_remote_url(r) ? git_remote_url(r) : "");
-	store_xfer_callbacks(&po.callbacks, &ps.x);
-	po.callbacks.push_update_reference = on_push_update;
-	if ((err = store_xfer_ca(st)) < 0)
-		goto done;
-	err = git_remote_push(r, &arr, &po);
-	if (err == GIT_ENONFASTFORWARD)
-		err = xfa_error_set(XFA_ECONFLICT,
-			"push to '%s' refused: not a fast-forward", remote);
-	else if (err < 0)
-		err = store_xfer_fail(&ps.x, err, N_("push to"));
-	else if (ps.rejected && moved_meanwhile(ps.rejected,
-						store_xfer_server_text(&ps.x)))
-		err = xfa_error_set(XFA_ECONFLICT, "push to '%s' refused by the server: %s",
-				    remote, ps.rejected);
-	else if (ps.rejected) {
-		const char *said = store_xfer_server_text(&ps.x);
-		err = xfa_error_set(XFA_EIO, "remote '%s' (%s) refused the push: %s%s%s",
-				    remote, ps.x.shown, ps.rejected,
-				    *said ? xfa_tr("; the server said: ") : "", said);
-	} else
-		store_xfer_done(&ps.x, 1);
-done:
-	store_xfer_done(&ps.x, 0);
-	git_remote_free(r);
-	free(ps.rejected);
 	return err;
 }
 

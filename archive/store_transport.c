@@ -478,12 +478,9 @@ static int on_certificate(git_cert *cert, int valid, const char *host,
 	return valid ? GIT_ECERTIFICATE : GIT_PASSTHROUGH;
 }
 
-/* Text the server sends aside (hook output, "remote: ..."): kept, bounded. */
-static int on_sideband(const char *str, int len, void *payload)
+void store_xfer_said(store_xfer *x, const char *str, size_t n)
 {
-	store_xfer *x = payload;
 	size_t room = sizeof(x->server) - 1 - x->nserver;
-	size_t n = len > 0 ? (size_t)len : 0;
 
 	if (n > room) {                        /* keep the latest text */
 		size_t drop = n - room > x->nserver ? x->nserver : n - room;
@@ -498,6 +495,11 @@ static int on_sideband(const char *str, int len, void *payload)
 	memcpy(x->server + x->nserver, str, n);
 	x->nserver += n;
 	x->server[x->nserver] = '\0';
+}
+
+static int on_sideband(const char *str, int len, void *payload)
+{
+	store_xfer_said(payload, str, len > 0 ? (size_t)len : 0);
 	return 0;
 }
 

@@ -138,6 +138,32 @@ wait $p2 || { cat sc.out; die "concurrent sync C03"; }
 expect 0 $XFA -C B02.xfa sync --as keys/clerk.key
 for id in "$a2" "$c2"; do expect 0 $XFA -C B02.xfa case show "$id"; done
 
+say "a push into an empty repository creates its main, all history in one pack"
+git init -q --bare srv/empty.git
+expect 0 $XFA -C A01.xfa remote add empty "git://127.0.0.1:$PORT/empty.git"
+expect 0 $XFA -C A01.xfa sync empty --as keys/clerk.key
+out_has "pushed"
+[ "$(git --git-dir=srv/empty.git rev-parse refs/heads/main)" = "$(git --git-dir=A01.xfa rev-parse refs/heads/main)" ] ||
+	die "the empty repository did not get A01's main"
+git --git-dir=srv/empty.git fsck --strict --no-progress > fsck.out 2>&1 || { cat fsck.out; die "git fsck of the created repository"; }
+expect 0 $XFA -C srv/empty.git verify
+
+say "a push that loses a race at the server (its main moved after it was listed) is fetched again and retried"
+git clone -q --bare srv/county.git srv/race.git
+# once: move main back behind receive-pack's back, as a concurrent push would
+# move it on (refs may not move inside the push's quarantine)
+printf '#!/bin/sh\n[ -e moved ] && exit 0\n: > moved\nenv -u GIT_QUARANTINE_PATH git update-ref refs/heads/main refs/heads/main~1\n' \
+	> srv/race.git/hooks/pre-receive
+chmod +x srv/race.git/hooks/pre-receive
+expect 0 $XFA -C B02.xfa remote add race "git://127.0.0.1:$PORT/race.git"
+b3=$(XFA_ARCHIVE=$PWD/B02.xfa new_case "$F/12-social-security.json")
+expect 0 $XFA -C B02.xfa --json sync race --as keys/clerk.key
+[ -e srv/race.git/moved ] || die "the racing hook did not run"
+$PY -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["pushed"] and r["attempts"] == 2, r' .out
+[ "$(git --git-dir=srv/race.git rev-parse refs/heads/main)" = "$(git --git-dir=B02.xfa rev-parse refs/heads/main)" ] ||
+	die "the retried push did not land"
+git --git-dir=srv/race.git fsck --strict --no-progress > fsck.out 2>&1 || { cat fsck.out; die "git fsck after the retried push"; }
+
 say "path and file:// remotes (fetch only)"
 b2=$(XFA_ARCHIVE=$PWD/B02.xfa new_case "$F/08-urban-planning.json")
 expect 0 $XFA -C A01.xfa remote add peer "$PWD/B02.xfa"
