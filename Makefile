@@ -76,7 +76,7 @@ define XGETTEXT
 	  --keyword=xfa_error_set:2 --keyword=xfa_error_wrap:2 --keyword=fail:3 \
 	  --keyword=store_fail:2 --keyword=reject:2 --keyword=schema_fatal:3 --keyword=bad:2 \
 	  --keyword=found:4 --keyword=find:4 --keyword=note:2 --keyword=xfa_vx_find:4 --keyword=xfa_verify_find:6 \
-	  --keyword=ngettext:1,2 --flag=cli_fail:2:c-format --flag=cli_usage:2:c-format \
+	  --keyword=ngettext:1,2 --keyword=C_:1c,2 --flag=cli_fail:2:c-format --flag=cli_usage:2:c-format \
 	  --flag=xfa_error_set:2:c-format --flag=xfa_error_wrap:2:c-format --flag=fail:3:c-format \
 	  --flag=reject:2:c-format --flag=schema_fatal:3:c-format --flag=bad:2:c-format \
 	  --flag=found:4:c-format --flag=find:4:c-format --flag=note:2:c-format --flag=xfa_vx_find:4:c-format \

@@ -280,6 +280,8 @@ void cli_cell(const char *s, int width)
 	s = s ? s : "";
 	w = cli_width(s);
 	fputs(s, stdout);
+	if (w >= width && width > 0)
+		fputc(' ', stdout);	/* too wide: still one space to the next cell */
 	for (; w < width; w++)
 		fputc(' ', stdout);
 }

@@ -72,7 +72,8 @@ int cli_done(int status);
 /* Columns `s` takes on a terminal (wide CJK characters count two). */
 int cli_width(const char *s);
 
-/* Print `s` left-aligned in `width` columns. */
+/* Print `s` left-aligned in `width` columns (one space after it when it
+ * fills them or is wider). */
 void cli_cell(const char *s, int width);
 
 /*

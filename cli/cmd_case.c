@@ -271,7 +271,7 @@ static int case_new(xfa_archive *a, int argc, char **argv)
 	} else {
 		/* printed once and kept nowhere: -q does not hide it */
 		printf("%s\n", id);
-		printf("%s %s\n", strcmp(cli.lang, "en") ? "查询码:" : "query code:", code);
+		printf("%s %s\n", _("query code:"), code);
 	}
 done:
 	ev_args_release(&e);
@@ -382,7 +382,7 @@ static int case_reissue(xfa_archive *a, int argc, char **argv)
 		json_decref(o);
 	} else {
 		printf("%s #%u\n", argv[pos], seq);
-		printf("%s %s\n", strcmp(cli.lang, "en") ? "查询码:" : "query code:", code);
+		printf("%s %s\n", _("query code:"), code);
 	}
 done:
 	ev_args_release(&e);
@@ -403,19 +403,19 @@ static long today(const xfa_meta *m)
 
 /* How deadline `d` stands: met, late, not yet due, or not applicable (a
  * window left unused, or a duty of a case that stopped before its date). */
-static const char *deadline_state(const json_t *d, int zh)
+static const char *deadline_state(const json_t *d)
 {
 	const json_t *met = json_object_get(d, "met");
 
 	if (json_is_true(met))
-		return zh ? "按期" : "met";
+		return _("met");
 	if (json_is_false(met))
-		return zh ? "逾期" : "late";
+		return _("late");
 	if (json_is_integer(json_object_get(d, "days_left")))
-		return zh ? "未到期" : "not yet due";
+		return _("not yet due");
 	if (!strcmp(xfa_json_str(d, "enforce") ? xfa_json_str(d, "enforce") : "", "refuse"))
-		return zh ? "未使用" : "not used";
-	return zh ? "不适用" : "n/a";
+		return _("not used");
+	return _("n/a");
 }
 
 static void show_deadlines(const xfa_meta *m, const json_t *dl)
@@ -432,22 +432,24 @@ static void show_deadlines(const xfa_meta *m, const json_t *dl)
 		printf("  ");
 		cli_cell(cli_label(m, "deadline", xfa_json_str(d, "id")), w + 2);
 		printf("%s  ", xfa_json_str(d, "due"));
-		cli_cell(deadline_state(d, zh), zh ? 8 : 12);
+		cli_cell(deadline_state(d), zh ? 8 : 12);
 		if (xfa_json_str(d, "done"))
-			printf("%s %s", zh ? "完成于" : "done", xfa_json_str(d, "done"));
+			printf("%s %s", _("done"), xfa_json_str(d, "done"));
 		else if (json_is_integer(json_object_get(d, "days_left")) && left < 0)
-			printf(zh ? "已逾期 %lld 日" : "%lld days late", -left);
+			printf(ngettext("%lld day late", "%lld days late",
+					(unsigned long)-left), -left);
 		else if (json_is_integer(json_object_get(d, "days_left")))
-			printf(zh ? "剩余 %lld 日" : "%lld days left", left);
+			printf(ngettext("%lld day left", "%lld days left",
+					(unsigned long)left), left);
 		putchar('\n');
 	}
 }
 
-static void show_field(const char *zh, const char *en, const char *v)
+static void show_field(const char *label, const char *v)
 {
 	if (!v || !*v)
 		return;
-	cli_cell(strcmp(cli.lang, "en") ? zh : en, 12);
+	cli_cell(label, 12);
 	printf(" %s\n", v);
 }
 
@@ -460,17 +462,17 @@ static void show_proxy(const xfa_meta *m, const json_t *px)
 
 	if (!px)
 		return;
-	show_field("代办员", "proxy agent", xfa_json_str(json_object_get(px, "agent"), "name"));
-	show_field("委托人", "principal", xfa_json_str(json_object_get(px, "principal"), "name"));
+	show_field(_("proxy agent"), xfa_json_str(json_object_get(px, "agent"), "name"));
+	show_field(_("principal"), xfa_json_str(json_object_get(px, "principal"), "name"));
 	json_array_foreach(json_object_get(px, "scope"), i, v)
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
-			 i ? (strcmp(cli.lang, "en") ? "、" : ", ") : "",
+			 i ? C_("list", ", ") : "",
 			 cli_label(m, "proxy_scope", json_string_value(v)));
-	show_field("代办权限", "proxy powers", buf);
+	show_field(_("proxy powers"), buf);
 	snprintf(buf, sizeof(buf), "%s ~ %s", xfa_json_str(term, "from") ? xfa_json_str(term, "from") : "",
 		 !xfa_json_str(term, "until") ? "" : strcmp(xfa_json_str(term, "until"), "closed") ?
-		 xfa_json_str(term, "until") : strcmp(cli.lang, "en") ? "办结为止" : "until closed");
-	show_field("代办期限", "proxy term", buf);
+		 xfa_json_str(term, "until") : _("until closed"));
+	show_field(_("proxy term"), buf);
 }
 
 /* 归档: each filing of the case, its 档号 and the package's SHA-256. */
@@ -481,11 +483,11 @@ static void show_archive(const json_t *arc)
 	size_t i;
 
 	json_array_foreach(arc, i, v) {
-		show_field("档号", "file number", xfa_json_str(v, "reference"));
+		show_field(_("file number"), xfa_json_str(v, "reference"));
 		snprintf(buf, sizeof(buf), "sha256:%.16s  %.10s",
 			 xfa_json_str(v, "package_sha256") ? xfa_json_str(v, "package_sha256") : "",
 			 xfa_json_str(v, "at") ? xfa_json_str(v, "at") : "");
-		show_field("归档包", "package", buf);
+		show_field(_("package"), buf);
 	}
 }
 
@@ -493,46 +495,45 @@ static void show_human(const xfa_meta *m, const json_t *doc, const json_t *dl)
 {
 	json_t *p, *att;
 	size_t i;
-	int zh = strcmp(cli.lang, "en") != 0;
 
-	show_field("案件编号", "case", xfa_json_str(doc, "id"));
-	show_field("状态", "status", cli_label(m, "state", xfa_json_str(doc, "status")));
-	show_field("渠道", "channel", cli_label(m, "channel", xfa_json_str(doc, "channel")));
-	show_field("收到时间", "received", xfa_json_str(doc, "received_at"));
+	show_field(_("case"), xfa_json_str(doc, "id"));
+	show_field(_("status"), cli_label(m, "state", xfa_json_str(doc, "status")));
+	show_field(_("channel"), cli_label(m, "channel", xfa_json_str(doc, "channel")));
+	show_field(_("received"), xfa_json_str(doc, "received_at"));
 	json_array_foreach(json_object_get(doc, "petitioners"), i, p)
-		show_field("信访人", "petitioner", xfa_json_str(p, "name"));
+		show_field(_("petitioner"), xfa_json_str(p, "name"));
 	if (json_object_get(doc, "headcount")) {
 		char n[32];
 		snprintf(n, sizeof(n), "%lld%s", xfa_json_int(doc, "headcount", 0),
-			 json_is_true(json_object_get(doc, "collective")) ? (zh ? " (集体访)" : " (collective)") : "");
-		show_field("人数", "headcount", n);
+			 json_is_true(json_object_get(doc, "collective")) ? _(" (collective)") : "");
+		show_field(_("headcount"), n);
 	}
-	show_field("问题属地", "locality", xfa_json_str(doc, "locality"));
-	show_field("问题分类", "category", cli_label(m, "category", xfa_json_str(doc, "category")));
-	show_field("性质", "kind", cli_label(m, "kind", xfa_json_str(doc, "kind")));
-	show_field("诉求", "demands", xfa_json_str(doc, "demands"));
-	show_field("概要", "summary", xfa_json_str(doc, "summary"));
+	show_field(_("locality"), xfa_json_str(doc, "locality"));
+	show_field(_("category"), cli_label(m, "category", xfa_json_str(doc, "category")));
+	show_field(_("kind"), cli_label(m, "kind", xfa_json_str(doc, "kind")));
+	show_field(_("demands"), xfa_json_str(doc, "demands"));
+	show_field(_("summary"), xfa_json_str(doc, "summary"));
 	show_proxy(m, json_object_get(doc, "proxy"));
-	show_field("责任单位", "unit", xfa_json_str(doc, "unit"));
-	show_field("包案领导", "lead", xfa_json_str(doc, "lead"));
-	show_field("重复信访", "repeat of", xfa_json_str(doc, "repeat_of"));
-	show_field("不予受理理由", "rejected because",
+	show_field(_("unit"), xfa_json_str(doc, "unit"));
+	show_field(_("lead"), xfa_json_str(doc, "lead"));
+	show_field(_("repeat of"), xfa_json_str(doc, "repeat_of"));
+	show_field(_("rejected because"),
 		   xfa_json_str(json_object_get(doc, "decision"), "reason"));
-	show_field("法定途径", "legal channel",
+	show_field(_("legal channel"),
 		   cli_label(m, "decision_channel",
 			     xfa_json_str(json_object_get(doc, "decision"), "channel")));
-	show_field("转送机关", "transferred to", xfa_json_str(doc, "transferred_to"));
-	show_field("办理层级", "level", cli_label(m, "level", xfa_json_str(doc, "level")));
-	show_field("处理结果", "outcome", cli_label(m, "outcome", xfa_json_str(doc, "outcome")));
-	show_field("满意度", "satisfaction",
+	show_field(_("transferred to"), xfa_json_str(doc, "transferred_to"));
+	show_field(_("level"), cli_label(m, "level", xfa_json_str(doc, "level")));
+	show_field(_("outcome"), cli_label(m, "outcome", xfa_json_str(doc, "outcome")));
+	show_field(_("satisfaction"),
 		   cli_label(m, "satisfaction", xfa_json_str(doc, "satisfaction")));
 	show_archive(json_object_get(doc, "archive"));
 	if (json_array_size(dl)) {
-		printf("%s\n", zh ? "期限:" : "deadlines:");
+		printf("%s\n", _("deadlines:"));
 		show_deadlines(m, dl);
 	}
 	if (json_array_size(json_object_get(doc, "attachments")))
-		printf("%s\n", zh ? "附件:" : "attachments:");
+		printf("%s\n", _("attachments:"));
 	json_array_foreach(json_object_get(doc, "attachments"), i, att)
 		printf(_("  %s  [%s]  %lld bytes  sha256:%.16s\n"), xfa_json_str(att, "name"),
 		       cli_label(m, "attachment", xfa_json_str(att, "kind")),

@@ -108,10 +108,10 @@ static int list_human_row(const xfa_index_row *r, void *payload)
 
 static int list_human(struct list_job *j, const xfa_index *ix, const xfa_index_filter *q)
 {
-	int zh = strcmp(cli.lang, "en") != 0, i, err;
-	const char *h[] = { zh ? "案件编号" : "case", zh ? "状态" : "status",
-			    zh ? "收到" : "received", zh ? "分类" : "category",
-			    zh ? "责任单位" : "unit" };
+	int i, err;
+	const char *h[] = { _("case"), _("status"),
+			    C_("column", "received"), C_("column", "category"),
+			    _("unit") };
 
 	for (i = 0; i < 5; i++)
 		j->w[i] = cli_width(h[i]);
@@ -122,7 +122,7 @@ static int list_human(struct list_job *j, const xfa_index *ix, const xfa_index_f
 	j->w[2] = 12;
 	for (i = 0; i < 5; i++)
 		cli_cell(h[i], j->w[i]);
-	printf("%s\n", zh ? "概要" : "summary");
+	printf("%s\n", _("summary"));
 	j->print = 1;
 	return xfa_index_query(ix, q, list_human_row, j);
 }

@@ -19,7 +19,6 @@ static void print_result(const json_t *r)
 {
 	const json_t *c;
 	size_t i;
-	int zh = strcmp(cli.lang, "en") != 0;
 
 	if (cli.quiet) {
 		printf("%s\n", xfa_json_str(r, "sha256"));
@@ -28,14 +27,12 @@ static void print_result(const json_t *r)
 	json_array_foreach(json_object_get(r, "cases"), i, c) {
 		printf("%s  %s", xfa_json_str(c, "id"), xfa_json_str(c, "reference"));
 		if (json_is_true(json_object_get(c, "reexport")))
-			printf("  %s", zh ? "再次归档：已归档案件的第二份副本 (re-export: a second copy)"
-					  : "re-export: a second copy of an archived case");
+			printf("  %s", _("re-export: a second copy of an archived case"));
 		if (json_is_true(json_object_get(c, "forced")))
-			printf("  %s", zh ? "强制导出：不可归档，未记归档事件 (forced: not archivable, no archived event)"
-					  : "forced: not archivable, no archived event");
+			printf("  %s", _("forced: not archivable, no archived event"));
 		printf("\n");
 	}
-	printf(_("%s %s\nsha256 %s  %lld bytes\n"), zh ? "归档包:" : "package:",
+	printf(_("%s %s\nsha256 %s  %lld bytes\n"), _("package:"),
 	       xfa_json_str(r, "package"), xfa_json_str(r, "sha256"),
 	       xfa_json_int(r, "bytes", 0));
 }

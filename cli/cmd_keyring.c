@@ -132,10 +132,10 @@ static int keyring_list(const xfa_meta *m)
 		json_array_foreach(json_object_get(rec, "roles"), i, r)
 			printf("%s%s", i ? "," : "", cli_label(m, "role", json_string_value(r)));
 		if (xfa_json_str(rec, "revoked_at"))
-			printf("  %s %s", strcmp(cli.lang, "en") ? "已吊销" : "revoked",
+			printf("  %s %s", _("revoked"),
 			       xfa_json_str(rec, "revoked_at"));
 		if (!strcmp(fpr, xfa_json_str(m->doc, "root")))
-			printf("  %s", strcmp(cli.lang, "en") ? "(信任根)" : "(root)");
+			printf("  %s", _("(root)"));
 		putchar('\n');
 	}
 	return 0;

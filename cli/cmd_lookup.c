@@ -6,6 +6,7 @@
 
 #include "case.h"
 #include "cli.h"
+#include "i18n.h"
 #include "cmds.h"
 #include "error.h"
 #include "json.h"
@@ -69,7 +70,7 @@ int cmd_lookup(int argc, char **argv)
 		json_object_foreach(json_object_get(pub, "due"), key, s) {
 			printf("  ");
 			cli_cell(cli_label(m, "deadline", key), w + 1);
-			printf(" %s %s\n", strcmp(cli.lang, "en") ? "到期" : "due",
+			printf(" %s %s\n", _("due"),
 			       json_string_value(s) ? json_string_value(s) : "");
 		}
 		json_array_foreach(json_object_get(pub, "timeline"), i, s) {

@@ -39,10 +39,10 @@ static const struct {
 	report_fn *fn;
 	const char *summary;
 } subs[] = {
-	{ "overdue", report_overdue, "open cases past or near a deadline" },
-	{ "rates", report_rates, "及时受理率, 按期办结率, 群众满意率 and counts" },
-	{ "ledger", report_ledger, "the dispute-risk ledger 矛盾纠纷台账: items per list, due for 销号" },
-	{ "stats", report_stats, "statistics by period" },
+	{ "overdue", report_overdue, N_("open cases past or near a deadline") },
+	{ "rates", report_rates, N_("及时受理率, 按期办结率, 群众满意率 and counts") },
+	{ "ledger", report_ledger, N_("the dispute-risk ledger 矛盾纠纷台账: items per list, due for 销号") },
+	{ "stats", report_stats, N_("the yearly statistics 【概况】 with 同比 changes") },
 };
 #define NSUBS (sizeof(subs) / sizeof(*subs))
 
@@ -57,11 +57,6 @@ int report_day(long *out, const char *opt, const char *arg)
 	if (xfa_date_parse(out, arg) < 0)
 		return cli_usage(usage, "%s '%s': not a date (YYYY-MM-DD)", opt, arg);
 	return 0;
-}
-
-static int zh(void)
-{
-	return strcmp(cli.lang, "en") != 0;
 }
 
 /* Common options: --as-of, --from, --to, --within (only where `allowed`). */
@@ -114,8 +109,7 @@ static void per_overdue(const xfa_meta *m, const json_t *r)
 	json_object_foreach((json_t *)json_object_get(per, "counts"), key, c) {
 		printf("  ");
 		cli_cell(cli_label(m, "level", key), 20);
-		printf(zh() ? "逾期 %lld 项，临期 %lld 项\n"
-			    : "%lld overdue, %lld due soon\n",
+		printf(_("%lld overdue, %lld due soon\n"),
 		       xfa_json_int(c, "overdue", 0), xfa_json_int(c, "near", 0));
 	}
 }
@@ -136,26 +130,32 @@ static int report_overdue(xfa_archive *a, const xfa_meta *m, int argc, char **ar
 		json_decref(r);
 		return 0;
 	}
-	printf(zh() ? "截至 %s：已逾期或 %lld 日内到期的期限 %zu 项\n"
-		    : "as of %s, overdue or due within %lld days: %zu deadlines\n",
-	       xfa_json_str(r, "as_of"), xfa_json_int(r, "within", 0),
+	/* TRANSLATORS: followed by "%zu deadlines". */
+	printf(ngettext("as of %s, overdue or due within %lld day: ",
+			"as of %s, overdue or due within %lld days: ",
+			(unsigned long)xfa_json_int(r, "within", 0)),
+	       xfa_json_str(r, "as_of"), xfa_json_int(r, "within", 0));
+	printf(ngettext("%zu deadline\n", "%zu deadlines\n",
+			(unsigned long)json_array_size(json_object_get(r, "items"))),
 	       json_array_size(json_object_get(r, "items")));
 	per_overdue(m, r);
 	if (json_array_size(json_object_get(r, "items"))) {
-		cli_cell(zh() ? "案件编号" : "case", 16);
-		cli_cell(zh() ? "状态" : "status", 21);
-		cli_cell(zh() ? "期限" : "deadline", 24);
-		cli_cell(zh() ? "到期日" : "due", 12);
-		cli_cell(zh() ? "情况" : "days", 16);
-		printf("%s\n", zh() ? "责任单位" : "unit");
+		cli_cell(_("case"), 16);
+		cli_cell(_("status"), 21);
+		cli_cell(_("deadline"), 24);
+		cli_cell(_("due date"), 12);
+		cli_cell(_("days"), 16);
+		printf("%s\n", _("unit"));
 	}
 	json_array_foreach(json_object_get(r, "items"), i, it) {
 		char days[64];
 		long long n = xfa_json_int(it, "days_left", 0);
 		if (n < 0)
-			snprintf(days, sizeof(days), zh() ? "逾期 %lld 日" : "%lld days late", -n);
+			snprintf(days, sizeof(days), ngettext("%lld day late", "%lld days late",
+							      (unsigned long)-n), -n);
 		else
-			snprintf(days, sizeof(days), zh() ? "剩余 %lld 日" : "%lld days left", n);
+			snprintf(days, sizeof(days), ngettext("%lld day left", "%lld days left",
+							      (unsigned long)n), n);
 		cli_cell(xfa_json_str(it, "case"), 16);
 		cli_cell(cli_label(m, "state", xfa_json_str(it, "status")), 21);
 		cli_cell(cli_label(m, "deadline", xfa_json_str(it, "deadline")), 24);
@@ -188,12 +188,12 @@ static void per_rates(const xfa_meta *m, const json_t *r)
 	json_object_foreach((json_t *)json_object_get(per, "counts"), key, c) {
 		printf("  ");
 		cli_cell(cli_label(m, "level", key), 20);
-		printf(zh() ? "%4lld 件，办结 %lld 件" : "%4lld cases, %lld settled",
+		printf(_("cases %4lld, settled %lld"),
 		       xfa_json_int(c, "cases", 0), xfa_json_int(c, "settled", 0));
 		json_array_foreach(json_object_get(rep, "rates"), i, def) {
 			x = json_object_get(json_object_get(c, "rates"),
 					    xfa_json_str(def, "id"));
-			printf(zh() ? "，%s " : ", %s ", def_label(def));
+			printf(_(", %s "), def_label(def));
 			if (json_is_number(json_object_get(x, "percent")))
 				printf("%.2f%%", json_number_value(json_object_get(x, "percent")));
 			else
@@ -210,13 +210,11 @@ static void rates_human(const xfa_meta *m, const json_t *r)
 	const json_t *rep = xfa_workflow_report(m->wf), *def;
 	size_t i;
 
-	printf(zh() ? "统计范围：收到日期 %s 至 %s，截至 %s\n"
-		    : "cases received %s to %s, deadlines as of %s\n",
+	printf(_("cases received %s to %s, deadlines as of %s\n"),
 	       xfa_json_str(r, "from") ? xfa_json_str(r, "from") : "-",
 	       xfa_json_str(r, "to") ? xfa_json_str(r, "to") : "-",
 	       xfa_json_str(r, "as_of"));
-	printf(zh() ? "登记 %lld 件（其中重复信访 %lld 件），%lld 件次，%lld 人次\n"
-		    : "%lld registrations (%lld repeats), %lld visits or letters, %lld people\n",
+	printf(_("registrations %lld (repeats %lld), visits or letters %lld, people %lld\n"),
 	       xfa_json_int(r, "cases", 0),
 	       xfa_json_int(r, "cases", 0) - xfa_json_int(r, "matters", 0),
 	       xfa_json_int(r, "times", 0), xfa_json_int(r, "people", 0));
@@ -242,8 +240,7 @@ static void rates_human(const xfa_meta *m, const json_t *r)
 		json_object_foreach((json_t *)json_object_get(b, "counts"), key, c) {
 			printf("  ");
 			cli_cell(voc ? cli_label(m, voc, key) : key, 28);
-			printf(zh() ? "%4lld 件 %4lld 件次 %5lld 人次\n"
-				    : "%4lld cases %4lld times %5lld people\n",
+			printf(_("cases %4lld  times %4lld  people %5lld\n"),
 			       xfa_json_int(c, "cases", 0), xfa_json_int(c, "times", 0),
 			       xfa_json_int(c, "people", 0));
 		}
@@ -277,7 +274,7 @@ static void list_subs(void)
 	printf("\n%s\n", _("subcommands:"));
 	for (i = 0; i < NSUBS; i++)
 		if (subs[i].fn)
-			printf("  %-10s %s\n", subs[i].name, subs[i].summary);
+			printf("  %-10s %s\n", subs[i].name, _(subs[i].summary));
 }
 
 int cmd_report(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "cmd_report.h"
 #include "error.h"
 #include "json.h"
@@ -20,10 +21,8 @@ static void ledger_human(const xfa_meta *m, const json_t *r)
 	const xfa_workflow *wf = m->kinds[XFA_KIND_RISK].wf;
 	const json_t *l, *d;
 	size_t i;
-	int zh = strcmp(cli.lang, "en") != 0;
 
-	printf(zh ? "矛盾纠纷台账：排查登记 %lld 件，在册 %lld 件，已销号 %lld 件（观察期按 %s 计）\n"
-		  : "dispute-risk ledger: %lld registered, %lld open, %lld struck off (observation judged on %s)\n",
+	printf(_("dispute-risk ledger: %lld registered, %lld open, %lld struck off (observation judged on %s)\n"),
 	       xfa_json_int(r, "total", 0), xfa_json_int(r, "open", 0),
 	       xfa_json_int(r, "struck", 0), xfa_json_str(r, "at"));
 	json_array_foreach(json_object_get(r, "levels"), i, l) {
@@ -32,16 +31,18 @@ static void ledger_human(const xfa_meta *m, const json_t *r)
 		printf("%6lld\n", xfa_json_int(l, "count", 0));
 	}
 	if (!json_array_size(json_object_get(r, "due"))) {
-		printf(zh ? "观察期满待销号：无\n" : "due for strike-off: none\n");
+		printf(_("due for strike-off: none\n"));
 		return;
 	}
-	printf(zh ? "观察期满待销号 %zu 件：\n" : "due for strike-off (%zu):\n",
+	printf(_("due for strike-off (%zu):\n"),
 	       json_array_size(json_object_get(r, "due")));
 	json_array_foreach(json_object_get(r, "due"), i, d) {
 		printf("  ");
 		cli_cell(xfa_json_str(d, "id"), 17);
 		cli_cell(xfa_json_str(d, "locality"), 12);
-		printf(zh ? "观察期至 %s，已满 %lld 日  %s\n" : "observed until %s, %lld days ago  %s\n",
+		printf(ngettext("observed until %s, %lld day ago  %s\n",
+				"observed until %s, %lld days ago  %s\n",
+				(unsigned long)xfa_json_int(d, "days_over", 0)),
 		       xfa_json_str(d, "due") ? xfa_json_str(d, "due") : "-",
 		       xfa_json_int(d, "days_over", 0), xfa_json_str(d, "summary"));
 	}

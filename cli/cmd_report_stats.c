@@ -19,11 +19,6 @@
 static const char stats_usage[] =
 	"xfa report stats [--year YYYY] [--as-of DATE]   (default: this year)";
 
-static int zh(void)
-{
-	return strcmp(cli.lang, "en") != 0;
-}
-
 static const json_t *cnt(const json_t *r, const char *k)
 {
 	return json_object_get(json_object_get(r, "counts"), k);
@@ -34,26 +29,36 @@ static long long val(const json_t *r, const char *k)
 	return xfa_json_int(cnt(r, k), "value", 0);
 }
 
-/* "同比件次上升 12.7%" / "+12.7% on the year before".  The text lives in
+/* What a count is counted in: the Chinese yearbook names the unit in
+ * each change ("同比件次上升", "同比批次下降", "同比件数持平"); English
+ * needs no unit, so the unit is the message context. */
+enum unit { TIMES, BATCHES, CASES };
+
+/* "同比件次上升 12.7%" / "up 12.7% on the year before".  The text lives in
  * one of four rotating buffers, so one printf may use up to four. */
-static const char *change(const json_t *r, const char *k, const char *unit)
+static const char *change(const json_t *r, const char *k, enum unit u)
 {
 	static char bufs[4][96];
 	static unsigned turn;
 	char *buf = bufs[turn++ % 4];
 	const json_t *y = json_object_get(cnt(r, k), "yoy");
 	double p = json_number_value(y);
+	const char *up[] = { C_("times", "up %.1f%% on the year before"),
+			     C_("batches", "up %.1f%% on the year before"),
+			     C_("cases", "up %.1f%% on the year before") };
+	const char *down[] = { C_("times", "down %.1f%% on the year before"),
+			       C_("batches", "down %.1f%% on the year before"),
+			       C_("cases", "down %.1f%% on the year before") };
+	const char *level[] = { C_("times", "level with the year before"),
+				C_("batches", "level with the year before"),
+				C_("cases", "level with the year before") };
 
 	if (!json_is_number(y))
-		snprintf(buf, sizeof(bufs[0]), zh() ? "上年为零" : "none the year before");
+		snprintf(buf, sizeof(bufs[0]), "%s", _("none the year before"));
 	else if (p == 0)
-		snprintf(buf, sizeof(bufs[0]), zh() ? "同比%s持平" : "level with the year before",
-			 zh() ? unit : "");
-	else if (zh())
-		snprintf(buf, sizeof(bufs[0]), "同比%s%s %.1f%%", unit,
-			 p > 0 ? "上升" : "下降", p > 0 ? p : -p);
+		snprintf(buf, sizeof(bufs[0]), "%s", level[u]);
 	else
-		snprintf(buf, sizeof(bufs[0]), "%+.1f%% on the year before", p);
+		snprintf(buf, sizeof(bufs[0]), p > 0 ? up[u] : down[u], p > 0 ? p : -p);
 	return buf;
 }
 
@@ -79,77 +84,65 @@ static void rates_line(const xfa_meta *m, const json_t *r)
 		const char *lab = rate_label(m, k);
 		const json_t *p = json_object_get(x, "percent");
 		const json_t *q = json_object_get(x, "previous");
-		printf("%s%s ", first ? "" : (zh() ? "，" : ", "), lab ? lab : k);
+		printf("%s%s ", first ? "" : _(", "), lab ? lab : k);
 		if (json_is_number(p))
 			printf("%.2f%%", json_number_value(p));
 		else
 			printf("-");
 		if (json_is_number(q))
-			printf(zh() ? "（上年 %.2f%%）" : " (year before %.2f%%)",
+			printf(_(" (year before %.2f%%)"),
 			       json_number_value(q));
 		first = 0;
 	}
 	if (!first)
-		printf(zh() ? "。\n" : ".\n");
+		printf(_(".\n"));
 }
 
-static void stats_zh(const xfa_meta *m, const json_t *r)
+/* The yearbook's 【概况】 paragraph, sentence by sentence as report 003
+ * writes it, then the rates. */
+static void stats_text(const xfa_meta *m, const json_t *r)
 {
 	const char *name = xfa_json_str(m->doc, "name");
 
-	printf("【概况】 %lld 年，%s接待群众来访 %lld 件次 %lld 人次，%s（初访：%lld 件 %lld 人，%s），",
+	printf(_("[Overview] %lld, %s: visits %lld, people %lld, %s "
+		 "(first visits %lld, people %lld, %s); "),
 	       xfa_json_int(r, "year", 0), name ? name : "",
 	       val(r, "visits_times"), val(r, "visits_people"),
-	       change(r, "visits_times", "件次"), val(r, "first_visits_times"),
-	       val(r, "first_visits_people"), change(r, "first_visits_times", "件次"));
-	printf("集体访 %lld 批次 %lld 人次，%s", val(r, "collective_batches"),
-	       val(r, "collective_people"), change(r, "collective_batches", "批次"));
-	printf("（初访：%lld 批 %lld 人，%s）。", val(r, "collective_first_batches"),
-	       val(r, "collective_first_people"),
-	       change(r, "collective_first_batches", "批次"));
-	printf("受理国家、省、市转送网上信访事项 %lld 件次，%s；",
-	       val(r, "online_forwarded_times"),
-	       change(r, "online_forwarded_times", "件次"));
-	printf("网上信访共 %lld 件次，%s。", val(r, "online_times"),
-	       change(r, "online_times", "件次"));
-	printf("发生赴市以上越级访 %lld 件次，%s，", val(r, "skip_level_times"),
-	       change(r, "skip_level_times", "件次"));
-	printf("其中进京访 %lld 件次，%s；", val(r, "skip_national"),
-	       change(r, "skip_national", "件次"));
-	printf("赴省访 %lld 件次，%s；", val(r, "skip_province"),
-	       change(r, "skip_province", "件次"));
-	printf("到市访 %lld 件次，%s；", val(r, "skip_city"),
-	       change(r, "skip_city", "件次"));
-	printf("越级到县访 %lld 件次，%s。", val(r, "skip_county"),
-	       change(r, "skip_county", "件次"));
-	printf("登记信访事项 %lld 件，其中重复信访 %lld 件，%s。", val(r, "cases"),
-	       val(r, "repeats"), change(r, "repeats", "件数"));
-	printf("排查矛盾纠纷 %lld 件，%s；化解销号 %lld 件，%s。",
-	       val(r, "risks_screened"), change(r, "risks_screened", "件数"),
-	       val(r, "risks_resolved"), change(r, "risks_resolved", "件数"));
-	printf("领导接访 %lld 次，接待来访群众 %lld 批次 %lld 人次，%s。",
+	       change(r, "visits_times", TIMES), val(r, "first_visits_times"),
+	       val(r, "first_visits_people"), change(r, "first_visits_times", TIMES));
+	printf(_("collective visits: groups %lld, people %lld, %s"),
+	       val(r, "collective_batches"), val(r, "collective_people"),
+	       change(r, "collective_batches", BATCHES));
+	printf(_(" (first visits: groups %lld, people %lld, %s). "),
+	       val(r, "collective_first_batches"), val(r, "collective_first_people"),
+	       change(r, "collective_first_batches", BATCHES));
+	printf(_("Online matters forwarded by the state, province and city: %lld, %s; "),
+	       val(r, "online_forwarded_times"), change(r, "online_forwarded_times", TIMES));
+	printf(_("online petitions in all: %lld, %s. "), val(r, "online_times"),
+	       change(r, "online_times", TIMES));
+	printf(_("Skip-level visits to the city or above: %lld, %s; "),
+	       val(r, "skip_level_times"), change(r, "skip_level_times", TIMES));
+	printf(_("of which to Beijing: %lld, %s; "), val(r, "skip_national"),
+	       change(r, "skip_national", TIMES));
+	printf(_("to the province: %lld, %s; "), val(r, "skip_province"),
+	       change(r, "skip_province", TIMES));
+	printf(_("to the city: %lld, %s; "), val(r, "skip_city"),
+	       change(r, "skip_city", TIMES));
+	printf(_("past the township to the county: %lld, %s. "), val(r, "skip_county"),
+	       change(r, "skip_county", TIMES));
+	printf(_("Matters registered: %lld, of which repeats %lld, %s. "), val(r, "cases"),
+	       val(r, "repeats"), change(r, "repeats", CASES));
+	printf(_("Disputes screened: %lld, %s; resolved and struck off: %lld, %s. "),
+	       val(r, "risks_screened"), change(r, "risks_screened", CASES),
+	       val(r, "risks_resolved"), change(r, "risks_resolved", CASES));
+	printf(_("Leaders' reception days: %lld, receiving groups %lld, people %lld, %s. "),
 	       val(r, "reception_days"), val(r, "reception_batches"),
-	       val(r, "reception_people"), change(r, "reception_batches", "批次"));
-	printf("办结于村（社区）%lld 件，%s；乡镇（街道）%lld 件，%s；县（区）%lld 件，%s。\n",
-	       val(r, "settled_village"), change(r, "settled_village", "件数"),
-	       val(r, "settled_township"), change(r, "settled_township", "件数"),
-	       val(r, "settled_county"), change(r, "settled_county", "件数"));
-	rates_line(m, r);
-}
-
-static void stats_en(const xfa_meta *m, const json_t *r)
-{
-	size_t i;
-
-	printf(_("statistics for %lld (against %lld)\n"), xfa_json_int(r, "year", 0),
-	       xfa_json_int(r, "previous_year", 0));
-	for (i = 0; i < xfa_stats_nkeys; i++) {
-		const char *k = xfa_stats_keys[i];
-		printf("  ");
-		cli_cell(k, 26);
-		printf("%6lld  %6lld  %s\n", val(r, k),
-		       xfa_json_int(cnt(r, k), "previous", 0), change(r, k, ""));
-	}
+	       val(r, "reception_people"), change(r, "reception_batches", BATCHES));
+	printf(_("Settled in the village (community): %lld, %s; township (street): %lld, %s; "
+		 "county (district): %lld, %s.\n"),
+	       val(r, "settled_village"), change(r, "settled_village", CASES),
+	       val(r, "settled_township"), change(r, "settled_township", CASES),
+	       val(r, "settled_county"), change(r, "settled_county", CASES));
 	rates_line(m, r);
 }
 
@@ -196,10 +189,8 @@ int report_stats(xfa_archive *a, const xfa_meta *m, int argc, char **argv)
 		return cli_fail(err, "cannot compute the statistics");
 	if (cli.json)
 		cli_json(r);
-	else if (zh())
-		stats_zh(m, r);
 	else
-		stats_en(m, r);
+		stats_text(m, r);
 	json_decref(r);
 	return 0;
 }

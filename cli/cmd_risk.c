@@ -95,11 +95,11 @@ static const char *label(const xfa_workflow *wf, const char *vocab, const char *
 	return id ? xfa_workflow_label(wf, vocab, id, cli.lang) : "";
 }
 
-static void field(const char *zh, const char *en, const char *v)
+static void field(const char *label, const char *v)
 {
 	if (!v || !*v)
 		return;
-	cli_cell(strcmp(cli.lang, "en") ? zh : en, 12);
+	cli_cell(label, 12);
 	printf(" %s\n", v);
 }
 
@@ -110,30 +110,29 @@ static void show_human(const xfa_workflow *wf, const json_t *doc, const json_t *
 	size_t i;
 	int zh = strcmp(cli.lang, "en") != 0;
 
-	field("编号", "risk", xfa_json_str(doc, "id"));
-	field("清单", "list", label(wf, "state", xfa_json_str(doc, "status")));
-	field("发现时间", "found", xfa_json_str(doc, "received_at"));
-	field("排查单位", "found by", xfa_json_str(doc, "found_by"));
-	field("属地", "locality", xfa_json_str(doc, "locality"));
-	field("地点", "place", xfa_json_str(doc, "place"));
+	field(_("risk"), xfa_json_str(doc, "id"));
+	field(_("list"), label(wf, "state", xfa_json_str(doc, "status")));
+	field(_("found"), xfa_json_str(doc, "received_at"));
+	field(_("found by"), xfa_json_str(doc, "found_by"));
+	field(C_("risk", "locality"), xfa_json_str(doc, "locality"));
+	field(_("place"), xfa_json_str(doc, "place"));
 	json_array_foreach(json_object_get(doc, "parties"), i, v)
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
-			 i ? (zh ? "、" : ", ") : "", json_string_value(v));
-	field("当事人", "parties", buf);
-	field("类别", "category", label(wf, "category", xfa_json_str(doc, "category")));
+			 i ? C_("list", ", ") : "", json_string_value(v));
+	field(_("parties"), buf);
+	field(C_("risk", "category"), label(wf, "category", xfa_json_str(doc, "category")));
 	if (json_object_get(doc, "headcount")) {
 		snprintf(buf, sizeof(buf), "%lld", xfa_json_int(doc, "headcount", 0));
-		field("涉及人数", "people", buf);
+		field(_("people"), buf);
 	}
-	field("概要", "summary", xfa_json_str(doc, "summary"));
-	field("包案领导", "lead", xfa_json_str(doc, "lead"));
-	field("信访事项", "petition", xfa_json_str(doc, "petition"));
+	field(_("summary"), xfa_json_str(doc, "summary"));
+	field(_("lead"), xfa_json_str(doc, "lead"));
+	field(_("petition"), xfa_json_str(doc, "petition"));
 	json_array_foreach(dl, i, d) {
 		snprintf(buf, sizeof(buf), "%s %s%s", xfa_json_str(d, "due"),
-			 xfa_json_str(d, "done") ? (zh ? "已销号 " : "done ") : "",
+			 xfa_json_str(d, "done") ? _("done ") : "",
 			 xfa_json_str(d, "done") ? xfa_json_str(d, "done") : "");
-		field(zh ? xfa_json_str(d, "label") : xfa_json_str(d, "id"),
-		      xfa_json_str(d, "id"), buf);
+		field(zh ? xfa_json_str(d, "label") : xfa_json_str(d, "id"), buf);
 	}
 }
 
@@ -179,12 +178,11 @@ static void list_human(const xfa_workflow *wf, const json_t *rows)
 {
 	const json_t *r;
 	size_t i;
-	int zh = strcmp(cli.lang, "en") != 0;
 
-	cli_cell(zh ? "编号" : "risk", 17);
-	cli_cell(zh ? "清单" : "list", 24);
-	cli_cell(zh ? "属地" : "locality", 12);
-	printf("%s\n", zh ? "概要" : "summary");
+	cli_cell(_("risk"), 17);
+	cli_cell(_("list"), 24);
+	cli_cell(C_("risk", "locality"), 12);
+	printf("%s\n", _("summary"));
 	json_array_foreach(rows, i, r) {
 		cli_cell(xfa_json_str(r, "id"), 17);
 		cli_cell(label(wf, "state", xfa_json_str(r, "status")), 24);

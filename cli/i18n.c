@@ -70,3 +70,10 @@ void cli_i18n_init(const char *lang)
 	bind_textdomain_codeset("xfa", "UTF-8");
 	textdomain("xfa");
 }
+
+const char *cli_pgettext(const char *ctx_id, const char *msgid)
+{
+	const char *t = gettext(ctx_id);
+
+	return t == ctx_id ? msgid : t;
+}

@@ -7,6 +7,12 @@
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+/* A message with a context (gettext's msgctxt), for one English word
+ * that needs two translations: C_("list", ", ") is "、". */
+#define C_(ctx, s) cli_pgettext(ctx "\004" s, s)
+
+/* The translation of `ctx_id` ("context\004message"), else `msgid`. */
+const char *cli_pgettext(const char *ctx_id, const char *msgid);
 
 /*
  * The language the environment asks for: "zh" when the first of

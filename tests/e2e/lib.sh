@@ -9,6 +9,9 @@ export LC_ALL=C.UTF-8
 # returns the English format strings the tests match.  t_i18n tests the
 # catalogue itself, with the locale and --lang.
 export XFA_LANG=zh XFA_LOCALEDIR=/nonexistent
+# $XFA_ZH is xfa with the catalogue, for the tests that read a report or a
+# case as a clerk does: headings and sentences in Chinese.
+XFA_ZH="env XFA_LOCALEDIR=$(dirname "$XFA")/locale $XFA"
 
 printf 'correct horse battery staple\n' > "$PWD/pass"
 chmod 600 "$PWD/pass"

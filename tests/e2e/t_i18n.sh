@@ -156,6 +156,45 @@ expect 1 en $XFA -C t.xfa verify
 out_has 'unsigned-commit  commit [0-9a-f]* is not signed  (a commit has no signature)'
 out_has 'FAILED: the archive has problems'
 
+say "case show, case list and the reports from the catalogue, in either language"
+expect 0 zh $XFA case show "$c2"
+out_has '^不予受理理由 *属于劳动仲裁范围'
+out_has '^期限:$'
+expect 0 en $XFA case show "$c2"
+out_has '^rejected because *属于劳动仲裁范围'
+out_has '^deadlines:$'
+expect 0 zh $XFA case list
+out_has '^案件编号 *状态 *收到 *分类 *责任单位 *概要$'
+expect 0 en $XFA case list
+out_has '^case *status *received *category *unit *summary$'
+expect 0 zh $XFA report rates
+out_has '^登记 2 件（其中重复信访 0 件），'
+expect 0 en $XFA report rates
+out_has '^registrations 2 (repeats 0), '
+expect 0 en $XFA report overdue --as-of 2026-11-03 --within 1
+out_has '^as of 2026-11-03, overdue or due within 1 day: [0-9]* deadlines*$'
+grep -q 'within 1 days' .out && die "'within 1 days'"
+c3=$(sed 's/2026-11-02/2026-11-20/' p1.json > p3.json && zh $XFA -q case new p3.json --as keys/clerk.key | head -n 1)
+expect 0 zh $XFA report overdue --as-of 2026-11-24 --within 30
+out_has '^截至 2026-11-24：已逾期或 30 日内到期的期限 1 项$'
+out_has "^$c3 .* 剩余 [0-9]* 日 "
+expect 0 en $XFA report overdue --as-of 2026-11-24 --within 30
+out_has '^as of 2026-11-24, overdue or due within 30 days: 1 deadline$'
+out_has "^$c3 .* [0-9]* days left "
+expect 0 en $XFA report overdue --as-of 2026-12-06 --within 30
+out_has "^$c3 .* 1 day left "
+out_has '^  township or street office 0 overdue, 1 due soon$'
+expect 0 zh $XFA report stats --year 2026
+out_has '^【概况】 2026 年，测试县信访局接待群众来访 '
+expect 0 en $XFA report stats --year 2026
+out_has '^\[Overview\] 2026, 测试县信访局: visits '
+expect 0 zh $XFA report --help
+out_has '年度统计【概况】及同比变化'
+expect 0 zh $XFA keyring list
+out_has '(信任根)'
+expect 0 en $XFA keyring list
+out_has '(root)'
+
 say "sync, remote, import, schema and verify-export messages from the catalogue"
 unchanged 66 zh $XFA sync nowhere --as keys/clerk.key
 err_has '^xfa：无法与“nowhere”同步：没有远端“nowhere”$'

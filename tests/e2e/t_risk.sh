@@ -117,7 +117,7 @@ n=$($XFA --json risk list --level 1 | $PY -c 'import json,sys; print(" ".join(so
 [ "$n" = "$R3 $R7" ] || die "--level 1 gave '$n'"
 expect 65 $XFA risk list --status accepted
 expect 64 $XFA risk list --level x
-$XFA risk list > list.txt
+$XFA_ZH risk list > list.txt
 grep -q "$R5" list.txt && grep -q "三级清单" list.txt || die "text list lacks rows or labels"
 
 say "report ledger: counts per list against the list, items due for 销号"
@@ -145,7 +145,7 @@ for d in r["due"]:
     due = datetime.date.fromisoformat(d["due"])
     assert d["days_over"] == (datetime.date(2026, 10, 1) - due).days, d
     assert due >= datetime.date(2026, 8, 27), d'
-$XFA report ledger --at 2026-10-01 > ledger.txt
+$XFA_ZH report ledger --at 2026-10-01 > ledger.txt
 grep -q "一级清单（一般管理）  *2" ledger.txt && grep -q "观察期满待销号 2 件" ledger.txt \
 	&& grep -q "$R7" ledger.txt || { cat ledger.txt; die "text ledger"; }
 expect 64 $XFA report ledger --at 2026-13-01
@@ -164,7 +164,7 @@ assert r["risks_resolved"] == {"value": s("2026"), "previous": s("2025"), "yoy":
 assert (s("2026"), s("2025")) == (1, 1)
 assert r["cases"]["value"] + r["cases"]["previous"] <= 1, "risks counted as cases"
 EOF
-$XFA report stats --year 2026 > stats.txt
+$XFA_ZH report stats --year 2026 > stats.txt
 grep -q "排查矛盾纠纷 7 件，同比件数上升 250.0%；化解销号 1 件，同比件数持平" stats.txt || { cat stats.txt; die "stats text"; }
 
 say "case list shows cases only (index and scan)"
@@ -173,7 +173,7 @@ for mode in on off; do
 	[ "$ids" = "$X" ] || die "case list (index $mode) gave '$ids', want $X"
 done
 $XFA --json case show "$R3" > /dev/null    # case show takes risk ids too
-expect 0 $XFA case show "$R3"               # in the ledger's view and words
+expect 0 $XFA_ZH case show "$R3"               # in the ledger's view and words
 out_has "一级清单（一般管理）" && out_has "排查单位"
 ! grep -q "level1" .out || die "case show of a risk item shows the state id"
 

@@ -108,18 +108,18 @@ assert "3.2万元" in c["facts"], c["facts"]
 assert sorted(a["kind"] for a in c["attachments"]) == ["assessment", "reply"], c["attachments"]'
 
 say "case show: due dates and whether met, in Chinese and English"
-$XFA case show "$c09" > show.txt
+$XFA_ZH case show "$c09" > show.txt
 grep -q '办理期限.*2026-08-08T12:00:00+08:00.*逾期' show.txt || { cat show.txt; die "show lacks the late handling deadline"; }
 grep -q '受理期限.*2026-08-19.*按期' show.txt || { cat show.txt; die "show lacks the met acceptance deadline"; }
 grep -q '^状态 *已办结' show.txt || { cat show.txt; die "show lacks the Chinese state"; }
 grep -q '异议期限.*2026-08-13.*未使用' show.txt || { cat show.txt; die "show: an unused window"; }
-$XFA case show "$c12a" | grep -q '办理期限.*2026-03-23.*逾期' || die "show: 12a late"
+$XFA_ZH case show "$c12a" | grep -q '办理期限.*2026-03-23.*逾期' || die "show: 12a late"
 $XFA --lang en case show "$c09" > show.txt
 grep -q 'handling.*2026-08-08T12:00:00+08:00.*late' show.txt || { cat show.txt; die "English show lacks the late deadline"; }
 grep -q '^status *closed' show.txt || { cat show.txt; die "English show lacks the state"; }
 
 say "case list: aligned for wide characters"
-$XFA case list > list.txt
+$XFA_ZH case list > list.txt
 [ "$(wc -l < list.txt)" -eq 15 ] || { cat list.txt; die "case list: 14 cases and a header expected"; }
 $PY - list.txt <<'PY' || die "case list columns are not aligned"
 import sys, unicodedata
@@ -157,7 +157,7 @@ $XFA --json report overdue --as-of 2026-03-10 > od.json
 $PY -c 'import json,sys; i=json.load(open("od.json"))["items"]; assert i == [], i'
 $XFA --json report overdue --as-of 2026-03-10 --within 13 > od.json
 $PY -c 'import json,sys; i=json.load(open("od.json"))["items"]; assert [x["days_left"] for x in i] == [13], i'
-$XFA report overdue --as-of 2026-12-01 > od.txt
+$XFA_ZH report overdue --as-of 2026-12-01 > od.txt
 grep -q "$c12a.*办理中.*办理期限.*2026-03-23.*逾期 253 日" od.txt || { cat od.txt; die "human overdue report"; }
 grep -q '县（区） *逾期 1 项，临期 0 项' od.txt || { cat od.txt; die "human overdue report per level"; }
 expect 64 $XFA report overdue --as-of 2026-13-01
@@ -254,7 +254,7 @@ assert (R["on_time"]["numerator"], R["on_time"]["denominator"]) == (2, 3)
 assert R["on_time"]["percent"] == 66.67      # 2 / 3 = 0.6666...
 assert (R["satisfaction"]["numerator"], R["satisfaction"]["denominator"]) == (2, 2)
 PY
-$XFA report rates --as-of 2026-12-01 > rates.txt
+$XFA_ZH report rates --as-of 2026-12-01 > rates.txt
 grep -q '登记 14 件（其中重复信访 1 件），15 件次，76 人次' rates.txt || { cat rates.txt; die "human counts"; }
 grep -q '及时受理率 *76.92% *10 / 13' rates.txt || { cat rates.txt; die "human rates"; }
 grep -q '按期办结率 *45.45% *5 / 11' rates.txt || { cat rates.txt; die "human rates"; }
@@ -349,7 +349,7 @@ for k in ("visits_times", "first_visits_times", "collective_batches",
           "skip_county", "repeats", "reception_batches"):
     assert prev.get(k, 0) > 0, k
 PY
-$XFA report stats --year 2026 --as-of 2026-12-01 > stats.txt
+$XFA_ZH report stats --year 2026 --as-of 2026-12-01 > stats.txt
 grep -q '受理国家、省、市转送网上信访事项 2 件次，同比件次上升 100.0%；网上信访共 3 件次，同比件次上升 50.0%' stats.txt \
 	|| { cat stats.txt; die "stats: online matters forwarded from above"; }
 # every 同比 of the cases' counts is a change (the risk ledger is not walked here)

@@ -22,13 +22,13 @@ $XFA case move "$c2" handling --as keys/handler.key > /dev/null
 printf '%%PDF-1.4 reply\n' > r.pdf
 $XFA case move "$c2" replied --set outcome=explain --attach reply:r.pdf --as keys/handler.key > /dev/null
 expect 0 $XFA verify
-expect 0 $XFA case show "$c1"
+expect 0 $XFA_ZH case show "$c1"
 out_has '^不予受理理由 *属于民事纠纷$'
 out_has '^法定途径 *诉讼$'
 [ ! -s .err ] || { cat .err; die "a warning right after a sound verify"; }
 expect 0 $XFA --lang en case show "$c1"
 out_has '^legal channel *litigation$'
-expect 0 $XFA case show "$c2"
+expect 0 $XFA_ZH case show "$c2"
 out_has '^处理结果 *解释说明$'
 
 say "after another write: the head read is unverified"
@@ -40,7 +40,7 @@ say "archived: the 档号 and the package"
 $XFA export --closed --out p.tar --as keys/archivist.key > exp.txt
 sha=$(sha256sum p.tar | cut -d' ' -f1)
 ref=$($XFA --json case show "$c2" | $PY -c 'import json,sys; print(json.load(sys.stdin)["case"]["archive"][-1]["reference"])')
-expect 0 $XFA case show "$c2"
+expect 0 $XFA_ZH case show "$c2"
 out_has "^档号 *$ref\$"
 out_has "^归档包 *sha256:$(echo "$sha" | cut -c1-16)"
 grep -q "$ref" exp.txt || die "export listed another 档号"

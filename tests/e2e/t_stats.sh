@@ -157,7 +157,7 @@ print("counts match:", {k: v["value"] for k, v in got["counts"].items()})
 PY
 
 say "the yearbook text in Chinese"
-$XFA report stats --year 2026 --as-of 2026-11-30 > zh.txt
+$XFA_ZH report stats --year 2026 --as-of 2026-11-30 > zh.txt
 cat zh.txt
 v=$($PY -c 'import json; c=json.load(open("expect.json"))["2026"]; print(c["visits_times"], c["visits_people"])')
 grep -q "【概况】 2026 年，测试县信访局接待群众来访 ${v% *} 件次 ${v#* } 人次，同比件次下降 12.5%" zh.txt || die "visits line"
@@ -168,8 +168,15 @@ grep -q "越级到县访 1 件次，上年为零" zh.txt || die "no previous yea
 grep -q "办结于村（社区）1 件，上年为零；乡镇（街道）0 件，同比件数下降 100.0%；县（区）1 件，上年为零。" zh.txt || die "settled per level"
 grep -q "领导接访 3 次，接待来访群众 4 批次 48 人次，同比批次上升 300.0%" zh.txt || die "receptions"
 grep -q "群众满意率 100.00%" zh.txt || die "rates line"
-$XFA --lang en report stats --year 2025 > en.txt
-grep -q "statistics for 2025 (against 2024)" en.txt || die "english"
+say "the same paragraph in English, from the same messages"
+$XFA --lang en report stats --year 2026 --as-of 2026-11-30 > en.txt
+cat en.txt
+grep -q "^\[Overview\] 2026, 测试县信访局: visits ${v% *}, people ${v#* }, down 12.5% on the year before" en.txt || die "english visits"
+grep -q "collective visits: groups 3, people 46, down 25.0% on the year before" en.txt || die "english collective"
+grep -q "past the township to the county: 1, none the year before" en.txt || die "english no previous year"
+grep -q "township (street): 0, down 100.0% on the year before" en.txt || die "english settled"
+! grep -qP '[\x{4e00}-\x{9fff}]' en.txt < /dev/null || ! sed 's/测试县信访局//; s/[^ ]*率[^ ]*//g' en.txt | grep -qP '[\x{4e00}-\x{9fff}]' \
+	|| die "Chinese text in the English paragraph"
 
 expect 0 $XFA verify
 

@@ -128,7 +128,7 @@ c = json.load(sys.stdin)["case"]
 assert c["proxy"]["agent"]["name"] == "李志玲" and c["proxy"]["principal"]["name"] == "李国友"
 assert c["proxy"]["scope"] and c["proxy"]["term"]["until"] == "closed"
 assert [a["kind"] for a in c["attachments"]] == ["authorization"]'
-$XFA case show "$p" > proxy.txt
+$XFA_ZH case show "$p" > proxy.txt
 grep -q '^委托人 *李国友' proxy.txt && grep -q '^代办权限 .*申请复查复核' proxy.txt && grep -q '^代办期限 *2026-04-08 ~ 办结为止' proxy.txt \
 	|| { cat proxy.txt; die "case show lacks the proxy's principal, powers or term"; }
 
