@@ -172,6 +172,10 @@ static int run_verify(struct exp *e)
 	vo.cases = ids;
 	vo.ncases = e->n;
 	vo.threads = e->o->threads;
+	/* the writer hashes every attachment it copies and compares it with
+	 * the document's record (export_pkg.c copy_attachment): one read of
+	 * the bytes, and they are the bytes that go into the package */
+	vo.caller_hashes_attachments = 1;
 	err = xfa_verify_run(&e->verify, xfa_store_path(e->st), &vo);
 	free(ids);
 	if (err < 0)

@@ -53,6 +53,39 @@ static int copy_blob(struct exp *e, xfa_bagw *w, const char *from, const char *t
 	return xfa_bagw_end(w, NULL);
 }
 
+/* Attachment `name` of case `c`, copied as copy_blob does and hashed on the
+ * way: its size and SHA-256 must be those its document records (the
+ * document is proven by the verification beside the writing, which leaves
+ * the attachments' bytes to this check). */
+static int copy_attachment(struct exp *e, xfa_bagw *w, const struct ecase *c,
+			   const char *name, const char *from, const char *to)
+{
+	const json_t *rec = NULL, *r;
+	unsigned char h[32];
+	char hex[65];
+	xfa_oid blob;
+	uint64_t size;
+	size_t i;
+	int err;
+
+	json_array_foreach(json_object_get(c->doc, "attachments"), i, r)
+		if (xfa_json_str(r, "name") && !strcmp(xfa_json_str(r, "name"), name))
+			rec = r;
+	if ((err = xfa_store_stat(&blob, &size, e->st, &e->head, from)) < 0 ||
+	    (err = xfa_bagw_begin(w, to, size)) < 0 ||
+	    (err = xfa_store_blob_stream(e->st, &blob, piece, w)) < 0 ||
+	    (err = xfa_bagw_end(w, h)) < 0)
+		return err;
+	xfa_hex(hex, h, 32);
+	if (!rec || xfa_json_int(rec, "size", -1) != (long long)size ||
+	    !xfa_json_str(rec, "sha256") || strcmp(xfa_json_str(rec, "sha256"), hex))
+		return xfa_error_set(XFA_EINVALID, "verification failed, nothing "
+				     "exported: %s: attachment '%s' does not match "
+				     "its signed record (attachment-mismatch; run xfa "
+				     "verify)", c->id, name);
+	return 0;
+}
+
 /* A stream's folder `c->dir` (document `docname`) below `dest`: the
  * document, every event and signature, the attachments, commits.txt. */
 static int write_stream(struct exp *e, xfa_bagw *w, const struct ecase *c,
@@ -86,7 +119,8 @@ static int write_stream(struct exp *e, xfa_bagw *w, const struct ecase *c,
 	for (i = 0; i < n && !err; i++) {
 		snprintf(from, sizeof(from), "%s/attachments/%s", c->dir, names[i]);
 		snprintf(to, sizeof(to), "%s/attachments/%s", dest, names[i]);
-		err = copy_blob(e, w, from, to);
+		err = c == &e->arc ? copy_blob(e, w, from, to)
+				   : copy_attachment(e, w, c, names[i], from, to);
 	}
 	xfa_strv_free(names);
 	for (i = 0; i < c->ncommits && !err; i++) {

@@ -308,6 +308,25 @@ int xfa_store_read(char **out, size_t *out_len, xfa_store *st,
 	return xfa_store_read_blob(out, out_len, st, &id, SIZE_MAX - 1);
 }
 
+int xfa_store_blob_size(uint64_t *out, xfa_store *st, const xfa_oid *blob)
+{
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t size;
+	int err;
+
+	if ((err = git_repository_odb(&odb, st->repo)) < 0)
+		return store_fail(err, "cannot open the object database");
+	err = git_odb_read_header(&size, &type, odb, (const git_oid *)blob->id);
+	git_odb_free(odb);
+	if (err < 0)
+		return store_fail(err, "cannot read an object header");
+	if (type != GIT_OBJECT_BLOB)
+		return xfa_error_set(XFA_EINVALID, "object is not a blob");
+	*out = size;
+	return 0;
+}
+
 int xfa_store_stat(xfa_oid *out_blob, uint64_t *out_size, xfa_store *st,
 		   const xfa_oid *commit, const char *path)
 {

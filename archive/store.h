@@ -74,6 +74,10 @@ int xfa_store_blob_stream(xfa_store *st, const xfa_oid *blob,
 			  int (*fn)(const void *data, size_t len, void *payload),
 			  void *payload);
 
+/* The size of blob `blob` from its object header, without reading it:
+ * 0, XFA_ENOTFOUND, or XFA_EINVALID when the object is not a blob. */
+int xfa_store_blob_size(uint64_t *out, xfa_store *st, const xfa_oid *blob);
+
 /* The id and size of the blob at `path` in `commit`, without reading it. */
 int xfa_store_stat(xfa_oid *out_blob, uint64_t *out_size, xfa_store *st,
 		   const xfa_oid *commit, const char *path);

@@ -333,6 +333,7 @@ static int open_run(struct vrun *r, const char *path)
 	r->has_meta = 1;
 	r->sh.path = path;
 	r->sh.trust = r->o->trust;
+	r->sh.caller_hashes = r->o->caller_hashes_attachments;
 	if (r->o->now)
 		r->sh.now = (int64_t)r->o->now;
 	else if ((err = xfa_stamp_now(&now, 0)) < 0)   /* XFA_NOW in tests */

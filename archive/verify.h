@@ -168,6 +168,12 @@ typedef struct xfa_verify_opts {
 				    * its parent, so this is sound) */
 	size_t nhide;
 	int integrity_only;        /* no deadline pass */
+	int caller_hashes_attachments;  /* case attachments: check that each is
+				    * added with its event, a regular file of
+				    * the recorded size, but leave hashing its
+				    * bytes to the caller, which reads them
+				    * anyway and must compare them with the
+				    * proven records (xfa export does) */
 	long long now;             /* the verifier's clock (seconds since the
 				    * epoch) for future-time; 0: the system's */
 	size_t deadlines_listed;   /* deadline findings listed in full, the rest

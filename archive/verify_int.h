@@ -63,6 +63,7 @@ struct vshared {
 	int64_t now;                      /* the verifier's clock (seconds) */
 	int64_t skew;                     /* the clock skew allowed (seconds) */
 	int touched;                      /* collect the streams commits touch */
+	int caller_hashes;                /* opts' caller_hashes_attachments */
 };
 
 #define VMETA_SLOTS 4

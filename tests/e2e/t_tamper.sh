@@ -160,6 +160,17 @@ tree_of "$HEAD"; printf '%%PDF-1.4 another reply\n' > other.pdf; put "$dA/attach
 like "$HEAD"; commit keys/handler.key "$HEAD^"
 caught attachment-mismatch "$A"
 
+# the same size, other bytes: verify hashes them; xfa export's verification
+# leaves that to the writer, which hashes what it copies into the package
+fresh attachment-swapped-same-size
+tree_of "$HEAD"; printf '%%PDF-1.4 处理意见乙\n' > same.pdf; put "$dA/attachments/reply.pdf" same.pdf
+[ "$(wc -c < same.pdf)" = "$(wc -c < reply.pdf)" ] || die "same.pdf is not the size of reply.pdf"
+like "$HEAD"; commit keys/handler.key "$HEAD^"
+caught attachment-mismatch "$A"
+unchanged 65 $XFA export "$A" --force --out swapped.tar --as keys/archivist.key
+err_has "$A: attachment 'reply.pdf' does not match its signed record (attachment-mismatch"
+[ ! -e swapped.tar ] || die "export wrote a package of a swapped attachment"
+
 fresh case-json-edited-without-event
 tree_of "$HEAD"; edit "$dC/case.json" 'd["summary"] = "改过的摘要"'; put "$dC/case.json" edited
 as clerk clerk@bureau.example; AD="$(date +%s) +0800"; MSG="$C #3 amend"
