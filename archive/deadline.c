@@ -600,7 +600,7 @@ int xfa_deadline_extension(json_t *due, long long *count,
 	*count = xfa_json_int(before, "extensions", 0);
 	if (*count >= xfa_json_int(ex, "max_count", 1))
 		return xfa_error_set(XFA_EINVALID, "deadline '%s' was already "
-				     "extended %lld time(s), the most allowed",
+				     "extended the most times allowed (%lld)",
 				     dl, *count);
 	if (!json_is_integer(days))
 		return xfa_error_set(XFA_EINVALID, "the patch must give '%s', a "

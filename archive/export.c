@@ -184,7 +184,7 @@ static int run_verify(struct exp *e)
 		return 0;
 	f = json_array_get(json_object_get(e->verify, "findings"), 0);
 	return xfa_error_set(XFA_EINVALID, "verification failed, nothing "
-			     "exported: %s event %lld: %s: %s (%zu finding(s); "
+			     "exported: %s event %lld: %s: %s (findings: %zu; "
 			     "run xfa verify)",
 			     f && xfa_json_str(f, "case") ? xfa_json_str(f, "case") : "archive",
 			     f ? xfa_json_int(f, "seq", 0) : 0LL,

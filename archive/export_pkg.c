@@ -212,7 +212,7 @@ static int write_bag_info(struct exp *e, xfa_bagw *w)
 		     "Bagging-Date: %.10s\n"
 		     "Payload-Oxum: %llu.%llu\n"
 		     "External-Identifier: %s\n"
-		     "External-Description: 归档移交 filing transfer of %zu case(s) "
+		     "External-Description: 归档移交 filing transfer, cases: %zu, "
 		     "from archive head %s\n"
 		     "Bag-Software-Agent: xfa\n",
 		     xfa_json_str(e->meta->doc, "name"), e->now_s,

@@ -182,8 +182,8 @@ static void check_commits(struct vx *v, const char *dir, unsigned events)
 		p = nl + 1;
 	}
 	if (n != events)
-		xfa_vx_find(v, path, "commits-mismatch", "%u commit(s) for %u "
-			    "event(s): every event is one commit", n, events);
+		xfa_vx_find(v, path, "commits-mismatch", "commits listed %u, "
+			    "events %u: every event is one commit", n, events);
 	json_decref(seen);
 }
 
@@ -308,8 +308,8 @@ void xfa_vx_replay_archive(struct vx *v)
 		return;
 	}
 	if (n != want)
-		xfa_vx_find(v, dir, "manifest-mismatch", "%u event(s) of the archive's "
-			    "stream, export.json says %u", n, want);
+		xfa_vx_find(v, dir, "manifest-mismatch", "events of the archive's "
+			    "stream %u, export.json says %u", n, want);
 	memset(&p, 0, sizeof(p));
 	p.dir = dir;
 	p.id = XFA_META_NAME;

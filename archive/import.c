@@ -446,7 +446,7 @@ int xfa_import_file(xfa_import_result *out, xfa_archive *a, const char *path,
 	if (o->progress)
 		o->progress(out->lines, out->events, o->payload);
 	if (out->first_code) {
-		err = xfa_error_set(out->first_code, "%s: %lu line(s) refused; nothing was imported",
+		err = xfa_error_set(out->first_code, "%s: lines refused: %lu; nothing was imported",
 				    path, out->refused);
 		goto done;
 	}

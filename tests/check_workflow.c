@@ -733,7 +733,7 @@ START_TEST(refuses_bad_extensions)
 			 "{\"extension_days\": 30}", "approval"), LEADER));
 	expect(go(&doc, mkev("extend", NULL, "2026-03-02",
 			     "{\"extension_days\": 5}", "approval"), LEADER),
-	       XFA_EINVALID, "already extended 1 time");
+	       XFA_EINVALID, "already extended the most times allowed (1)");
 	json_decref(doc);
 }
 END_TEST

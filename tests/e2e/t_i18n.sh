@@ -212,7 +212,7 @@ err_has '^xfa：无法导入“bad.jsonl”：bad.jsonl：2 行被拒绝；未�
 unchanged 65 en $XFA import bad.jsonl --key keys/clerk.key --check
 err_has "^xfa: line 1: invalid JSON: "
 err_has "^xfa: line 2: starts with a byte-order mark (bytes EF BB BF, U+FEFF)"
-err_has "^xfa: cannot import 'bad.jsonl': bad.jsonl: 2 line(s) refused; nothing was imported$"
+err_has "^xfa: cannot import 'bad.jsonl': bad.jsonl: lines refused: 2; nothing was imported$"
 sed 's/"summary"/"colour": "red", "summary"/' p2.json > extra.json
 unchanged 65 zh $XFA case new extra.json --as keys/clerk.key
 err_has '：未知的属性“colour”$'

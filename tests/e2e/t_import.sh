@@ -90,7 +90,7 @@ $PY "$E2E/import_gen.py" 5 "$C" "$H" 5 2025 200 > base.jsonl
 say "the same file twice: every line is refused, naming the case that has its number"
 refused good.jsonl 1 65 "line 1: legacy_ref 'OLD-2025-0000000' is case XF-2025-000001 in the archive already"
 err_has "line 8: legacy_ref 'OLD-2025-0000007' is case XF-2025-000008"
-err_has "8 line(s) refused; nothing was imported"
+err_has "lines refused: 8; nothing was imported"
 $XFA --json case show XF-2025-000008 | $PY -c 'import json,sys; assert json.load(sys.stdin)["case"]["legacy_ref"] == "OLD-2025-0000007"'
 
 say "one old number among new ones: that line alone is named"
