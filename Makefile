@@ -1,12 +1,13 @@
 # xfa - signed, tamper-evident archive for petition cases.
 #
 #   make            build build/xfa (stops with one line naming `make deps`
-#                   when a library it needs is missing)
+#                   when a library it needs is missing); libraries linked
+#                   statically, `make LINK=shared` for the shared ones
 #   make deps       install the Debian packages the build and tests need
 #   make demo       install what is missing, build, run the demo archive
 #   make check      install what is missing, run every test (unit, end-to-end,
-#                   sanitizers, schema test suite, message catalogue, short
-#                   fuzz runs)
+#                   sanitizers, schema test suite, message catalogue, the
+#                   shared-library build, short fuzz runs)
 #   make bench      benchmarks (tests/bench); `make bench QUICK=1` for a short run
 #   make fuzz       longer fuzz runs (FUZZ_SECONDS per target)
 #   make soak       longer crash and race runs
