@@ -27,7 +27,8 @@ build) secs=0 ;;
 *) echo "usage: run.sh check|long|build" >&2; exit 64 ;;
 esac
 
-make -s BUILD="$B" CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $SAN" "$B/libxfa.a"
+# linked against the shared libraries, as check-asan is (see the Makefile)
+make -s BUILD="$B" LINK=shared CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $SAN" "$B/libxfa.a"
 targets=${FUZZ_TARGETS:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
 for t in $targets; do
 	if [ ! -x "$B/fuzz_$t" ] || [ -n "$(find "$here/fuzz_$t.c" "$here/fuzz.h" "$B/libxfa.a" -newer "$B/fuzz_$t")" ]; then
