@@ -172,6 +172,7 @@ static int run_verify(struct exp *e)
 	vo.cases = ids;
 	vo.ncases = e->n;
 	vo.threads = e->o->threads;
+	vo.head = e->head_hex;     /* prove the commit the package is written from */
 	/* the writer hashes every attachment it copies and compares it with
 	 * the document's record (export_pkg.c copy_attachment): one read of
 	 * the bytes, and they are the bytes that go into the package */

@@ -39,21 +39,25 @@ static int piece(const void *data, size_t len, void *w)
 }
 
 /* Copy the blob at `from` (in the head) to `to`, streamed: one piece at a
- * time, never the whole attachment in memory. */
-static int copy_blob(struct exp *e, xfa_bagw *w, const char *from, const char *to)
+ * time, never the whole attachment in memory.  `sha256` and `size` (may be
+ * NULL) receive what was copied. */
+static int copy_blob(struct exp *e, xfa_bagw *w, const char *from, const char *to,
+		     unsigned char sha256[32], uint64_t *size)
 {
 	xfa_oid blob;
-	uint64_t size;
+	uint64_t n;
 	int err;
 
-	if ((err = xfa_store_stat(&blob, &size, e->st, &e->head, from)) < 0 ||
-	    (err = xfa_bagw_begin(w, to, size)) < 0 ||
+	if ((err = xfa_store_stat(&blob, &n, e->st, &e->head, from)) < 0 ||
+	    (err = xfa_bagw_begin(w, to, n)) < 0 ||
 	    (err = xfa_store_blob_stream(e->st, &blob, piece, w)) < 0)
 		return err;
-	return xfa_bagw_end(w, NULL);
+	if (size)
+		*size = n;
+	return xfa_bagw_end(w, sha256);
 }
 
-/* Attachment `name` of case `c`, copied as copy_blob does and hashed on the
+/* Attachment `name` of case `c`, copied by copy_blob and hashed on the
  * way: its size and SHA-256 must be those its document records (the
  * document is proven by the verification beside the writing, which leaves
  * the attachments' bytes to this check). */
@@ -63,7 +67,6 @@ static int copy_attachment(struct exp *e, xfa_bagw *w, const struct ecase *c,
 	const json_t *rec = NULL, *r;
 	unsigned char h[32];
 	char hex[65];
-	xfa_oid blob;
 	uint64_t size;
 	size_t i;
 	int err;
@@ -71,10 +74,7 @@ static int copy_attachment(struct exp *e, xfa_bagw *w, const struct ecase *c,
 	json_array_foreach(json_object_get(c->doc, "attachments"), i, r)
 		if (xfa_json_str(r, "name") && !strcmp(xfa_json_str(r, "name"), name))
 			rec = r;
-	if ((err = xfa_store_stat(&blob, &size, e->st, &e->head, from)) < 0 ||
-	    (err = xfa_bagw_begin(w, to, size)) < 0 ||
-	    (err = xfa_store_blob_stream(e->st, &blob, piece, w)) < 0 ||
-	    (err = xfa_bagw_end(w, h)) < 0)
+	if ((err = copy_blob(e, w, from, to, h, &size)) < 0)
 		return err;
 	xfa_hex(hex, h, 32);
 	if (!rec || xfa_json_int(rec, "size", -1) != (long long)size ||
@@ -98,18 +98,18 @@ static int write_stream(struct exp *e, xfa_bagw *w, const struct ecase *c,
 
 	snprintf(from, sizeof(from), "%s/%s", c->dir, docname);
 	snprintf(to, sizeof(to), "%s/%s", dest, docname);
-	if ((err = copy_blob(e, w, from, to)) < 0)
+	if ((err = copy_blob(e, w, from, to, NULL, NULL)) < 0)
 		return err;
 	for (s = 1; s <= c->seq && !err; s++) {
 		char ev[32];
 		snprintf(ev, sizeof(ev), "%06u", s);
 		snprintf(from, sizeof(from), "%s/events/%s.json", c->dir, ev);
 		snprintf(to, sizeof(to), "%s/events/%s.json", dest, ev);
-		if ((err = copy_blob(e, w, from, to)) < 0)
+		if ((err = copy_blob(e, w, from, to, NULL, NULL)) < 0)
 			break;
 		snprintf(from, sizeof(from), "%s/events/%s.sig", c->dir, ev);
 		snprintf(to, sizeof(to), "%s/events/%s.sig", dest, ev);
-		err = copy_blob(e, w, from, to);
+		err = copy_blob(e, w, from, to, NULL, NULL);
 	}
 	snprintf(from, sizeof(from), "%s/attachments", c->dir);
 	if (!err && (err = xfa_store_list(&names, &n, e->st, &e->head, from)) == XFA_ENOTFOUND) {
@@ -119,7 +119,7 @@ static int write_stream(struct exp *e, xfa_bagw *w, const struct ecase *c,
 	for (i = 0; i < n && !err; i++) {
 		snprintf(from, sizeof(from), "%s/attachments/%s", c->dir, names[i]);
 		snprintf(to, sizeof(to), "%s/attachments/%s", dest, names[i]);
-		err = c == &e->arc ? copy_blob(e, w, from, to)
+		err = c == &e->arc ? copy_blob(e, w, from, to, NULL, NULL)
 				   : copy_attachment(e, w, c, names[i], from, to);
 	}
 	xfa_strv_free(names);
